@@ -1,0 +1,43 @@
+"""The evalkit exception tree.
+
+Misconfiguration raises one of these at once, with the file, line, bad value and the fix in the
+message. Failures *during* a run (a provider timing out, a judge answering nonsense) are never
+raised: they become error records stored beside the successes.
+"""
+
+from __future__ import annotations
+
+
+class EvalkitError(Exception):
+    """Base of every error evalkit raises on purpose."""
+
+
+class ConfigError(EvalkitError):
+    """A target, router, judge or gate configuration is wrong."""
+
+
+class GoldenSetError(EvalkitError):
+    """A golden set does not load or does not validate."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        """Create the error.
+
+        Args:
+            message: Summary line.
+            problems: One line per problem, each ``file:line: field: what is wrong; the fix``.
+
+        """
+        self.problems = problems or []
+        full = message if not self.problems else message + "\n" + "\n".join(self.problems)
+        super().__init__(full)
+
+
+class ProviderError(EvalkitError):
+    """A provider call failed in a way that must stop the caller (never raised mid-run)."""
+
+
+class StoreError(EvalkitError):
+    """The result store cannot be opened, migrated or read."""
+
+
+__all__ = ["ConfigError", "EvalkitError", "GoldenSetError", "ProviderError", "StoreError"]

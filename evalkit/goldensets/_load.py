@@ -1,0 +1,195 @@
+"""Reading golden sets from disk: JSONL lines with their line numbers, and the manifest."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from evalkit._hashing import content_hash
+from evalkit._paths import data_dir
+from evalkit.errors import GoldenSetError
+from evalkit.goldensets._schema import GoldenItem, Manifest
+
+
+@dataclass(frozen=True)
+class LoadedItem:
+    """An item with the place it came from."""
+
+    item: GoldenItem
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class GoldenSet:
+    """A loaded, validated golden set."""
+
+    name: str
+    version: str
+    manifest: Manifest
+    items: tuple[GoldenItem, ...]
+    root: Path
+
+    @property
+    def set_hash(self) -> str:
+        """Hash over the sorted item hashes and the version: changes when any item does."""
+        return content_hash([self.version, sorted(i.content_hash for i in self.items)])
+
+    def __len__(self) -> int:
+        """Number of items."""
+        return len(self.items)
+
+
+def format_validation_error(path: Path, line: int, exc: ValidationError) -> list[str]:
+    """One readable line per pydantic error: ``file:line: field: message (got value)``."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "(item)"
+        got = err.get("input")
+        shown = json.dumps(got, ensure_ascii=False)[:80] if not isinstance(got, dict) else "{...}"
+        msg = err["msg"].removeprefix("Value error, ")
+        hint = _HINTS.get(err["type"], "")
+        out.append(f"{path}:{line}: {loc}: {msg} (got {shown}){hint}")
+    return out
+
+
+_HINTS = {
+    "extra_forbidden": "; remove the field or fix its spelling",
+    "missing": "; add the field",
+    "literal_error": "; use one of the listed values",
+    "union_tag_invalid": "; 'type' must be one of the check types in docs/goldensets/README.md",
+}
+
+
+def read_jsonl(path: Path) -> tuple[list[LoadedItem], list[str]]:
+    """Parse every line of ``path``; return the good items and a problem line for each bad one."""
+    items: list[LoadedItem] = []
+    problems: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                data: Any = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                problems.append(
+                    f"{path}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
+                    "each line must be one JSON object"
+                )
+                continue
+            try:
+                items.append(LoadedItem(GoldenItem.model_validate(data), path, lineno))
+            except ValidationError as exc:
+                problems.extend(format_validation_error(path, lineno, exc))
+    return items, problems
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """Load and validate ``folder/manifest.yaml``."""
+    path = folder / "manifest.yaml"
+    if not path.is_file():
+        raise GoldenSetError(f"{path}: no manifest; a golden set folder needs manifest.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Manifest.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise GoldenSetError(f"{path}: not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        raise GoldenSetError(
+            f"{path}: invalid manifest", format_validation_error(path, 1, exc)
+        ) from exc
+
+
+def builtin_root() -> Path:
+    """Folder holding the built-in golden sets."""
+    return data_dir("goldensets")
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in golden sets."""
+    root = builtin_root()
+    return sorted(p.name for p in root.iterdir() if (p / "manifest.yaml").is_file())
+
+
+def resolve_set_path(name_or_path: str | Path) -> Path:
+    """A built-in set name, a set folder or a manifest path, as the set folder."""
+    path = Path(name_or_path)
+    if path.is_file() and path.name == "manifest.yaml":
+        return path.parent
+    if path.is_dir():
+        return path
+    builtin = builtin_root() / str(name_or_path)
+    if builtin.is_dir():
+        return builtin
+    raise GoldenSetError(
+        f"golden set {str(name_or_path)!r} not found; give a folder with manifest.yaml or one of: "
+        + ", ".join(builtin_names())
+    )
+
+
+def load_goldenset(name_or_path: str | Path) -> GoldenSet:
+    """Load one golden set, raising `GoldenSetError` listing every problem if it is invalid.
+
+    Args:
+        name_or_path: A built-in set name (``"factual_qa"``) or a folder with ``manifest.yaml``.
+
+    Returns:
+        The validated set.
+    """
+    from evalkit.goldensets._validate import validate_folder
+
+    folder = resolve_set_path(name_or_path)
+    report = validate_folder(folder)
+    if report.problems:
+        raise GoldenSetError(
+            f"golden set {folder} has {len(report.problems)} problem(s); "
+            "run `evalkit validate` for the list",
+            report.problems,
+        )
+    assert report.manifest is not None  # validate_folder returns a manifest when no problems
+    return GoldenSet(
+        name=report.manifest.name,
+        version=report.manifest.version,
+        manifest=report.manifest,
+        items=tuple(li.item for li in report.items),
+        root=folder,
+    )
+
+
+def load_goldensets(names: list[str] | None = None) -> list[GoldenSet]:
+    """Load several sets; all built-in sets when ``names`` is None."""
+    return [load_goldenset(n) for n in (names or builtin_names())]
+
+
+def load_hf_dataset(dataset_id: str, split: str = "test") -> list[GoldenItem]:
+    """Load golden items from a Hugging Face dataset id through the ``datasets`` library.
+
+    Rows must follow the item schema; null columns that Arrow adds for absent fields are dropped.
+    """
+    import datasets
+
+    ds = datasets.load_dataset(dataset_id, split=split)
+    problems: list[str] = []
+    items: list[GoldenItem] = []
+    for index, row in enumerate(ds, start=1):
+        clean = _drop_nulls(row)
+        try:
+            items.append(GoldenItem.model_validate(clean))
+        except ValidationError as exc:
+            problems.extend(format_validation_error(Path(f"{dataset_id}[{split}]"), index, exc))
+    if problems:
+        raise GoldenSetError(f"{dataset_id}: {len(problems)} invalid row(s)", problems)
+    return items
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
