@@ -1,0 +1,20 @@
+"""Targets: model endpoints reached through the official `openai` and `anthropic` SDKs."""
+
+from evalkit.targets._clients import CallFailure, Client, Completion
+from evalkit.targets._parse import load_targets_file, parse_target
+from evalkit.targets._presets import PRESETS, Preset
+from evalkit.targets._spec import Price, Sampling, TargetModel, TargetSpec
+
+__all__ = [
+    "PRESETS",
+    "CallFailure",
+    "Client",
+    "Completion",
+    "Preset",
+    "Price",
+    "Sampling",
+    "TargetModel",
+    "TargetSpec",
+    "load_targets_file",
+    "parse_target",
+]

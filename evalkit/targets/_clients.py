@@ -1,0 +1,205 @@
+"""Calling a target through the official SDKs, and classifying what went wrong."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from evalkit.targets._spec import TargetSpec
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What one successful call returned."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    served_model: str
+    finish_reason: str | None
+    latency_ms: float
+    reasoning: str | None = None
+
+
+@dataclass(frozen=True)
+class CallFailure(Exception):
+    """A failed call, classified. ``retry_after`` is the server's hint in seconds."""
+
+    kind: str
+    message: str
+    retryable: bool
+    retry_after: float | None = None
+    status: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+class Client:
+    """One SDK client per target, created inside the running event loop."""
+
+    def __init__(self, spec: TargetSpec) -> None:
+        self.spec = spec
+        self._sdk: Any = None
+
+    async def __aenter__(self) -> Client:
+        key = self.spec.api_key()
+        if self.spec.protocol == "anthropic":
+            import anthropic
+
+            self._sdk = anthropic.AsyncAnthropic(
+                api_key=key,
+                base_url=self.spec.base_url,
+                max_retries=0,
+                timeout=self.spec.timeout_s,
+                http_client=anthropic.DefaultAioHttpClient(),
+            )
+        else:
+            import openai
+
+            self._sdk = openai.AsyncOpenAI(
+                api_key=key,
+                base_url=self.spec.base_url,
+                max_retries=0,
+                timeout=self.spec.timeout_s,
+                http_client=openai.DefaultAioHttpClient(),
+            )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._sdk is not None:
+            await self._sdk.close()
+
+    async def complete(self, messages: list[dict[str, str]], seed: int | None) -> Completion:
+        """Send one request; raise `CallFailure` on any failure."""
+        start = time.perf_counter()
+        try:
+            if self.spec.protocol == "anthropic":
+                result = await self._anthropic(messages)
+            else:
+                result = await self._openai(messages, seed)
+        except CallFailure:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+        text, pt, ct, served, finish, reasoning = result
+        latency = (time.perf_counter() - start) * 1000
+        return Completion(text, pt, ct, served, finish, latency, reasoning)
+
+    async def _openai(self, messages: list[dict[str, str]], seed: int | None) -> tuple[Any, ...]:
+        s = self.spec.sampling
+        kwargs: dict[str, Any] = {
+            "model": self.spec.model,
+            "messages": messages,
+            "max_tokens": s.max_tokens,
+        }
+        if s.temperature is not None:
+            kwargs["temperature"] = s.temperature
+        if seed is not None:
+            kwargs["seed"] = seed
+        if s.top_p is not None:
+            kwargs["top_p"] = s.top_p
+        if self.spec.extra_body:
+            kwargs["extra_body"] = self.spec.extra_body
+        if self.spec.stream:
+            return await self._openai_stream(kwargs)
+        resp = await self._sdk.chat.completions.create(**kwargs)
+        if not getattr(resp, "choices", None):
+            raise CallFailure("malformed", "response has no choices", retryable=True)
+        choice = resp.choices[0]
+        usage = resp.usage
+        reasoning = getattr(choice.message, "reasoning_content", None)
+        return (
+            choice.message.content or "",
+            getattr(usage, "prompt_tokens", 0) or 0,
+            getattr(usage, "completion_tokens", 0) or 0,
+            resp.model or self.spec.model,
+            choice.finish_reason,
+            reasoning,
+        )
+
+    async def _openai_stream(self, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        kwargs["stream"] = True
+        kwargs["stream_options"] = {"include_usage": True}
+        parts: list[str] = []
+        pt = ct = 0
+        served, finish = self.spec.model, None
+        async for chunk in await self._sdk.chat.completions.create(**kwargs):
+            served = chunk.model or served
+            if chunk.usage is not None:
+                pt, ct = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
+            for choice in chunk.choices:
+                if choice.delta and choice.delta.content:
+                    parts.append(choice.delta.content)
+                finish = choice.finish_reason or finish
+        return "".join(parts), pt, ct, served, finish, None
+
+    async def _anthropic(self, messages: list[dict[str, str]]) -> tuple[Any, ...]:
+        system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+        convo = [m for m in messages if m["role"] != "system"]
+        kwargs: dict[str, Any] = {
+            "model": self.spec.model,
+            "messages": convo,
+            "max_tokens": self.spec.sampling.max_tokens,
+        }
+        if system:
+            kwargs["system"] = system
+        # anthropic>=1.0 dropped the sampling keywords (and newer Claude models reject them), so
+        # temperature travels in the body, and only when the target sets one.
+        extra = dict(self.spec.extra_body)
+        if self.spec.sampling.temperature is not None:
+            extra.setdefault("temperature", self.spec.sampling.temperature)
+        if extra:
+            kwargs["extra_body"] = extra
+        if self.spec.stream:
+            async with self._sdk.messages.stream(**kwargs) as stream:
+                msg = await stream.get_final_message()
+        else:
+            msg = await self._sdk.messages.create(**kwargs)
+        text = "".join(b.text for b in msg.content if getattr(b, "type", "") == "text")
+        return (
+            text,
+            msg.usage.input_tokens,
+            msg.usage.output_tokens,
+            msg.model,
+            msg.stop_reason,
+            None,
+        )
+
+
+def classify(exc: BaseException) -> CallFailure:
+    """Map an SDK exception to a `CallFailure` (429, 5xx, timeouts, resets retry; 4xx do not)."""
+    status = getattr(exc, "status_code", None)
+    name = type(exc).__name__
+    if isinstance(status, int) and status >= 400:
+        retry_after = _retry_after(getattr(exc, "response", None))
+        retryable = status in (408, 409, 429) or status >= 500
+        kind = "rate_limit" if status == 429 else f"http_{status}"
+        return CallFailure(kind, _short(exc), retryable, retry_after, status)
+    if "Timeout" in name:
+        return CallFailure("timeout", _short(exc), retryable=True)
+    if "Connection" in name:
+        return CallFailure("connection", _short(exc), retryable=True)
+    return CallFailure("malformed", f"{name}: {_short(exc)}", retryable=True)
+
+
+def _retry_after(response: Any) -> float | None:
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    raw = headers.get("retry-after-ms")
+    if raw is not None:
+        try:
+            return float(raw) / 1000
+        except ValueError:
+            return None
+    raw = headers.get("retry-after")
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).replace("\n", " ")[:300]

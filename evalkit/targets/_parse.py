@@ -1,0 +1,113 @@
+"""Building `TargetSpec` objects from spec strings and YAML targets files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from evalkit.errors import ConfigError
+from evalkit.targets._presets import PRESETS, family_for
+from evalkit.targets._spec import Price, Sampling, TargetModel, TargetSpec
+
+SIM_URL_ENV = "EVALKIT_SIM_URL"
+
+
+def from_model(model: TargetModel) -> TargetSpec:
+    """Resolve a targets-file entry against its provider preset."""
+    if model.provider is not None and model.provider not in PRESETS and model.provider != "sim":
+        raise ConfigError(
+            f"unknown provider {model.provider!r}; use one of {', '.join(sorted(PRESETS))} or "
+            "leave it out and give protocol + base_url"
+        )
+    if model.provider == "sim":
+        base_url = model.base_url or os.environ.get(SIM_URL_ENV)
+        if not base_url:
+            raise ConfigError(
+                f"target 'sim:{model.model}' needs a running simulator: start one with "
+                f"`evalkit sim serve` and export {SIM_URL_ENV}=http://127.0.0.1:PORT"
+            )
+        protocol = model.protocol or "openai"
+        base_url = base_url.rstrip("/") + ("/v1" if protocol == "openai" else "")
+        family, key_env = model.family or "sim", model.api_key_env
+    elif model.provider is not None:
+        preset = PRESETS[model.provider]
+        protocol = model.protocol or preset.protocol
+        base_url = model.base_url or preset.base_url
+        family = model.family or family_for(model.provider, model.model)
+        key_env = model.api_key_env or preset.api_key_env
+    else:
+        if model.protocol is None:
+            raise ConfigError(
+                f"target {model.model!r}: give a provider preset or a protocol (openai|anthropic)"
+            )
+        protocol, base_url = model.protocol, model.base_url
+        family, key_env = model.family or "unknown", model.api_key_env
+    temperature = model.temperature
+    if protocol == "anthropic" and "temperature" not in model.model_fields_set:
+        temperature = None
+    return TargetSpec(
+        name=model.name or model.model,
+        protocol=protocol,
+        model=model.model,
+        base_url=base_url,
+        api_key_env=key_env,
+        family=family,
+        price=model.price or Price(),
+        sampling=Sampling(temperature, model.seed, model.max_tokens),
+        timeout_s=model.timeout_s,
+        stream=model.stream,
+        provider=model.provider,
+        extra_body=model.extra_body,
+    )
+
+
+def parse_target(spec: str) -> TargetSpec:
+    """Parse a target spec string.
+
+    Forms: ``provider:model`` (``deepseek:deepseek-chat``), ``provider:model@base_url``
+    (``vllm:qwen2.5-7b@http://10.0.0.5:8000/v1``), ``sim:persona`` (the bundled simulator), each
+    optionally prefixed with ``name=``.
+
+    Raises:
+        ConfigError: The string has no provider or names an unknown one.
+    """
+    name = None
+    if "=" in spec.split(":", 1)[0]:
+        name, spec = spec.split("=", 1)
+    provider, sep, rest = spec.partition(":")
+    if not sep or not rest:
+        raise ConfigError(
+            f"target {spec!r}: expected provider:model, e.g. openai:gpt-4o-mini or sim:good"
+        )
+    model, _, base_url = rest.partition("@")
+    return from_model(
+        TargetModel(name=name, provider=provider, model=model, base_url=base_url or None)
+    )
+
+
+def load_targets_file(path: str | Path) -> list[TargetSpec]:
+    """Load ``targets:`` from a YAML file; errors name the file and the entry."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read targets file: {exc}") from exc
+    entries = data.get("targets") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: expected a top-level 'targets:' list")
+    specs = []
+    for index, entry in enumerate(entries):
+        try:
+            specs.append(from_model(TargetModel.model_validate(entry)))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(
+                f"{path}: targets[{index}].{loc}: {first['msg']} (got {first.get('input')!r})"
+            ) from exc
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: targets[{index}]: {exc}") from exc
+    return specs
