@@ -1,0 +1,61 @@
+"""Run options, grouped in one frozen dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evalkit.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run is executed.
+
+    Attributes:
+        concurrency: Requests in flight at once for the target.
+        repeats: Samples per item (K); repeat k is sent with seed ``seed + k``.
+        max_retries: Retries per request after the first attempt.
+        retry_budget: Retries allowed across the run, as a fraction of planned calls (at least 10).
+        backoff_base_s: First backoff when the server gives no Retry-After.
+        backoff_max_s: Longest single wait, Retry-After included.
+        use_cache: Reuse any stored response with the same request hash instead of calling.
+        batch_size: Results per store transaction.
+        flush_interval_s: Longest time results wait in memory before they are stored.
+        progress: Show a progress bar (None: only on a terminal).
+        limit: Use only the first N items of each set (quick checks).
+        shard: ``(i, n)``: run only the items whose stable hash falls in shard i of n (1-based).
+    """
+
+    concurrency: int = 16
+    repeats: int = 1
+    max_retries: int = 4
+    retry_budget: float = 0.25
+    backoff_base_s: float = 0.5
+    backoff_max_s: float = 30.0
+    use_cache: bool = True
+    batch_size: int = 200
+    flush_interval_s: float = 1.0
+    progress: bool | None = None
+    limit: int | None = None
+    shard: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ConfigError(f"concurrency must be >= 1, got {self.concurrency}")
+        if self.repeats < 1:
+            raise ConfigError(f"repeats must be >= 1, got {self.repeats}")
+        if self.shard is not None:
+            i, n = self.shard
+            if not 1 <= i <= n:
+                raise ConfigError(f"shard must be i/n with 1 <= i <= n, got {i}/{n}")
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """Parse ``"i/n"``."""
+    if not text:
+        return None
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError as exc:
+        raise ConfigError(f"--shard expects i/n such as 2/4, got {text!r}") from exc
+    return i, n

@@ -1,0 +1,159 @@
+"""Numbered schema migrations, each a small named function, recorded in `schema_migrations`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def m001_core(con: duckdb.DuckDBPyConnection) -> None:
+    """Runs, items, responses, errors and scores."""
+    con.execute(
+        """
+        CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY,
+            name VARCHAR,
+            target_name VARCHAR NOT NULL,
+            target_kind VARCHAR NOT NULL,
+            target_json VARCHAR NOT NULL,
+            goldensets_json VARCHAR NOT NULL,
+            config_json VARCHAR NOT NULL,
+            evalkit_version VARCHAR NOT NULL,
+            git_sha VARCHAR,
+            repeats INTEGER NOT NULL,
+            seed INTEGER,
+            status VARCHAR NOT NULL,
+            n_items INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP
+        );
+        CREATE TABLE items (
+            item_id VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            set_name VARCHAR NOT NULL,
+            set_version VARCHAR NOT NULL,
+            pair_id VARCHAR NOT NULL,
+            task VARCHAR NOT NULL,
+            lang VARCHAR NOT NULL,
+            reply_lang VARCHAR NOT NULL,
+            expected_behavior VARCHAR NOT NULL,
+            category VARCHAR,
+            tags VARCHAR[],
+            item_json VARCHAR NOT NULL,
+            PRIMARY KEY (item_id, content_hash)
+        );
+        CREATE TABLE run_items (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            PRIMARY KEY (run_id, item_id)
+        );
+        CREATE TABLE responses (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            repeat INTEGER NOT NULL,
+            request_hash VARCHAR NOT NULL,
+            target_name VARCHAR NOT NULL,
+            route VARCHAR,
+            route_reason VARCHAR,
+            served_model VARCHAR,
+            text VARCHAR NOT NULL,
+            reasoning VARCHAR,
+            finish_reason VARCHAR,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            latency_ms DOUBLE,
+            cost DOUBLE,
+            currency VARCHAR,
+            cached BOOLEAN NOT NULL,
+            attempts INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (run_id, item_id, repeat)
+        );
+        CREATE INDEX responses_request_hash ON responses (request_hash);
+        CREATE TABLE errors (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            repeat INTEGER NOT NULL,
+            request_hash VARCHAR NOT NULL,
+            target_name VARCHAR NOT NULL,
+            route VARCHAR,
+            kind VARCHAR NOT NULL,
+            message VARCHAR,
+            status INTEGER,
+            attempts INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE scores (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            repeat INTEGER NOT NULL,
+            metric VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            value_bool BOOLEAN,
+            value_num DOUBLE,
+            value_label VARCHAR,
+            signature VARCHAR NOT NULL,
+            detail_json VARCHAR,
+            PRIMARY KEY (run_id, item_id, repeat, metric)
+        );
+        """
+    )
+
+
+def m002_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Views for analysis: one row per scored reply, and per-run metric means."""
+    con.execute(
+        """
+        CREATE VIEW scored AS
+        SELECT s.run_id, r.name AS run_name, r.target_name, r.created_at AS run_created_at,
+               s.item_id, s.repeat, i.pair_id, i.task, i.lang, i.category, i.expected_behavior,
+               resp.route, resp.served_model, s.metric, s.kind,
+               COALESCE(CAST(s.value_bool AS DOUBLE), s.value_num) AS value,
+               s.value_label, s.signature
+        FROM scores s
+        JOIN runs r USING (run_id)
+        JOIN run_items ri ON ri.run_id = s.run_id AND ri.item_id = s.item_id
+        JOIN items i ON i.item_id = ri.item_id AND i.content_hash = ri.content_hash
+        LEFT JOIN responses resp
+          ON resp.run_id = s.run_id AND resp.item_id = s.item_id AND resp.repeat = s.repeat;
+
+        CREATE VIEW run_metrics AS
+        SELECT run_id, run_name, target_name, run_created_at, task, lang, metric, signature,
+               COUNT(*) AS n, AVG(value) AS mean
+        FROM scored WHERE value IS NOT NULL
+        GROUP BY ALL;
+        """
+    )
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "core", m001_core),
+    (2, "views", m002_views),
+)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet recorded; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, func in MIGRATIONS:
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            func(con)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,70 @@
+"""Arrow schemas of the bulk-ingested tables (explicit, so empty or all-null columns keep types)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+RESPONSE_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("item_id", pa.string()),
+        ("repeat", pa.int32()),
+        ("request_hash", pa.string()),
+        ("target_name", pa.string()),
+        ("route", pa.string()),
+        ("route_reason", pa.string()),
+        ("served_model", pa.string()),
+        ("text", pa.string()),
+        ("reasoning", pa.string()),
+        ("finish_reason", pa.string()),
+        ("prompt_tokens", pa.int64()),
+        ("completion_tokens", pa.int64()),
+        ("latency_ms", pa.float64()),
+        ("cost", pa.float64()),
+        ("currency", pa.string()),
+        ("cached", pa.bool_()),
+        ("attempts", pa.int32()),
+        ("created_at", pa.timestamp("us")),
+    ]
+)
+
+ERROR_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("item_id", pa.string()),
+        ("repeat", pa.int32()),
+        ("request_hash", pa.string()),
+        ("target_name", pa.string()),
+        ("route", pa.string()),
+        ("kind", pa.string()),
+        ("message", pa.string()),
+        ("status", pa.int32()),
+        ("attempts", pa.int32()),
+        ("created_at", pa.timestamp("us")),
+    ]
+)
+
+SCORE_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("item_id", pa.string()),
+        ("repeat", pa.int32()),
+        ("metric", pa.string()),
+        ("kind", pa.string()),
+        ("value_bool", pa.bool_()),
+        ("value_num", pa.float64()),
+        ("value_label", pa.string()),
+        ("signature", pa.string()),
+        ("detail_json", pa.string()),
+    ]
+)
+
+
+def to_arrow(rows: Sequence[dict[str, Any]], schema: pa.Schema | None = None) -> pa.Table:
+    """Rows as an Arrow table; with a schema, missing keys become nulls."""
+    if schema is None:
+        return pa.Table.from_pylist(list(rows))
+    return pa.Table.from_pylist(list(rows), schema=schema)
