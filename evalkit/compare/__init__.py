@@ -1,0 +1,45 @@
+"""Comparing runs: paired statistics per slice and the regression gate."""
+
+import sys
+import types
+from typing import Any
+
+from evalkit.compare._compare import Comparison, compare_runs
+from evalkit.compare._gate import HEADLINE_METRICS, GateConfig
+from evalkit.compare._stats import (
+    PairedTest,
+    benjamini_hochberg,
+    holm,
+    mcnemar_exact,
+    paired_ci,
+    sign_flip,
+    wilson,
+)
+
+__all__ = [
+    "HEADLINE_METRICS",
+    "Comparison",
+    "GateConfig",
+    "PairedTest",
+    "benjamini_hochberg",
+    "compare_runs",
+    "holm",
+    "mcnemar_exact",
+    "paired_ci",
+    "sign_flip",
+    "wilson",
+]
+
+
+class _CallableModule(types.ModuleType):
+    """Importing this subpackage rebinds ``evalkit.compare`` to it, shadowing the top-level
+    ``evalkit.compare()`` function; calling the module calls that function, so
+    ``ek.compare(a, b)`` works whatever was imported first."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Comparison:
+        from evalkit._api import compare
+
+        return compare(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

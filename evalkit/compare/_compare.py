@@ -1,0 +1,197 @@
+"""Comparing two runs on the same items: per-slice deltas, paired tests and the gate verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from evalkit.compare._gate import GateConfig
+from evalkit.compare._stats import (
+    benjamini_hochberg,
+    holm,
+    mcnemar_exact,
+    paired_ci,
+    sign_flip,
+)
+
+if TYPE_CHECKING:
+    from evalkit.store import Store
+
+SLICE_KEYS = ["task", "lang", "metric"]
+
+
+@dataclass
+class Comparison:
+    """Baseline vs candidate, slice by slice, with the gate's verdict.
+
+    Attributes:
+        baseline: Baseline run id.
+        candidate: Candidate run id.
+        slices: One row per (task, lang, metric): n, means, delta, interval, p-values, verdict.
+        gate: The gate configuration used.
+        excluded_items: Items left out because their content hash differs between the runs.
+        notes: Warnings (signature mismatches, missing items).
+        missing_slices: Gate slices the baseline has but the candidate could not be paired on
+            (every candidate call failed, or the metric's definition changed); they fail the gate.
+    """
+
+    baseline: str
+    candidate: str
+    slices: pd.DataFrame
+    gate: GateConfig
+    excluded_items: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing_slices: list[str] = field(default_factory=list)
+
+    @property
+    def failing(self) -> pd.DataFrame:
+        """Gate slices that failed."""
+        return self.slices[self.slices["verdict"] == "FAIL"]
+
+    @property
+    def passed(self) -> bool:
+        """True when no gate slice failed and every gate slice could be compared."""
+        return self.failing.empty and not self.missing_slices
+
+
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The slice table."""
+        return self.slices.copy()
+
+    def render(self, fmt: str = "table") -> str:
+        """The comparison as ``table`` (terminal), ``md`` or ``json``."""
+        from evalkit.compare._render import render
+
+        return render(self, fmt)
+
+    def _repr_html_(self) -> str:
+        from evalkit.compare._render import to_html_table
+
+        return to_html_table(self)
+
+
+def compare_runs(
+    store: Store, baseline: str, candidate: str, gate: GateConfig | None = None
+) -> Comparison:
+    """Compare two stored runs on the items they share.
+
+    Args:
+        store: The store holding both runs.
+        baseline: Run id, prefix, name or ``latest``.
+        candidate: Run id, prefix, name or ``latest``.
+        gate: Gate configuration (defaults: alpha 0.05, margin 0.02, regression mode).
+
+    Returns:
+        The comparison; ``.passed`` is the gate verdict.
+    """
+    gate = gate or GateConfig()
+    base_id, cand_id = store.resolve_run_id(baseline), store.resolve_run_id(candidate)
+    hashes_a, hashes_b = store.item_hashes(base_id), store.item_hashes(cand_id)
+    changed = sorted(i for i in hashes_a.keys() & hashes_b.keys() if hashes_a[i] != hashes_b[i])
+    a = _item_means(_frames(store, base_id), changed)
+    b = _item_means(_frames(store, cand_id), changed)
+    notes = _signature_notes(a, b)
+    joined = a.merge(b, on=[*SLICE_KEYS, "item_id", "pair_id"], suffixes=("_a", "_b"))
+    rows = [
+        _slice_row(key, grp, gate)
+        for key, grp in joined.groupby(SLICE_KEYS, sort=True)
+        if (grp["signature_a"] == grp["signature_b"]).all()
+    ]
+    slices = _verdicts(pd.DataFrame(rows), gate)
+    missing = _missing_gate_slices(a, slices, gate)
+    if missing:
+        notes.append(
+            "gate slice(s) with baseline scores but no paired candidate scores: "
+            + ", ".join(missing)
+        )
+    if changed:
+        notes.append(f"{len(changed)} item(s) changed between the runs and were left out")
+    return Comparison(base_id, cand_id, slices, gate, changed, notes, missing)
+
+
+def _frames(store: Store, run_id: str) -> pd.DataFrame:
+    cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
+    return pd.concat([store.scores_frame(run_id)[cols], store.answered_frame(run_id)[cols]])
+
+
+def _missing_gate_slices(a: pd.DataFrame, slices: pd.DataFrame, gate: GateConfig) -> list[str]:
+    have = {tuple(r) for r in slices[SLICE_KEYS].itertuples(index=False)} if len(slices) else set()
+    want = {
+        tuple(r)
+        for r in a[SLICE_KEYS].drop_duplicates().itertuples(index=False)
+        if gate.gates(*r)
+    }
+    return sorted("/".join(k) for k in want - have)
+
+
+def _item_means(frame: pd.DataFrame, excluded: list[str]) -> pd.DataFrame:
+    """Average each item's repeats first, so an item counts once whatever K is."""
+    frame = frame[frame["value"].notna() & ~frame["item_id"].isin(excluded)]
+    return frame.groupby([*SLICE_KEYS, "item_id", "pair_id"], as_index=False).agg(
+        value=("value", "mean"), signature=("signature", "first")
+    )
+
+
+def _signature_notes(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:
+    sig_a = a.groupby("metric")["signature"].first()
+    sig_b = b.groupby("metric")["signature"].first()
+    return [
+        f"metric {m!r} changed definition ({sig_a[m]} vs {sig_b[m]}); not compared"
+        for m in sig_a.index.intersection(sig_b.index)
+        if sig_a[m] != sig_b[m]
+    ]
+
+
+def _slice_row(key: Any, grp: pd.DataFrame, gate: GateConfig) -> dict[str, Any]:
+    task, lang, metric = key
+    base = grp["value_a"].to_numpy(float)
+    cand = grp["value_b"].to_numpy(float)
+    binary = bool(np.isin(base, (0.0, 1.0)).all() and np.isin(cand, (0.0, 1.0)).all())
+    test = mcnemar_exact(base, cand) if binary else sign_flip(base, cand, gate.n_resamples)
+    low, high = paired_ci(base, cand, 2 * gate.alpha, gate.n_resamples)
+    return {
+        "task": task,
+        "lang": lang,
+        "metric": metric,
+        "n": len(grp),
+        "clusters": grp["pair_id"].nunique(),
+        "baseline": float(base.mean()),
+        "candidate": float(cand.mean()),
+        "delta": float((cand - base).mean()),
+        "ci_low": low,
+        "ci_high": high,
+        "test": test.method,
+        "p": test.p_two_sided,
+        "p_worse": test.p_worse,
+        "gate": gate.gates(task, lang, metric),
+    }
+
+
+def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
+    if slices.empty:
+        return pd.DataFrame(columns=[*SLICE_KEYS, "n", "baseline", "candidate", "delta", "verdict"])
+    slices["p_adj"] = np.nan
+    is_gate = slices["gate"].to_numpy(bool)
+    if is_gate.any():
+        slices.loc[is_gate, "p_adj"] = holm(slices.loc[is_gate, "p_worse"].tolist())
+    if (~is_gate).any():
+        slices.loc[~is_gate, "p_adj"] = benjamini_hochberg(slices.loc[~is_gate, "p"].tolist())
+    slices["verdict"] = [_verdict(row, gate) for row in slices.itertuples()]
+    return slices.reset_index(drop=True)
+
+
+def _verdict(row: Any, gate: GateConfig) -> str:
+    if gate.mode == "non_inferiority":
+        # ci_low is the two-sided (1 - 2 alpha) bound, i.e. the one-sided (1 - alpha) lower bound.
+        bad = row.ci_low <= -gate.margin
+    else:
+        bad = row.p_adj < gate.alpha and row.delta < -gate.margin
+    if row.gate:
+        return "FAIL" if bad else "pass"
+    if row.p_adj < gate.alpha:
+        return "worse" if row.delta < 0 else "better"
+    return ""

@@ -1,0 +1,78 @@
+"""Gate configuration: which slices gate a cutover, and how strict the test is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from evalkit.errors import ConfigError
+
+HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
+    "factual_qa": ("correct",),
+    "grounded_qa": ("correct",),
+    "refusal": ("behavior_ok",),
+    "code_mixed": ("reply_lang", "key_terms"),
+    "classification": ("label_match",),
+    "translation": ("chrf",),
+    "instruction_following": ("check_pass",),
+}
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """How `compare` decides pass or fail.
+
+    Attributes:
+        alpha: Family-wise error rate across gate slices (Holm).
+        margin: Practical threshold: a drop smaller than this never fails the gate. In
+            ``non_inferiority`` mode, the non-inferiority margin.
+        mode: ``"regression"`` fails a slice whose drop is significant (one-sided paired test,
+            Holm-adjusted) and larger than ``margin``; ``"non_inferiority"`` fails a slice unless
+            the lower one-sided bound of candidate minus baseline is above ``-margin``.
+        metrics: Gate metrics per task; default: each task's headline metric.
+        tasks: Restrict the gate to these tasks (all when empty).
+        langs: Restrict the gate to these prompt languages (all when empty).
+        n_resamples: Bootstrap / permutation resamples.
+    """
+
+    alpha: float = 0.05
+    margin: float = 0.02
+    mode: Literal["regression", "non_inferiority"] = "regression"
+    metrics: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(HEADLINE_METRICS))
+    tasks: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    n_resamples: int = 9999
+
+    def __post_init__(self) -> None:
+        if not 0 < self.alpha < 1:
+            raise ConfigError(f"gate alpha must be in (0, 1), got {self.alpha}")
+        if self.margin < 0:
+            raise ConfigError(f"gate margin must be >= 0, got {self.margin}")
+        if self.mode not in ("regression", "non_inferiority"):
+            raise ConfigError(f"gate mode must be regression or non_inferiority, got {self.mode!r}")
+
+    def gates(self, task: str, lang: str, metric: str) -> bool:
+        """Whether this slice is one of the gate's slices (``answered`` always is)."""
+        if self.tasks and task not in self.tasks:
+            return False
+        if self.langs and lang not in self.langs:
+            return False
+        return metric == "answered" or metric in self.metrics.get(task, ())
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], where: str = "[tool.evalkit.gate]") -> GateConfig:
+        """Build from a ``[tool.evalkit.gate]`` table; unknown keys are an error."""
+        known = {"alpha", "margin", "mode", "metrics", "tasks", "langs", "n_resamples"}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+        kwargs: dict[str, Any] = dict(data)
+        if "metrics" in kwargs:
+            kwargs["metrics"] = {k: tuple(v) for k, v in kwargs["metrics"].items()}
+        for key in ("tasks", "langs"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        try:
+            return cls(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{where}: {exc}") from exc

@@ -1,0 +1,129 @@
+"""Rendering a comparison: terminal table, Markdown, JSON, and an HTML table for notebooks."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evalkit.compare._compare import Comparison
+
+_COLUMNS = [
+    "task",
+    "lang",
+    "metric",
+    "n",
+    "baseline",
+    "candidate",
+    "delta",
+    "ci",
+    "p_adj",
+    "verdict",
+]
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if isinstance(value, float):
+        return "-" if math.isnan(value) else f"{value:.{digits}f}"
+    return str(value)
+
+
+def _cells(row: Any) -> list[str]:
+    return [
+        row.task,
+        row.lang,
+        row.metric,
+        str(row.n),
+        _fmt(row.baseline),
+        _fmt(row.candidate),
+        f"{row.delta:+.3f}",
+        f"[{row.ci_low:+.3f}, {row.ci_high:+.3f}]",
+        _fmt(row.p_adj, 4),
+        row.verdict,
+    ]
+
+
+def _headline(cmp: Comparison) -> str:
+    bad = len(cmp.failing) + len(cmp.missing_slices)
+    verdict = "PASS" if cmp.passed else f"FAIL ({bad} gate slice(s) regressed or missing)"
+    g = cmp.gate
+    return (
+        f"baseline {cmp.baseline} vs candidate {cmp.candidate}: {verdict} "
+        f"[mode={g.mode}, alpha={g.alpha}, margin={g.margin}]"
+    )
+
+
+def render(cmp: Comparison, fmt: str) -> str:
+    """Render in ``table``, ``md`` or ``json``."""
+    if fmt == "json":
+        return to_json(cmp)
+    if fmt == "md":
+        return to_markdown(cmp)
+    return to_table(cmp)
+
+
+def to_table(cmp: Comparison) -> str:
+    """A rich table as plain text (colour codes only on a terminal)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=_headline(cmp), title_justify="left")
+    for col in _COLUMNS:
+        table.add_column(col, justify="right" if col in ("n", "baseline", "candidate") else "left")
+    for row in cmp.slices.itertuples():
+        style = (
+            "bold red" if row.verdict == "FAIL" else ("yellow" if row.verdict == "worse" else None)
+        )
+        table.add_row(*[html.unescape(c) for c in _cells(row)], style=style)
+    buf = io.StringIO()
+    Console(file=buf, width=160, force_terminal=False).print(table)
+    for note in cmp.notes:
+        buf.write(f"note: {note}\n")
+    return buf.getvalue()
+
+
+def to_markdown(cmp: Comparison) -> str:
+    """GitHub-flavoured Markdown for a CI step summary or PR comment."""
+    lines = [f"### evalkit compare: {_headline(cmp)}", ""]
+    lines.append("| " + " | ".join(_COLUMNS) + " |")
+    lines.append("|" + "---|" * len(_COLUMNS))
+    for row in cmp.slices.itertuples():
+        cells = [c.replace("|", "\\|") for c in _cells(row)]
+        if row.verdict == "FAIL":
+            cells[-1] = "**FAIL**"
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.extend(f"\n> {note}" for note in cmp.notes)
+    return "\n".join(lines) + "\n"
+
+
+def to_json(cmp: Comparison) -> str:
+    """Every slice with all its numbers."""
+    slices = json.loads(cmp.slices.to_json(orient="records"))
+    payload = {
+        "baseline": cmp.baseline,
+        "candidate": cmp.candidate,
+        "passed": cmp.passed,
+        "gate": {"alpha": cmp.gate.alpha, "margin": cmp.gate.margin, "mode": cmp.gate.mode},
+        "slices": slices,
+        "excluded_items": cmp.excluded_items,
+        "notes": cmp.notes,
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def to_html_table(cmp: Comparison) -> str:
+    """An escaped HTML table for Jupyter."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+    body = []
+    for row in cmp.slices.itertuples():
+        colour = ' style="background:#fdd"' if row.verdict == "FAIL" else ""
+        cells = "".join(f"<td>{html.escape(c)}</td>" for c in _cells(row))
+        body.append(f"<tr{colour}>{cells}</tr>")
+    caption = html.escape(_headline(cmp))
+    return (
+        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

@@ -1,0 +1,84 @@
+"""Which deterministic metrics score which task, and turning scores into store rows."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from evalkit.goldensets import GoldenItem
+from evalkit.metrics import (
+    Abstained,
+    Bleu,
+    CheckPass,
+    ChrF,
+    ContainsAnswer,
+    ExactMatch,
+    JsonValid,
+    KeyTerms,
+    LabelMatch,
+    Metric,
+    RefusalLabel,
+    ReplyLang,
+    RougeL,
+    Score,
+    TokenF1,
+)
+from evalkit.scoring._grade import BehaviorOk, QACorrect, QAGrade
+
+
+@lru_cache(maxsize=1)
+def default_plan() -> dict[str, tuple[Metric, ...]]:
+    """The default metrics per task type."""
+    qa: tuple[Metric, ...] = (
+        QACorrect(),
+        QAGrade(),
+        ContainsAnswer(),
+        ExactMatch(),
+        TokenF1(),
+        Abstained(),
+        ReplyLang(),
+    )
+    return {
+        "factual_qa": qa,
+        "grounded_qa": qa,
+        "refusal": (BehaviorOk(), RefusalLabel(), ReplyLang()),
+        "code_mixed": (ReplyLang(), KeyTerms(), CheckPass()),
+        "classification": (LabelMatch(), JsonValid()),
+        "translation": (ChrF(), Bleu(), RougeL(), ReplyLang()),
+        # No ReplyLang here: JSON keys, bare numbers and codes are correct replies whose script
+        # says nothing about language; items that ask for a language carry a reply_lang check.
+        "instruction_following": (CheckPass(),),
+    }
+
+
+def score_reply(item: GoldenItem, text: str) -> list[Score]:
+    """Every applicable default metric's score for one reply."""
+    out = []
+    for metric in default_plan().get(item.task, ()):
+        score = metric.score(text, item)
+        if score is not None:
+            out.append(score)
+    return out
+
+
+def score_rows(run_id: str, item: GoldenItem, repeat: int, text: str) -> list[dict[str, Any]]:
+    """Scores of one reply as rows of the ``scores`` table."""
+    return [to_row(run_id, item.id, repeat, s) for s in score_reply(item, text)]
+
+
+def to_row(run_id: str, item_id: str, repeat: int, s: Score) -> dict[str, Any]:
+    """One `Score` as a ``scores`` row, filed by the type of its value."""
+    kind = s.kind
+    return {
+        "run_id": run_id,
+        "item_id": item_id,
+        "repeat": repeat,
+        "metric": s.metric,
+        "kind": kind,
+        "value_bool": s.value if kind == "bool" else None,
+        "value_num": float(s.value) if kind == "number" else None,
+        "value_label": s.value if kind == "label" else None,
+        "signature": s.signature,
+        "detail_json": json.dumps(s.detail, ensure_ascii=False) if s.detail else None,
+    }
