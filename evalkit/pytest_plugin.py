@@ -1,0 +1,121 @@
+"""The pytest door: a regression gate as an ordinary failing test.
+
+Registered through the ``pytest11`` entry point. Gate thresholds come from
+``[tool.evalkit.gate]`` in pyproject.toml. Example test::
+
+    def test_router_cutover(evalkit_gate):
+        evalkit_gate.check("candidate-run", baseline="baseline-run")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from evalkit.compare import Comparison
+    from evalkit.sim import Simulator
+
+
+class GateFailure(AssertionError):
+    """A gate slice regressed; the message lists every failing slice."""
+
+
+def explain(cmp: Comparison) -> str:
+    """A readable account of the failing slices of a comparison."""
+    lines = [
+        f"evalkit gate failed: candidate {cmp.candidate} vs baseline {cmp.baseline} "
+        f"(mode={cmp.gate.mode}, alpha={cmp.gate.alpha}, margin={cmp.gate.margin})"
+    ]
+    for row in cmp.failing.itertuples():
+        lines.append(
+            f"  {row.task}/{row.lang}/{row.metric}: {row.baseline:.3f} -> {row.candidate:.3f} "
+            f"(delta {row.delta:+.3f}, 90% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
+            f"n={row.n}, adjusted p={row.p_adj:.4g})"
+        )
+    lines.extend(f"  note: {n}" for n in cmp.notes)
+    return "\n".join(lines)
+
+
+def assert_no_regression(cmp: Comparison) -> None:
+    """Raise `GateFailure` with every failing slice when the gate fails."""
+    if not cmp.passed:
+        raise GateFailure(explain(cmp))
+
+
+@dataclass
+class Gate:
+    """What the ``evalkit_gate`` fixture returns: compare runs and assert the gate."""
+
+    store: str | None
+    baseline: str | None
+    history: list[Comparison] = field(default_factory=list)
+
+    def compare(self, candidate: str, baseline: str | None = None, **gate: Any) -> Comparison:
+        """Compare ``candidate`` with ``baseline`` (default: ``--evalkit-baseline``)."""
+        from evalkit.commands import compare_command
+
+        base = baseline or self.baseline
+        if base is None:
+            raise pytest.UsageError(
+                "no baseline: pass baseline=... or run pytest with --evalkit-baseline RUN"
+            )
+        cmp = compare_command(base, candidate, store=self.store, **gate)
+        self.history.append(cmp)
+        return cmp
+
+    def check(self, candidate: str, baseline: str | None = None, **gate: Any) -> Comparison:
+        """Compare and fail the test, with a readable message, when the gate fails."""
+        cmp = self.compare(candidate, baseline, **gate)
+        assert_no_regression(cmp)
+        return cmp
+
+
+_HISTORY_KEY = pytest.StashKey[list["Comparison"]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --evalkit-store and --evalkit-baseline."""
+    group = parser.getgroup("evalkit", "evalkit regression gate")
+    group.addoption("--evalkit-store", default=None, help="DuckDB store holding the runs.")
+    group.addoption(
+        "--evalkit-baseline", default=None, help="Baseline run: id, prefix, name or 'latest'."
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker and the session's comparison history."""
+    config.addinivalue_line("markers", "evalkit: an evalkit regression-gate test")
+    config.stash[_HISTORY_KEY] = []
+
+
+@pytest.fixture
+def evalkit_gate(request: pytest.FixtureRequest) -> Gate:
+    """Compare runs and assert the gate; thresholds from ``[tool.evalkit.gate]``."""
+    cfg = request.config
+    gate = Gate(cfg.getoption("--evalkit-store"), cfg.getoption("--evalkit-baseline"))
+    gate.history = cfg.stash[_HISTORY_KEY]
+    return gate
+
+
+@pytest.fixture(scope="session")
+def evalkit_sim() -> Iterator[Simulator]:
+    """A running simulator (default personas, built-in sets) for the whole session."""
+    from evalkit.sim import Simulator
+
+    with Simulator() as sim:
+        yield sim
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Summarize every gate comparison made in the session."""
+    history = config.stash.get(_HISTORY_KEY, [])
+    if not history:
+        return
+    terminalreporter.section("evalkit gate")
+    for cmp in history:
+        verdict = "PASS" if cmp.passed else f"FAIL ({len(cmp.failing)} slice(s))"
+        terminalreporter.write_line(f"{cmp.baseline} -> {cmp.candidate}: {verdict}")

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests._helpers import qa_items, write_set
+
+
+def evalkit(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "evalkit._cli.main", *args],
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=300,
+    )
+
+
+def test_help_is_fast_and_lists_commands():
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        out = evalkit("--help")
+        times.append(time.perf_counter() - start)
+    assert out.returncode == 0
+    for cmd in ("run", "runs", "compare", "demo", "sim", "validate"):
+        assert cmd in out.stdout
+    assert sorted(times)[1] < 1.5  # generous here; .ci/run holds the 0.5 s bar on `evalkit --help`
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys, evalkit._cli.main as m\n"
+        "heavy = [x for x in ('pandas', 'duckdb', 'openai', 'anthropic', 'datasets', 'jieba') if x in sys.modules]\n"
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_validate_reports_file_line_field_and_fix(tmp_path):
+    good = qa_items(1)
+    lines = [good[0].model_dump(mode="json", exclude_none=True)]
+    lines.append('{"id": "broken", "oops": 1')
+    bad = dict(lines[0], id="q-0000-zh", lang="zh", colour="red")
+    lines.append(bad)
+    folder = write_set(tmp_path / "bad", lines)
+    out = evalkit("validate", str(folder))
+    assert out.returncode == 2
+    text = out.stdout
+    assert f"{folder}/items.jsonl:2: not valid JSON" in text
+    assert f"{folder}/items.jsonl:3: colour: Extra inputs are not permitted" in text
+    assert "remove the field" in text
+
+
+def test_validate_builtin_sets_pass():
+    out = evalkit("validate")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count(" - ok") == 7
+
+
+def test_unknown_provider_is_a_usage_error():
+    out = evalkit("run", "nosuch:model", "--store", ":memory:")
+    assert out.returncode == 2
+    assert "unknown provider 'nosuch'" in out.stderr
+
+
+def test_missing_key_names_the_variable_and_never_prints_a_value(tmp_path):
+    env = {"DEEPSEEK_API_KEY": ""}
+    db = tmp_path / "s.duckdb"
+    out = evalkit("run", "deepseek:deepseek-chat", "--store", str(db), "--sets", "factual_qa", env=env)
+    assert out.returncode == 2
+    assert "DEEPSEEK_API_KEY is not set" in out.stderr
+    assert "no runs" in evalkit("runs", "--store", str(db)).stdout
+
+
+@pytest.mark.slow
+def test_demo_then_compare_exit_codes(tmp_path):
+    db = str(tmp_path / "demo.duckdb")
+    out = evalkit("demo", "--store", db)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "FAIL" in out.stdout
+    runs = evalkit("runs", "--store", db)
+    assert runs.stdout.count("demo-sim-") == 2
+    cmp = evalkit("compare", "demo-sim-good", "demo-sim-worse", "--store", db, "--format", "json")
+    assert cmp.returncode == 1
+    failing = {(s["task"], s["lang"], s["metric"]) for s in json.loads(cmp.stdout)["slices"]
+               if s["verdict"] == "FAIL"}
+    assert ("factual_qa", "zh", "correct") in failing
+    assert ("refusal", "zh", "behavior_ok") in failing
+    assert all(lang == "zh" for _, lang, _ in failing)
+    same = evalkit("compare", "demo-sim-good", "demo-sim-good", "--store", db, "--format", "md")
+    assert same.returncode == 0 and "PASS" in same.stdout
+
+
+def test_compare_unknown_run_is_exit_2(tmp_path):
+    out = evalkit("compare", "nope", "nada", "--store", str(tmp_path / "e.duckdb"))
+    assert out.returncode == 2 and "no run 'nope'" in out.stderr

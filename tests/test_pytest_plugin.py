@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+import evalkit as ek
+from evalkit.sim import Persona, Rates, Simulator
+from evalkit.store import Store
+from evalkit.targets import parse_target
+from tests._helpers import make_set, qa_items
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("gate") / "runs.duckdb"
+    items = qa_items(150)
+    personas = [
+        Persona(name="base", rates=Rates(accuracy=0.9, hallucination=0.1)),
+        Persona(name="twin", rates=Rates(accuracy=0.9, hallucination=0.1)),
+        Persona(name="worse", overrides={"factual_qa:zh": Rates(accuracy=0.55, hallucination=0.45)},
+                rates=Rates(accuracy=0.9, hallucination=0.1)),
+    ]
+    store = Store(path)
+    with Simulator(personas, items) as sim:
+        for name in ("base", "twin", "worse"):
+            ek.run(parse_target(f"sim:{name}@{sim.url}"), [make_set(items)], store=store, name=name)
+    store.close()
+    return path
+
+
+GATE_TEST = """
+def test_cutover(evalkit_gate):
+    evalkit_gate.check("{candidate}")
+"""
+
+
+def test_gate_fails_with_a_readable_message(pytester, store_path):
+    pytester.makepyfile(GATE_TEST.format(candidate="worse"))
+    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*evalkit gate failed: candidate * vs baseline *",
+            "*factual_qa/zh/correct: 0.9* -> 0.* (delta -0.*, 90% CI [[]-0.*, -0.*[]], n=150*",
+            "*evalkit gate*",
+            "*FAIL (1 slice(s))*",
+        ]
+    )
+
+
+def test_gate_passes_on_an_a_a_pair(pytester, store_path):
+    pytester.makepyfile(GATE_TEST.format(candidate="twin"))
+    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base")
+    result.assert_outcomes(passed=1)
+
+
+def test_thresholds_come_from_pyproject(pytester, store_path):
+    pytester.makefile(".toml", pyproject='[tool.evalkit.gate]\nmargin = 0.5\n')
+    pytester.makepyfile(GATE_TEST.format(candidate="worse"))
+    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base")
+    result.assert_outcomes(passed=1)  # a 35-point drop is inside a 50-point margin
+
+
+def test_missing_baseline_is_a_usage_error(pytester, store_path):
+    pytester.makepyfile(GATE_TEST.format(candidate="worse"))
+    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path))
+    result.stdout.fnmatch_lines(["*no baseline*"])
+    assert result.ret != 0
