@@ -1,0 +1,66 @@
+import pytest
+
+from evalkit.metrics import DEFAULT_THRESHOLDS, LangThresholds, detect_reply_lang
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Chinese, with and without English technical terms
+        ("北京是中国的首都。", "zh"),
+        ("这个 function 在 production 里 timeout 了，建议先检查 Redis 连接池", "zh"),
+        ("这个 API 的 response time 太长了", "zh"),
+        ("报错信息是 connection refused by peer，请检查防火墙设置。", "zh"),
+        ("用 pandas 的 groupby 就可以了", "zh"),
+        ("ＡＰＩ返回了错误码，请稍后重试。", "zh"),
+        # English, with and without Chinese names
+        ("The capital of France is Paris.", "en"),
+        ("The poet 李白 wrote many poems about the moon during the Tang dynasty.", "en"),
+        ("The answer is 李白.", "en"),
+        ("I visited 北京 and 上海 last year with my friend 王小明", "en"),
+        ("The Chinese phrase 你好世界 means hello world.", "en"),
+        # genuinely mixed
+        ("我觉得这个 idea is really good, but 我们需要 more time", "mixed"),
+        (
+            "今天的 meeting 我觉得 we should really focus on the budget，"
+            "然后下周再讨论 hiring 的问题。",
+            "mixed",
+        ),
+        ("If you want, 我们可以明天下午再讨论这个问题 and then decide together.", "mixed"),
+        # code and URLs do not count
+        ("先用 `ps aux | grep python` 找到它的 PID，再执行 `kill -9 <PID>` 强制结束。", "zh"),
+        ("运行下面的命令：\n```bash\npip install --upgrade sacrebleu jieba\n```\n然后重试。", "zh"),
+        ("详见 https://example.com/docs/getting-started-guide 的说明。", "zh"),
+        ("```python\nprint('hello world')\n```", "unknown"),
+        # nothing to go on
+        ("", "unknown"),
+        ("12345", "unknown"),
+        ("!!! ... 🙂", "unknown"),
+    ],
+)
+def test_detect_reply_lang(text, expected):
+    assert detect_reply_lang(text) == expected
+
+
+def test_short_english_insertions_in_english_frame_count_as_english():
+    # Documented limit of a script-only detector: short Han phrases look like names.
+    assert detect_reply_lang("Let's meet tomorrow 下午三点 at the office 好吗") == "en"
+
+
+def test_share_at_zh_threshold_is_zh():
+    # 7 Han characters, 3 English words: share exactly 0.70.
+    assert detect_reply_lang("我们今天讨论一下 one two three") == "zh"
+
+
+def test_custom_thresholds_change_the_verdict():
+    strict = LangThresholds(zh_share=0.9, term_words=0)
+    assert (
+        detect_reply_lang(
+            "这个 function 在 production 里 timeout 了，建议先检查 Redis 连接池", strict
+        )
+        == "mixed"
+    )
+
+
+def test_thresholds_signature_names_every_threshold():
+    assert DEFAULT_THRESHOLDS.signature() == "zh>=0.70|en<=0.30|term<=2w|name<=4c|skip:code,url"
