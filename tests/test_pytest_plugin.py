@@ -16,8 +16,11 @@ def store_path(tmp_path_factory):
     personas = [
         Persona(name="base", rates=Rates(accuracy=0.9, hallucination=0.1)),
         Persona(name="twin", rates=Rates(accuracy=0.9, hallucination=0.1)),
-        Persona(name="worse", overrides={"factual_qa:zh": Rates(accuracy=0.55, hallucination=0.45)},
-                rates=Rates(accuracy=0.9, hallucination=0.1)),
+        Persona(
+            name="worse",
+            overrides={"factual_qa:zh": Rates(accuracy=0.55, hallucination=0.45)},
+            rates=Rates(accuracy=0.9, hallucination=0.1),
+        ),
     ]
     store = Store(path)
     with Simulator(personas, items) as sim:
@@ -35,7 +38,9 @@ def test_cutover(evalkit_gate):
 
 def test_gate_fails_with_a_readable_message(pytester, store_path):
     pytester.makepyfile(GATE_TEST.format(candidate="worse"))
-    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base")
+    result = pytester.runpytest(
+        "-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base"
+    )
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -49,14 +54,18 @@ def test_gate_fails_with_a_readable_message(pytester, store_path):
 
 def test_gate_passes_on_an_a_a_pair(pytester, store_path):
     pytester.makepyfile(GATE_TEST.format(candidate="twin"))
-    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base")
+    result = pytester.runpytest(
+        "-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base"
+    )
     result.assert_outcomes(passed=1)
 
 
 def test_thresholds_come_from_pyproject(pytester, store_path):
-    pytester.makefile(".toml", pyproject='[tool.evalkit.gate]\nmargin = 0.5\n')
+    pytester.makefile(".toml", pyproject="[tool.evalkit.gate]\nmargin = 0.5\n")
     pytester.makepyfile(GATE_TEST.format(candidate="worse"))
-    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base")
+    result = pytester.runpytest(
+        "-p", "evalkit", "--evalkit-store", str(store_path), "--evalkit-baseline", "base"
+    )
     result.assert_outcomes(passed=1)  # a 35-point drop is inside a 50-point margin
 
 

@@ -56,8 +56,6 @@ class Comparison:
         """True when no gate slice failed and every gate slice could be compared."""
         return self.failing.empty and not self.missing_slices
 
-
-
     def to_pandas(self) -> pd.DataFrame:
         """The slice table."""
         return self.slices.copy()
@@ -121,9 +119,7 @@ def _frames(store: Store, run_id: str) -> pd.DataFrame:
 def _missing_gate_slices(a: pd.DataFrame, slices: pd.DataFrame, gate: GateConfig) -> list[str]:
     have = {tuple(r) for r in slices[SLICE_KEYS].itertuples(index=False)} if len(slices) else set()
     want = {
-        tuple(r)
-        for r in a[SLICE_KEYS].drop_duplicates().itertuples(index=False)
-        if gate.gates(*r)
+        tuple(r) for r in a[SLICE_KEYS].drop_duplicates().itertuples(index=False) if gate.gates(*r)
     }
     return sorted("/".join(k) for k in want - have)
 

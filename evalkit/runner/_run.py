@@ -71,6 +71,7 @@ async def run_async(
         What the run did.
     """
     options = options or RunOptions()
+    target.api_key()  # a missing key is misconfiguration: fail before anything is stored
     sets = select_items(sets, options.limit, options.shard)
     run_id = _open_run(store, target, sets, name, options, resume)
     units = plan_units(target, sets, options.repeats)

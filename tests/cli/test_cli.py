@@ -14,7 +14,11 @@ from tests._helpers import qa_items, write_set
 def evalkit(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "evalkit._cli.main", *args],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=300,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -33,7 +37,8 @@ def test_help_is_fast_and_lists_commands():
 def test_help_does_not_import_heavy_libraries():
     code = (
         "import sys, evalkit._cli.main as m\n"
-        "heavy = [x for x in ('pandas', 'duckdb', 'openai', 'anthropic', 'datasets', 'jieba') if x in sys.modules]\n"
+        "mods = ('pandas', 'duckdb', 'openai', 'anthropic', 'datasets', 'jieba')\n"
+        "heavy = [x for x in mods if x in sys.modules]\n"
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -70,7 +75,9 @@ def test_unknown_provider_is_a_usage_error():
 def test_missing_key_names_the_variable_and_never_prints_a_value(tmp_path):
     env = {"DEEPSEEK_API_KEY": ""}
     db = tmp_path / "s.duckdb"
-    out = evalkit("run", "deepseek:deepseek-chat", "--store", str(db), "--sets", "factual_qa", env=env)
+    out = evalkit(
+        "run", "deepseek:deepseek-chat", "--store", str(db), "--sets", "factual_qa", env=env
+    )
     assert out.returncode == 2
     assert "DEEPSEEK_API_KEY is not set" in out.stderr
     assert "no runs" in evalkit("runs", "--store", str(db)).stdout
@@ -86,8 +93,11 @@ def test_demo_then_compare_exit_codes(tmp_path):
     assert runs.stdout.count("demo-sim-") == 2
     cmp = evalkit("compare", "demo-sim-good", "demo-sim-worse", "--store", db, "--format", "json")
     assert cmp.returncode == 1
-    failing = {(s["task"], s["lang"], s["metric"]) for s in json.loads(cmp.stdout)["slices"]
-               if s["verdict"] == "FAIL"}
+    failing = {
+        (s["task"], s["lang"], s["metric"])
+        for s in json.loads(cmp.stdout)["slices"]
+        if s["verdict"] == "FAIL"
+    }
     assert ("factual_qa", "zh", "correct") in failing
     assert ("refusal", "zh", "behavior_ok") in failing
     assert all(lang == "zh" for _, lang, _ in failing)

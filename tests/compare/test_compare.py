@@ -30,7 +30,9 @@ def pair_of_runs():
     store = Store(":memory:")
     with Simulator([base, worse, twin], items) as sim:
         runs = {
-            name: ek.run(parse_target(f"sim:{name}@{sim.url}"), [make_set(items)], store=store, name=name)
+            name: ek.run(
+                parse_target(f"sim:{name}@{sim.url}"), [make_set(items)], store=store, name=name
+            )
             for name in ("base", "worse", "twin")
         }
     return store, runs
@@ -71,9 +73,17 @@ def test_formats_json_md_table_html(pair_of_runs):
     cmp = ek.compare("base", "worse", store=store)
     payload = json.loads(cmp.render("json"))
     assert payload["passed"] is False
-    assert {"n", "baseline", "candidate", "delta", "ci_low", "ci_high", "p", "p_adj", "verdict"} <= set(
-        payload["slices"][0]
-    )
+    assert {
+        "n",
+        "baseline",
+        "candidate",
+        "delta",
+        "ci_low",
+        "ci_high",
+        "p",
+        "p_adj",
+        "verdict",
+    } <= set(payload["slices"][0])
     md = cmp.render("md")
     assert "| factual_qa | zh | correct |" in md and "**FAIL**" in md
     assert "FAIL" in cmp.render("table")
@@ -85,10 +95,15 @@ def test_every_failed_candidate_call_fails_the_gate(tmp_path):
 
     items = qa_items(30)
     store = Store(":memory:")
-    with Simulator([Persona(name="ok"), Persona(name="down", faults=Faults(rate_500=1.0))], items) as sim:
+    with Simulator(
+        [Persona(name="ok"), Persona(name="down", faults=Faults(rate_500=1.0))], items
+    ) as sim:
         ek.run(parse_target(f"sim:ok@{sim.url}"), [make_set(items)], store=store, name="ok")
         ek.run(
-            parse_target(f"sim:down@{sim.url}"), [make_set(items)], store=store, name="down",
+            parse_target(f"sim:down@{sim.url}"),
+            [make_set(items)],
+            store=store,
+            name="down",
             max_retries=0,
         )
     cmp = ek.compare("ok", "down", store=store)
@@ -101,12 +116,9 @@ def test_changed_items_are_left_out_and_listed():
     from evalkit.sim import Simulator
 
     items = qa_items(10)
-    changed = [
-        replace_prompt(i) if i.id == "q-0003-en" else i
-        for i in items
-    ]
+    changed = [replace_prompt(i) if i.id == "q-0003-en" else i for i in items]
     store = Store(":memory:")
-    with Simulator([Persona(name="p")], items + [replace_prompt(items[6])]) as sim:
+    with Simulator([Persona(name="p")], [*items, replace_prompt(items[6])]) as sim:
         spec = parse_target(f"sim:p@{sim.url}")
         ek.run(spec, [make_set(items)], store=store, name="a")
         ek.run(spec, [make_set(changed)], store=store, name="b")
@@ -130,5 +142,3 @@ def test_gate_restricted_to_languages(pair_of_runs):
     store, _ = pair_of_runs
     cmp = ek.compare("base", "worse", store=store, langs=("en",))
     assert cmp.passed
-
-

@@ -9,15 +9,51 @@ from evalkit.targets import PRESETS, load_targets_file, parse_target
 @pytest.mark.parametrize(
     ("spec", "protocol", "base_url", "family", "key"),
     [
-        ("deepseek:deepseek-chat", "openai", "https://api.deepseek.com/v1", "deepseek", "DEEPSEEK_API_KEY"),
-        ("qwen:qwen-plus", "openai", "https://dashscope.aliyuncs.com/compatible-mode/v1", "qwen", "DASHSCOPE_API_KEY"),
+        (
+            "deepseek:deepseek-chat",
+            "openai",
+            "https://api.deepseek.com/v1",
+            "deepseek",
+            "DEEPSEEK_API_KEY",
+        ),
+        (
+            "qwen:qwen-plus",
+            "openai",
+            "https://dashscope.aliyuncs.com/compatible-mode/v1",
+            "qwen",
+            "DASHSCOPE_API_KEY",
+        ),
         ("kimi:moonshot-v1-8k", "openai", "https://api.moonshot.cn/v1", "kimi", "MOONSHOT_API_KEY"),
-        ("glm:glm-4-plus", "openai", "https://open.bigmodel.cn/api/paas/v4", "glm", "ZHIPUAI_API_KEY"),
-        ("minimax:MiniMax-Text-01", "openai", "https://api.minimax.io/v1", "minimax", "MINIMAX_API_KEY"),
+        (
+            "glm:glm-4-plus",
+            "openai",
+            "https://open.bigmodel.cn/api/paas/v4",
+            "glm",
+            "ZHIPUAI_API_KEY",
+        ),
+        (
+            "minimax:MiniMax-Text-01",
+            "openai",
+            "https://api.minimax.io/v1",
+            "minimax",
+            "MINIMAX_API_KEY",
+        ),
         ("anthropic:claude-sonnet-4-5", "anthropic", None, "claude", "ANTHROPIC_API_KEY"),
         ("openai:gpt-4o-mini", "openai", None, "gpt", "OPENAI_API_KEY"),
-        ("openrouter:anthropic/claude-3.5-haiku", "openai", "https://openrouter.ai/api/v1", "claude", "OPENROUTER_API_KEY"),
-        ("vllm:qwen2.5@http://10.0.0.5:8000/v1", "openai", "http://10.0.0.5:8000/v1", "local", None),
+        (
+            "openrouter:anthropic/claude-3.5-haiku",
+            "openai",
+            "https://openrouter.ai/api/v1",
+            "claude",
+            "OPENROUTER_API_KEY",
+        ),
+        (
+            "vllm:qwen2.5@http://10.0.0.5:8000/v1",
+            "openai",
+            "http://10.0.0.5:8000/v1",
+            "local",
+            None,
+        ),
     ],
 )
 def test_presets(spec, protocol, base_url, family, key):
@@ -26,8 +62,19 @@ def test_presets(spec, protocol, base_url, family, key):
 
 
 def test_every_preset_is_tested_above():
-    assert set(PRESETS) == {"openai", "anthropic", "deepseek", "qwen", "kimi", "glm", "minimax",
-                            "openrouter", "vllm", "ollama", "llamacpp"}
+    assert set(PRESETS) == {
+        "openai",
+        "anthropic",
+        "deepseek",
+        "qwen",
+        "kimi",
+        "glm",
+        "minimax",
+        "openrouter",
+        "vllm",
+        "ollama",
+        "llamacpp",
+    }
 
 
 def test_name_prefix_and_anthropic_sends_no_temperature_by_default():
