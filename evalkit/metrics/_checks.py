@@ -25,7 +25,7 @@ from evalkit.goldensets._schema import (
     WordCountCheck,
 )
 from evalkit.metrics._base import Score
-from evalkit.metrics._lang import DEFAULT_THRESHOLDS, detect_reply_lang
+from evalkit.metrics._lang import reply_lang_matches, reply_lang_signature
 from evalkit.metrics._numbers import extract_numbers
 from evalkit.metrics._text import script_tokens
 
@@ -133,8 +133,8 @@ def _json(check: JsonCheck, reply: str) -> Outcome:
 
 
 def _reply_lang(check: ReplyLangCheck, reply: str) -> Outcome:
-    detected = detect_reply_lang(reply)
-    return detected == check.lang, {"detected": detected}
+    ok, detected = reply_lang_matches(check.lang, reply)
+    return ok, {"detected": detected}
 
 
 def _numeric(check: NumericCheck, reply: str) -> Outcome:
@@ -170,7 +170,7 @@ _RUNNERS: dict[str, Callable[[Any, str], Outcome]] = {
 
 def check_signature(check: AnyCheck) -> str:
     """Signature of one check type, e.g. ``check:json|v1``."""
-    suffix = f"|{DEFAULT_THRESHOLDS.signature()}" if check.type == "reply_lang" else ""
+    suffix = f"|{reply_lang_signature()}" if check.type == "reply_lang" else ""
     return f"check:{check.type}|{CHECKS_VERSION}{suffix}"
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from evalkit.goldensets._schema import JsonCheck
 from evalkit.metrics._base import Score
 from evalkit.metrics._checks import CHECKS_VERSION, parse_json, run_check, run_checks
-from evalkit.metrics._lang import DEFAULT_THRESHOLDS, detect_reply_lang
+from evalkit.metrics._lang import reply_lang_matches, reply_lang_signature
 from evalkit.metrics._refusal import ABSTENTION_VERSION, REFUSAL_VERSION, is_abstention
 from evalkit.metrics._refusal import refusal_prefilter as _prefilter
 from evalkit.metrics._text import find_word
@@ -51,12 +51,11 @@ class ReplyLang:
 
     def signature(self) -> str:
         """``reply_lang|v1|`` followed by the detector's thresholds."""
-        return f"{self.name}|v1|{DEFAULT_THRESHOLDS.signature()}"
+        return f"{self.name}|v1|{reply_lang_signature()}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
         """Match of detected and expected language; ``detail["detected"]`` has the former."""
-        detected = detect_reply_lang(reply)
-        same = detected == item.expected_reply_lang
+        same, detected = reply_lang_matches(item.expected_reply_lang, reply)
         return Score(self.name, same, self.signature(), {"detected": detected})
 
 

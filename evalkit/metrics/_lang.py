@@ -95,3 +95,28 @@ def detect_reply_lang(text: str, thresholds: LangThresholds = DEFAULT_THRESHOLDS
     if terms_only:
         return "zh"
     return "en" if names_only else "mixed"
+
+
+MIXED_MIN_HAN = 5
+MIXED_MIN_LATIN = 3
+"""A reply expected to be ``mixed`` passes when the detector says ``mixed``, or when both scripts
+are really present (at least this many Han characters and Latin words): a Chinese sentence frame
+that keeps its English terms is exactly the mixed register such items ask for."""
+
+
+def reply_lang_matches(expected: str, text: str) -> tuple[bool, str]:
+    """Whether ``text`` is in the ``expected`` language; also returns the detected language."""
+    detected = detect_reply_lang(text)
+    if detected == expected:
+        return True, detected
+    if expected != "mixed":
+        return False, detected
+    tagged = tag_scripts(_NOT_PROSE.sub(" ", text))
+    han = sum(1 for _, tag in tagged if tag == "zh")
+    latin = sum(1 for _, tag in tagged if tag == "en")
+    return han >= MIXED_MIN_HAN and latin >= MIXED_MIN_LATIN, detected
+
+
+def reply_lang_signature() -> str:
+    """Detector thresholds plus the mixed-expectation minimums."""
+    return f"{DEFAULT_THRESHOLDS.signature()}|mixmin{MIXED_MIN_HAN}/{MIXED_MIN_LATIN}"

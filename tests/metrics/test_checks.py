@@ -115,7 +115,7 @@ def test_check_score_is_named_and_signed():
 
 def test_reply_lang_check_signature_carries_thresholds():
     score = run_check(check(type="reply_lang", lang="zh"), "你好")
-    assert score.signature.endswith("zh>=0.70|en<=0.30|term<=2w|name<=4c|skip:code,url")
+    assert score.signature.endswith("zh>=0.70|en<=0.30|term<=2w|name<=4c|skip:code,url|mixmin5/3")
     assert score.detail is not None and score.detail["detected"] == "zh"
 
 
@@ -150,3 +150,16 @@ def test_checks_pass_without_checks_is_true():
 def test_run_checks_keeps_item_order():
     golden = item(check(type="min_chars", n=1), check(type="json"))
     assert [s.metric for s in run_checks(golden, "x")] == ["check:min_chars", "check:json"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "ok"),
+    [
+        ("Handover：客户 Acme 的 SSO login 问题还没有解决，明天需要 follow up 一下。", True),
+        ("This release fixes the login bug and improves the dashboard.", False),
+        ("这个版本修复了登录问题，并改进了仪表盘的显示效果。", False),
+        ("先 deploy 到 staging 环境 then run the full regression suite before 上线。", True),
+    ],
+)
+def test_mixed_expectation_passes_when_both_scripts_are_really_present(reply, ok):
+    assert run_check(check(type="reply_lang", lang="mixed"), reply).value is ok
