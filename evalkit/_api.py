@@ -11,6 +11,7 @@ import anyio
 
 from evalkit.compare import Comparison, GateConfig, compare_runs
 from evalkit.goldensets import GoldenSet, load_goldenset, load_goldensets
+from evalkit.routers import RouterSpec, load_router
 from evalkit.runner import RunOptions, RunSummary
 from evalkit.runner import run_async as _engine_run
 from evalkit.store import Store
@@ -63,12 +64,22 @@ def _sets(goldensets: Sequence[str | GoldenSet] | str | None) -> list[GoldenSet]
     return [g if isinstance(g, GoldenSet) else load_goldenset(g) for g in goldensets]
 
 
+def resolve_target(target: str | Path | TargetSpec | RouterSpec) -> TargetSpec | RouterSpec:
+    """A spec string, a router YAML path, or an already built target."""
+    if isinstance(target, (TargetSpec, RouterSpec)):
+        return target
+    text = str(target)
+    if text.endswith((".yaml", ".yml")) and Path(text).is_file():
+        return RouterSpec.from_config(load_router(text))
+    return parse_target(text)
+
+
 def _open(store: Store | str | Path | None) -> Store:
     return store if isinstance(store, Store) else Store(store)
 
 
 async def run_async(
-    target: str | TargetSpec,
+    target: str | Path | TargetSpec | RouterSpec,
     goldensets: Sequence[str | GoldenSet] | str | None = None,
     *,
     store: Store | str | Path | None = None,
@@ -79,7 +90,8 @@ async def run_async(
     """Run a target over golden sets and store the results.
 
     Args:
-        target: A spec string (``"deepseek:deepseek-chat"``, ``"sim:sim-good"``) or `TargetSpec`.
+        target: A spec string (``"deepseek:deepseek-chat"``, ``"sim:sim-good"``), a router
+            config YAML path, or a built `TargetSpec` / `RouterSpec`.
         goldensets: Set names or folders, or loaded sets; all built-in sets when None.
         store: A `Store`, a DuckDB path, or ``":memory:"``; default ``runs/evalkit.duckdb``.
         name: Run name.
@@ -89,7 +101,7 @@ async def run_async(
     Returns:
         The finished run.
     """
-    spec = parse_target(target) if isinstance(target, str) else target
+    spec = resolve_target(target)
     db = _open(store)
     summary = await _engine_run(
         spec, _sets(goldensets), db, name=name, options=RunOptions(**options), resume=resume
@@ -98,7 +110,7 @@ async def run_async(
 
 
 def run(
-    target: str | TargetSpec,
+    target: str | Path | TargetSpec | RouterSpec,
     goldensets: Sequence[str | GoldenSet] | str | None = None,
     **kwargs: Any,
 ) -> RunResult:

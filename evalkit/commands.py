@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from evalkit._api import RunResult, run
+from evalkit._api import RunResult, resolve_target, run
 from evalkit.compare import Comparison, GateConfig, compare_runs
 from evalkit.errors import ConfigError
+from evalkit.goldensets import load_goldensets
+from evalkit.routers import RouteDiff, RouterSpec, route_diff
 from evalkit.runner import parse_shard
 from evalkit.store import Store
 from evalkit.targets import TargetSpec, load_targets_file, parse_target
 
 
-def resolve_targets(targets: Sequence[str], targets_file: str | None) -> list[TargetSpec]:
-    """Spec strings plus a targets file, as specs."""
-    specs = [parse_target(t) for t in targets]
+def resolve_targets(
+    targets: Sequence[str], targets_file: str | None, routers: Sequence[str] = ()
+) -> list[TargetSpec | RouterSpec]:
+    """Spec strings, a targets file and router configs, as targets."""
+    specs: list[TargetSpec | RouterSpec] = [parse_target(t) for t in targets]
     if targets_file:
         specs.extend(load_targets_file(targets_file))
+    specs.extend(resolve_target(r) for r in routers)
     if not specs:
         raise ConfigError(
-            "no target given; pass e.g. `sim:sim-good` or --targets-file targets.yaml"
+            "no target given; pass e.g. `sim:sim-good`, --targets-file targets.yaml "
+            "or --router router.yaml"
         )
     return specs
 
@@ -29,6 +37,7 @@ def run_targets(
     targets: Sequence[str],
     *,
     targets_file: str | None = None,
+    routers: Sequence[str] = (),
     sets: str | None = None,
     store: str | None = None,
     name: str | None = None,
@@ -36,7 +45,7 @@ def run_targets(
     **options: object,
 ) -> list[RunResult]:
     """Run each target over the sets named in a comma-separated list (all when None)."""
-    specs = resolve_targets(targets, targets_file)
+    specs = resolve_targets(targets, targets_file, routers)
     set_names = [s.strip() for s in sets.split(",")] if sets else None
     db = Store(store)
     results = []
@@ -62,6 +71,51 @@ def compare_command(
 ) -> Comparison:
     """Compare two runs with the project's gate settings overridden by ``gate``."""
     return compare_runs(Store(store), baseline, candidate, gate_from_project(**gate))
+
+
+@dataclass
+class RouterComparison:
+    """A router cutover check: both runs, the route diff, and the comparison."""
+
+    baseline: RunResult
+    candidate: RunResult
+    diff: RouteDiff
+    comparison: Comparison
+
+    def cost_note(self) -> str:
+        """How many calls the compare made and what it cost."""
+        b, c = self.baseline.summary, self.candidate.summary
+        return (
+            f"route diff: {self.diff.summary()}\n"
+            f"re-called: baseline {b.called} of {b.planned}, candidate {c.called} of {c.planned} "
+            f"(reused {b.cached + b.already_done} + {c.cached + c.already_done}); "
+            f"compare cost {b.cost + c.cost:.4f} {c.currency}"
+        )
+
+
+def compare_routers_command(
+    baseline_router: str,
+    candidate_router: str,
+    *,
+    sets: str | None = None,
+    store: str | None = None,
+    repeats: int = 1,
+    concurrency: int = 16,
+    progress: bool | None = None,
+    **gate: Any,
+) -> RouterComparison:
+    """Run two router configs over the sets (reusing every stored response) and compare them."""
+    a, b = resolve_target(baseline_router), resolve_target(candidate_router)
+    if not isinstance(a, RouterSpec) or not isinstance(b, RouterSpec):
+        raise ConfigError("--baseline-router and --candidate-router take router YAML files")
+    names = [x.strip() for x in sets.split(",")] if sets else None
+    loaded = load_goldensets(names)
+    db = Store(store)
+    opts = {"repeats": repeats, "concurrency": concurrency, "progress": progress}
+    base = run(a, loaded, store=db, name=a.name, **opts)
+    cand = run(b, loaded, store=db, name=b.name, **opts)
+    cmp = compare_runs(db, base.run_id, cand.run_id, gate_from_project(**gate))
+    return RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
 
 
 def sim_url() -> str | None:

@@ -1,22 +1,30 @@
-"""`evalkit compare BASELINE CANDIDATE`."""
+"""`evalkit compare BASELINE CANDIDATE`, or `--baseline-router A --candidate-router B`."""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from evalkit._cli._common import handle_errors, store_option
 
+if TYPE_CHECKING:
+    from evalkit.compare import Comparison
+
 
 @click.command()
-@click.argument("baseline")
-@click.argument("candidate")
+@click.argument("baseline", required=False)
+@click.argument("candidate", required=False)
 @store_option
+@click.option("--baseline-router", type=click.Path(exists=True), help="Router YAML of today.")
+@click.option("--candidate-router", type=click.Path(exists=True), help="Router YAML of tomorrow.")
+@click.option("--sets", default=None, help="With routers: comma-separated sets (default: all).")
+@click.option("--repeats", default=1, show_default=True, help="With routers: samples per item.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "md", "json"]),
+    type=click.Choice(["table", "md", "json", "html"]),
     default="table",
     show_default=True,
 )
@@ -28,30 +36,68 @@ from evalkit._cli._common import handle_errors, store_option
     "--margin", type=float, default=None, help="Practical / non-inferiority margin (default 0.02)."
 )
 @click.option("--mode", type=click.Choice(["regression", "non_inferiority"]), default=None)
+@click.option("--progress/--no-progress", default=None)
 @handle_errors
 def compare(
-    baseline: str,
-    candidate: str,
+    baseline: str | None,
+    candidate: str | None,
     store: str | None,
+    baseline_router: str | None,
+    candidate_router: str | None,
+    sets: str | None,
+    repeats: int,
     fmt: str,
     output: str | None,
     alpha: float | None,
     margin: float | None,
     mode: str | None,
+    progress: bool | None,
 ) -> None:
     """Compare two runs per task x language x metric; exit 1 when the gate fails.
 
-    BASELINE and CANDIDATE are run ids, unique prefixes, run names, or `latest`.
+    BASELINE and CANDIDATE are run ids, unique prefixes, run names, or `latest`. With
+    --baseline-router and --candidate-router instead, both router configs are run first (every
+    stored response whose request is unchanged is reused) and then compared.
     Gate settings come from [tool.evalkit.gate] in pyproject.toml, overridden by the flags.
     """
-    from evalkit.commands import compare_command
+    from evalkit.commands import compare_command, compare_routers_command
+    from evalkit.errors import ConfigError
 
-    result = compare_command(
-        baseline, candidate, store=store, alpha=alpha, margin=margin, mode=mode
-    )
-    text = result.render(fmt)
+    gate: dict[str, Any] = {"alpha": alpha, "margin": margin, "mode": mode}
+    note = None
+    if baseline_router or candidate_router:
+        if not (baseline_router and candidate_router):
+            raise ConfigError("give both --baseline-router and --candidate-router")
+        routed = compare_routers_command(
+            baseline_router,
+            candidate_router,
+            sets=sets,
+            store=store,
+            repeats=repeats,
+            progress=progress,
+            **gate,
+        )
+        result, note = routed.comparison, routed.cost_note()
+    elif baseline and candidate:
+        result = compare_command(baseline, candidate, store=store, **gate)
+    else:
+        raise ConfigError(
+            "give BASELINE and CANDIDATE runs, or --baseline-router and --candidate-router"
+        )
+    text = _render(result, fmt, store)
+    if note and fmt in ("table", "md"):
+        click.echo(note)
     click.echo(text)
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
     sys.exit(0 if result.passed else 1)
+
+
+def _render(result: Comparison, fmt: str, store: str | None) -> str:
+    if fmt != "html":
+        return result.render(fmt)
+    from evalkit.report import render_html
+    from evalkit.store import Store
+
+    return render_html(result, Store(store, read_only=True))

@@ -1,4 +1,4 @@
-"""The async run engine: plan, reuse, call with limits and retries, score, store in batches."""
+"""The async run engine: plan, reuse, call with limits, retries and fallbacks, score, store."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 import random
 import secrets
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import anyio
 
@@ -16,14 +16,16 @@ import evalkit
 from evalkit._git import git_sha
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenSet
+from evalkit.routers import RouterSpec
+from evalkit.runner._limits import Limits
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._retry import RetryBudget, call_with_retries
-from evalkit.runner._units import Unit, plan_units, select_items
-from evalkit.scoring import score_rows
+from evalkit.runner._units import Target, Unit, plan_units, select_items
+from evalkit.runner._writer import Writer
 from evalkit.store import Store
 from evalkit.store._store import utcnow
-from evalkit.targets import Client, Completion, TargetSpec
+from evalkit.targets import CallFailure, Client, TargetSpec
 
 
 @dataclass
@@ -37,6 +39,7 @@ class RunSummary:
     called: int = 0
     failed: int = 0
     retries: int = 0
+    fallbacks: int = 0
     cost: float = 0.0
     currency: str = "USD"
     elapsed_s: float = 0.0
@@ -49,7 +52,7 @@ def new_run_id() -> str:
 
 
 async def run_async(
-    target: TargetSpec,
+    target: Target,
     sets: Sequence[GoldenSet],
     store: Store,
     *,
@@ -57,10 +60,10 @@ async def run_async(
     options: RunOptions | None = None,
     resume: str | None = None,
 ) -> RunSummary:
-    """Run ``target`` over ``sets`` and store everything; resumable and cache-aware.
+    """Run a model or router target over ``sets`` and store everything; resumable, cache-aware.
 
     Args:
-        target: The model endpoint.
+        target: A model endpoint (`TargetSpec`) or a router (`RouterSpec`).
         sets: Golden sets to run.
         store: Where responses, errors and scores go.
         name: A human name for the run (``evalkit runs`` shows it; compare accepts it).
@@ -71,16 +74,17 @@ async def run_async(
         What the run did.
     """
     options = options or RunOptions()
-    target.api_key()  # a missing key is misconfiguration: fail before anything is stored
+    _check_keys(target)  # a missing key is misconfiguration: fail before anything is stored
     sets = select_items(sets, options.limit, options.shard)
     run_id = _open_run(store, target, sets, name, options, resume)
     units = plan_units(target, sets, options.repeats)
-    summary = RunSummary(run_id, planned=len(units), currency=target.price.currency)
+    summary = RunSummary(run_id, planned=len(units), currency=_currency(target))
     done = store.done_keys(run_id)
     todo = [u for u in units if (u.item.id, u.repeat) not in done]
     summary.already_done = len(units) - len(todo)
-    writer = _Writer(store, run_id, target, options)
-    todo = _reuse_cached(store, todo, writer, summary) if options.use_cache else todo
+    writer = Writer(store, run_id, options)
+    if options.use_cache:
+        todo = _reuse_cached(store, todo, writer, summary)
     started = anyio.current_time()
     with Progress(len(units), summary.already_done + summary.cached, options.progress) as bar:
         await _call_all(target, todo, options, writer, summary, bar)
@@ -90,9 +94,21 @@ async def run_async(
     return summary
 
 
+def _check_keys(target: Target) -> None:
+    if isinstance(target, RouterSpec):
+        target.api_keys()
+    else:
+        target.api_key()
+
+
+def _currency(target: Target) -> str:
+    specs = target.specs.values() if isinstance(target, RouterSpec) else [target]
+    return next(iter(specs)).price.currency
+
+
 def _open_run(
     store: Store,
-    target: TargetSpec,
+    target: Target,
     sets: Sequence[GoldenSet],
     name: str | None,
     options: RunOptions,
@@ -108,7 +124,7 @@ def _open_run(
             "run_id": run_id,
             "name": name,
             "target_name": target.name,
-            "target_kind": "model",
+            "target_kind": "router" if isinstance(target, RouterSpec) else "model",
             "target_json": json.dumps(target.public_config(), ensure_ascii=False),
             "goldensets_json": json.dumps(
                 {gs.name: {"version": gs.version, "hash": gs.set_hash, "n": len(gs)} for gs in sets}
@@ -119,7 +135,7 @@ def _open_run(
             "evalkit_version": evalkit.__version__,
             "git_sha": git_sha(),
             "repeats": options.repeats,
-            "seed": target.sampling.seed,
+            "seed": None,
             "status": "running",
             "n_items": sum(len(gs) for gs in sets),
             "created_at": utcnow(),
@@ -129,9 +145,7 @@ def _open_run(
     return run_id
 
 
-def _check_resumable(
-    store: Store, run_id: str, target: TargetSpec, sets: Sequence[GoldenSet]
-) -> None:
+def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[GoldenSet]) -> None:
     stored = store.item_hashes(run_id)
     changed = [
         item.id
@@ -144,13 +158,13 @@ def _check_resumable(
             f"cannot resume run {run_id}: {len(changed)} item(s) changed since it started "
             f"(e.g. {changed[:3]}); start a new run instead"
         )
-    if store.run(run_id)["target"]["name"] != target.name:
+    if store.run(run_id)["target_name"] != target.name:
         raise ConfigError(f"cannot resume run {run_id} with a different target ({target.name})")
     store.add_items(run_id, sets)
 
 
 def _reuse_cached(
-    store: Store, todo: list[Unit], writer: _Writer, summary: RunSummary
+    store: Store, todo: list[Unit], writer: Writer, summary: RunSummary
 ) -> list[Unit]:
     hits = store.cached(u.request_hash for u in todo)
     rest = []
@@ -165,151 +179,88 @@ def _reuse_cached(
     return rest
 
 
+def _limits(target: Target, options: RunOptions) -> Limits:
+    if not isinstance(target, RouterSpec):
+        return Limits(options.concurrency, {}, {})
+    models = target.config.models
+    per_model = {k: m.concurrency for k, m in models.items() if m.concurrency}
+    rpm = {k: m.rpm for k, m in models.items() if m.rpm}
+    return Limits(options.concurrency, per_model, rpm)
+
+
 async def _call_all(
-    target: TargetSpec,
+    target: Target,
     todo: list[Unit],
     options: RunOptions,
-    writer: _Writer,
+    writer: Writer,
     summary: RunSummary,
     bar: Progress,
 ) -> None:
-    budget = RetryBudget(max(10, int(options.retry_budget * max(1, len(todo)))))
-    limiter = anyio.CapacityLimiter(options.concurrency)
-    rng = random.Random(0)
-    queue = iter(todo)
-    async with Client(target) as client, anyio.create_task_group() as tg:
-        tg.start_soon(writer.flush_periodically)
-
-        async def worker() -> None:
-            for unit in queue:
-                async with limiter:
-                    await _one(client, unit, options, budget, rng, writer, summary)
-                bar.advance(summary.cost, summary.currency)
-
-        async with anyio.create_task_group() as workers:
-            for _ in range(min(options.concurrency, len(todo))):
-                workers.start_soon(worker)
-        tg.cancel_scope.cancel()
-
-
-async def _one(
-    client: Client,
-    unit: Unit,
-    options: RunOptions,
-    budget: RetryBudget,
-    rng: random.Random,
-    writer: _Writer,
-    summary: RunSummary,
-) -> None:
-    result = await call_with_retries(
-        lambda: client.complete(unit.messages, unit.seed),
-        max_retries=options.max_retries,
-        budget=budget,
-        base_s=options.backoff_base_s,
-        max_s=options.backoff_max_s,
-        rng=rng,
+    if not todo:
+        return
+    specs = {spec.name: spec for unit in todo for spec in unit.chain}
+    ctx = _Context(
+        options,
+        _limits(target, options),
+        RetryBudget(max(10, int(options.retry_budget * len(todo)))),
+        random.Random(0),
+        writer,
+        summary,
     )
-    summary.retries += result.attempts - 1
-    if result.completion is not None:
-        summary.called += 1
-        summary.cost += writer.add_completion(unit, result.completion, result.attempts)
-    else:
-        assert result.failure is not None
-        summary.failed += 1
-        kind = result.failure.kind
-        summary.errors_by_kind[kind] = summary.errors_by_kind.get(kind, 0) + 1
-        writer.add_error(unit, result.failure, result.attempts)
+    queue = iter(todo)
+    async with AsyncExitStack() as stack:
+        clients = {k: await stack.enter_async_context(Client(s)) for k, s in specs.items()}
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(writer.flush_periodically)
+
+            async def worker() -> None:
+                for unit in queue:
+                    await _one(clients, unit, ctx)
+                    bar.advance(summary.cost, summary.currency)
+
+            async with anyio.create_task_group() as workers:
+                for _ in range(min(options.concurrency, len(todo))):
+                    workers.start_soon(worker)
+            tg.cancel_scope.cancel()
 
 
-class _Writer:
-    """Buffers results and stores them in batches (one transaction per batch)."""
+@dataclass
+class _Context:
+    options: RunOptions
+    limits: Limits
+    budget: RetryBudget
+    rng: random.Random
+    writer: Writer
+    summary: RunSummary
 
-    def __init__(self, store: Store, run_id: str, target: TargetSpec, options: RunOptions) -> None:
-        self.store, self.run_id, self.target, self.options = store, run_id, target, options
-        self.responses: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.scores: list[dict[str, Any]] = []
 
-    def _base(self, unit: Unit) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "item_id": unit.item.id,
-            "repeat": unit.repeat,
-            "request_hash": unit.request_hash,
-            "target_name": self.target.name,
-            "route": None,
-            "created_at": utcnow(),
-        }
-
-    def add_completion(self, unit: Unit, c: Completion, attempts: int) -> float:
-        cost = self.target.price.cost(c.prompt_tokens, c.completion_tokens)
-        self.responses.append(
-            {
-                **self._base(unit),
-                "served_model": c.served_model,
-                "text": c.text,
-                "reasoning": c.reasoning,
-                "finish_reason": c.finish_reason,
-                "prompt_tokens": c.prompt_tokens,
-                "completion_tokens": c.completion_tokens,
-                "latency_ms": c.latency_ms,
-                "cost": cost,
-                "currency": self.target.price.currency,
-                "cached": False,
-                "attempts": attempts,
-            }
-        )
-        self._score(unit, c.text)
-        self._maybe_flush()
-        return cost
-
-    def add_cached(self, unit: Unit, row: dict[str, Any]) -> None:
-        keep = {
-            k: row[k]
-            for k in (
-                "served_model",
-                "text",
-                "reasoning",
-                "finish_reason",
-                "prompt_tokens",
-                "completion_tokens",
-                "latency_ms",
-                "cost",
-                "currency",
-                "route",
-                "route_reason",
+async def _one(clients: dict[str, Client], unit: Unit, ctx: _Context) -> None:
+    """Try the routed model, then each fallback; record a response or one error."""
+    failure: CallFailure | None = None
+    spec: TargetSpec = unit.spec
+    attempts = 0
+    for index, spec in enumerate(unit.chain):
+        client = clients[spec.name]
+        async with ctx.limits.slot(spec.name):
+            result = await call_with_retries(
+                lambda c=client: c.complete(unit.messages, unit.seed),  # type: ignore[misc]
+                max_retries=ctx.options.max_retries,
+                budget=ctx.budget,
+                base_s=ctx.options.backoff_base_s,
+                max_s=ctx.options.backoff_max_s,
+                rng=ctx.rng,
             )
-        }
-        self.responses.append({**self._base(unit), **keep, "cached": True, "attempts": 0})
-        self._score(unit, row["text"])
-        self._maybe_flush()
-
-    def add_error(self, unit: Unit, failure: Any, attempts: int) -> None:
-        self.errors.append(
-            {
-                **self._base(unit),
-                "kind": failure.kind,
-                "message": failure.message,
-                "status": failure.status,
-                "attempts": attempts,
-            }
-        )
-        self._maybe_flush()
-
-    def _score(self, unit: Unit, text: str) -> None:
-        self.scores.extend(score_rows(self.run_id, unit.item, unit.repeat, text))
-
-    def _maybe_flush(self) -> None:
-        if len(self.responses) + len(self.errors) >= self.options.batch_size:
-            self.flush()
-
-    def flush(self) -> None:
-        if not (self.responses or self.errors):
+        attempts += result.attempts
+        ctx.summary.retries += result.attempts - 1
+        if result.completion is not None:
+            ctx.summary.called += 1
+            ctx.summary.fallbacks += index > 0
+            ctx.summary.cost += ctx.writer.add_completion(
+                unit, spec, result.completion, attempts, fallback=index > 0
+            )
             return
-        self.store.write_batch(self.responses, self.errors, self.scores)
-        self.responses, self.errors, self.scores = [], [], []
-
-    async def flush_periodically(self) -> None:
-        while True:
-            await anyio.sleep(self.options.flush_interval_s)
-            self.flush()
+        failure = result.failure
+    assert failure is not None
+    ctx.summary.failed += 1
+    ctx.summary.errors_by_kind[failure.kind] = ctx.summary.errors_by_kind.get(failure.kind, 0) + 1
+    ctx.writer.add_error(unit, spec, failure, attempts)

@@ -130,9 +130,15 @@ def m002_views(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m003_fallbacks(con: duckdb.DuckDBPyConnection) -> None:
+    """Router runs: whether a fallback model served the response."""
+    con.execute("ALTER TABLE responses ADD COLUMN fallback_used BOOLEAN DEFAULT FALSE")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
+    (3, "fallbacks", m003_fallbacks),
 )
 
 

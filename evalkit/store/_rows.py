@@ -28,6 +28,7 @@ RESPONSE_SCHEMA = pa.schema(
         ("cached", pa.bool_()),
         ("attempts", pa.int32()),
         ("created_at", pa.timestamp("us")),
+        ("fallback_used", pa.bool_()),
     ]
 )
 

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import evalkit as ek
+from evalkit.commands import compare_routers_command
+from evalkit.errors import ConfigError
+from evalkit.routers import RouterSpec, load_router, route_diff
+from evalkit.sim import Faults, Persona, Rates, Simulator
+from tests._helpers import make_set, qa_items
+
+ROUTER = """
+name: {name}
+models:
+  cheap:
+    provider: sim
+    model: cheap
+    base_url: {url}
+    price: {{input: 1.0, output: 2.0, currency: CNY}}
+  strong:
+    provider: sim
+    model: strong
+    base_url: {url}
+    price: {{input: 10.0, output: 30.0, currency: CNY}}
+  backup:
+    provider: sim
+    model: backup
+    base_url: {url}
+rules:
+  - name: zh-route
+    match: {{lang: [zh]}}
+    model: {zh_model}
+default: cheap
+fallbacks:
+  cheap: [backup]
+"""
+
+
+def write_router(tmp_path, name="r", url="http://127.0.0.1:9", zh_model="strong"):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(ROUTER.format(name=name, url=url, zh_model=zh_model))
+    return path
+
+
+@pytest.fixture(scope="module")
+def sim():
+    items = qa_items(40)
+    personas = [
+        Persona(name="cheap", rates=Rates(accuracy=0.7, hallucination=0.3)),
+        Persona(name="strong", rates=Rates(accuracy=1.0, hallucination=0.0)),
+        Persona(name="backup", rates=Rates(accuracy=1.0, hallucination=0.0)),
+    ]
+    with Simulator(personas, items) as s:
+        yield s, items
+
+
+def test_routes_by_rule_and_records_route_reason_and_served_model(sim, tmp_path):
+    server, items = sim
+    router = RouterSpec.from_config(load_router(write_router(tmp_path, url=server.url)))
+    result = ek.run(router, [make_set(items)], store=":memory:")
+    frame = result.store.responses_frame(result.run_id)
+    zh, en = frame[frame.lang == "zh"], frame[frame.lang == "en"]
+    assert set(zh.route) == {"zh-route"} and set(zh.served_model) == {"strong"}
+    assert set(en.route) == {"default"} and set(en.served_model) == {"cheap"}
+    assert set(zh.route_reason) == {"lang=zh"} and set(en.route_reason) == {"no rule matched"}
+    run = result.store.run(result.run_id)
+    assert run["target_kind"] == "router" and run["target_name"] == "r"
+
+
+def test_cost_uses_each_models_price(sim, tmp_path):
+    server, items = sim
+    router = RouterSpec.from_config(load_router(write_router(tmp_path, url=server.url)))
+    result = ek.run(router, [make_set(items)], store=":memory:")
+    f = result.store.responses_frame(result.run_id)
+    strong = f[f.target_name == "strong"]
+    expected = (strong.prompt_tokens * 10.0 + strong.completion_tokens * 30.0) / 1e6
+    assert strong.cost.to_numpy() == pytest.approx(expected.to_numpy())
+    assert set(f.currency) == {"CNY"}
+
+
+def test_fallback_serves_when_the_routed_model_fails(tmp_path):
+    items = qa_items(10)
+    personas = [
+        Persona(name="cheap", faults=Faults(rate_500=1.0)),
+        Persona(name="strong"),
+        Persona(name="backup", rates=Rates(accuracy=1.0, hallucination=0.0)),
+    ]
+    with Simulator(personas, items) as server:
+        router = RouterSpec.from_config(load_router(write_router(tmp_path, url=server.url)))
+        result = ek.run(
+            router,
+            [make_set(items)],
+            store=":memory:",
+            max_retries=1,
+            backoff_base_s=0.001,
+            retry_budget=5.0,
+        )
+    f = result.store.responses_frame(result.run_id)
+    en = f[f.lang == "en"]
+    assert en.fallback_used.all() and set(en.served_model) == {"backup"}
+    assert not f[f.lang == "zh"].fallback_used.any()
+    assert result.summary.fallbacks == 10 and result.summary.failed == 0
+
+
+def test_route_diff_recalls_only_the_changed_route(sim, tmp_path):
+    server, items = sim
+    a = write_router(tmp_path, "today", server.url, zh_model="strong")
+    b = write_router(tmp_path, "tomorrow", server.url, zh_model="cheap")
+    db = str(tmp_path / "rd.duckdb")
+    diff = route_diff(
+        RouterSpec.from_config(load_router(a)),
+        RouterSpec.from_config(load_router(b)),
+        [make_set(items)],
+    )
+    assert len(diff.changed) == 40 and diff.moves() == {("strong", "cheap"): 40}
+
+    import evalkit.commands as commands
+
+    original = commands.load_goldensets
+    commands.load_goldensets = lambda names=None: [make_set(items)]  # the test set, not built-ins
+    try:
+        result = compare_routers_command(str(a), str(b), store=db)
+    finally:
+        commands.load_goldensets = original
+    assert result.baseline.summary.called == 80
+    assert result.candidate.summary.called == len(diff.changed) == 40
+    assert result.candidate.summary.cached == 40
+    assert "40 of 80 items change route" in result.cost_note()
+    assert not result.comparison.passed  # zh moved from a perfect model to a 70% one
+    assert {(r.task, r.lang) for r in result.comparison.failing.itertuples()} == {
+        ("factual_qa", "zh")
+    }
+
+
+def test_config_errors_name_file_and_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        textwrap.dedent("""\
+        name: bad
+        models:
+          a: {provider: sim, model: a, base_url: "http://x"}
+          b: {provider: sim, model: b, base_url: "http://x"}
+        rules:
+          - name: all
+            model: a
+          - name: never
+            match: {lang: [zh]}
+            model: a
+          - name: ghost
+            match: {task: [poetry]}
+            model: nope
+        default: a
+        fallbacks:
+          a: [b]
+          b: [a]
+        """)
+    )
+    with pytest.raises(ConfigError) as info:
+        load_router(path)
+    text = str(info.value)
+    assert (
+        f"{path}:8: rule 'never' can never match: rule 'all' before it matches every item" in text
+    )
+    assert f"{path}:13: rule 'ghost' routes to unknown model 'nope'" in text
+    assert "unknown task(s) ['poetry']" in text
+    assert "fallback cycle a -> b -> a" in text
+
+
+def test_schema_errors_name_the_line(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "name: t\nmodels:\n  a: {provider: sim, model: a, base_url: 'http://x'}\n"
+        "default: a\nrulez: []\n"
+    )
+    with pytest.raises(ConfigError, match=r"typo.yaml:5: rulez: Extra inputs are not permitted"):
+        load_router(path)
