@@ -84,6 +84,11 @@ class Persona(_Strict):
     """Model name reported in responses (defaults to ``name``)."""
     reasoning: bool = False
     """Return DeepSeek-style ``reasoning_content`` beside the answer."""
+    dialect: Literal["openai", "deepseek", "openrouter", "minimax"] = "openai"
+    """Where the provider's wire format differs from plain OpenAI: ``deepseek`` adds cache-hit
+    usage fields (and ``reasoning_content`` with ``reasoning``); ``openrouter`` reports the routed
+    upstream model (``served_model``) and a ``provider``; ``minimax`` adds ``base_resp`` and
+    reports rate limits as HTTP 200 with ``base_resp.status_code`` 1002."""
 
     def rates_for(self, task: str, lang: str) -> Rates:
         """The rates that apply to an item of ``task`` in ``lang``."""

@@ -23,6 +23,8 @@ from evalkit.sim._wire import (
     anthropic_error,
     anthropic_events,
     count_tokens,
+    dialect_extras,
+    minimax_rate_limited,
     openai_body,
     openai_chunks,
     openai_error,
@@ -116,7 +118,8 @@ class SimApp:
             )
             return await _stream(request, events)
         if wire == "openai":
-            return web.json_response(openai_body(reply_id, served, text, usage, reasoning))
+            out = openai_body(reply_id, served, text, usage, reasoning)
+            return web.json_response(dialect_extras(persona.dialect, out))
         return web.json_response(anthropic_body(reply_id, served, text, usage))
 
     def _seed(self, body: dict[str, Any]) -> int:
@@ -160,6 +163,8 @@ class SimApp:
         ):
             if u < rate:
                 self.stats[f"fault:{persona.name}:{name}"] += 1
+                if name == "429" and persona.dialect == "minimax" and wire == "openai":
+                    return web.json_response(minimax_rate_limited("sim-mm", persona.name))
                 return await _inject(name, f.retry_after_s, f.stall_s, wire, request)
             u -= rate
         return None

@@ -17,6 +17,30 @@ def count_tokens(text: str) -> int:
     return han + (len(text) - han + 3) // 4
 
 
+def dialect_extras(dialect: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Add the provider-specific fields of ``dialect`` to a chat.completion body."""
+    if dialect == "deepseek":
+        prompt = body["usage"]["prompt_tokens"]
+        body["usage"]["prompt_cache_hit_tokens"] = 0
+        body["usage"]["prompt_cache_miss_tokens"] = prompt
+        body["system_fingerprint"] = "fp_sim_deepseek"
+    elif dialect == "openrouter":
+        body["provider"] = body["model"].split("/", 1)[0].title() if "/" in body["model"] else "Sim"
+    elif dialect == "minimax":
+        body["base_resp"] = {"status_code": 0, "status_msg": ""}
+    return body
+
+
+def minimax_rate_limited(reply_id: str, model: str) -> dict[str, Any]:
+    """MiniMax reports a rate limit as HTTP 200 with a non-zero ``base_resp.status_code``."""
+    return {
+        "id": reply_id,
+        "model": model,
+        "choices": [],
+        "base_resp": {"status_code": 1002, "status_msg": "rate limit exceeded(RPM)"},
+    }
+
+
 def openai_body(
     reply_id: str, model: str, text: str, usage: tuple[int, int], reasoning: str | None
 ) -> dict[str, Any]:

@@ -53,7 +53,7 @@ class Client:
                 base_url=self.spec.base_url,
                 max_retries=0,
                 timeout=self.spec.timeout_s,
-                http_client=anthropic.DefaultAioHttpClient(),
+                http_client=_aiohttp_client(anthropic),
             )
         else:
             import openai
@@ -63,7 +63,7 @@ class Client:
                 base_url=self.spec.base_url,
                 max_retries=0,
                 timeout=self.spec.timeout_s,
-                http_client=openai.DefaultAioHttpClient(),
+                http_client=_aiohttp_client(openai),
             )
         return self
 
@@ -105,6 +105,7 @@ class Client:
         if self.spec.stream:
             return await self._openai_stream(kwargs)
         resp = await self._sdk.chat.completions.create(**kwargs)
+        _raise_for_base_resp(resp)
         if not getattr(resp, "choices", None):
             raise CallFailure("malformed", "response has no choices", retryable=True)
         choice = resp.choices[0]
@@ -166,6 +167,31 @@ class Client:
             msg.stop_reason,
             None,
         )
+
+
+# MiniMax answers some failures with HTTP 200 and a non-zero base_resp.status_code.
+_MINIMAX_RETRYABLE = {1000: "http_500", 1001: "timeout", 1002: "rate_limit", 1013: "http_500",
+                      1039: "rate_limit"}  # fmt: skip
+
+
+def _raise_for_base_resp(resp: Any) -> None:
+    base = (getattr(resp, "model_extra", None) or {}).get("base_resp")
+    if not isinstance(base, dict) or not base.get("status_code"):
+        return
+    code = int(base["status_code"])
+    kind = _MINIMAX_RETRYABLE.get(code, f"provider_{code}")
+    raise CallFailure(kind, str(base.get("status_msg", "")), code in _MINIMAX_RETRYABLE, None, code)
+
+
+def _aiohttp_client(sdk: Any) -> Any:
+    """The SDK's aiohttp transport (measurably cheaper per call), or None for its httpx default.
+
+    The aiohttp extra can be missing when another package pins the SDK (litellm pins openai<3).
+    """
+    try:
+        return sdk.DefaultAioHttpClient()
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def classify(exc: BaseException) -> CallFailure:

@@ -1,0 +1,75 @@
+"""Per-route economics and quality of one run: cost, tokens, latency percentiles, errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from evalkit.compare._gate import HEADLINE_METRICS
+from evalkit.compare._stats import wilson
+
+if TYPE_CHECKING:
+    from evalkit.store import Store
+
+ROUTE_COLUMNS = [
+    "route", "models", "n", "error_rate", "fallback_rate", "cost", "currency", "cost_per_item",
+    "cost_per_mtok", "p50_ms", "p95_ms", "p99_ms", "quality", "quality_low", "quality_high",
+]  # fmt: skip
+
+
+def route_table(store: Store, run_id: str) -> pd.DataFrame:
+    """One row per route (``(direct)`` for model targets) of a run.
+
+    ``cost_per_mtok`` is the blended price actually paid: total cost / total tokens x 1e6.
+    ``quality`` is the pass rate of the pass/fail headline metrics of the route's items, with a
+    Wilson 95% interval; errors count against ``error_rate``, not against quality.
+    """
+    run_id = store.resolve_run_id(run_id)
+    econ = store.con.execute(
+        """
+        WITH attempts AS (
+            SELECT item_id, repeat, COALESCE(route, '(direct)') AS route, target_name,
+                   TRUE AS ok, fallback_used, cost, currency, prompt_tokens, completion_tokens,
+                   latency_ms
+            FROM responses WHERE run_id = $run
+            UNION ALL
+            SELECT e.item_id, e.repeat, COALESCE(e.route, '(direct)'), e.target_name, FALSE,
+                   FALSE, NULL, NULL, NULL, NULL, NULL
+            FROM errors e WHERE e.run_id = $run AND NOT EXISTS (
+                SELECT 1 FROM responses r WHERE r.run_id = $run AND r.item_id = e.item_id
+                AND r.repeat = e.repeat)
+        )
+        SELECT route, string_agg(DISTINCT target_name, ',' ORDER BY target_name) AS models,
+               count(*) AS n,
+               1 - avg(CAST(ok AS DOUBLE)) AS error_rate,
+               avg(CAST(fallback_used AS DOUBLE)) FILTER (WHERE ok) AS fallback_rate,
+               sum(cost) AS cost, any_value(currency) AS currency,
+               sum(cost) / count(*) FILTER (WHERE ok) AS cost_per_item,
+               sum(cost) * 1e6 / NULLIF(sum(prompt_tokens + completion_tokens), 0) AS cost_per_mtok,
+               quantile_cont(latency_ms, 0.50) AS p50_ms,
+               quantile_cont(latency_ms, 0.95) AS p95_ms,
+               quantile_cont(latency_ms, 0.99) AS p99_ms
+        FROM attempts GROUP BY route ORDER BY route
+        """,
+        {"run": run_id},
+    ).df()
+    quality = _quality(store, run_id)
+    table = econ.merge(quality, on="route", how="left")
+    return table[ROUTE_COLUMNS]
+
+
+def _quality(store: Store, run_id: str) -> pd.DataFrame:
+    scores = store.scores_frame(run_id)
+    heads = {(t, m) for t, ms in HEADLINE_METRICS.items() for m in ms}
+    keep = scores[
+        [(t, m) in heads for t, m in zip(scores["task"], scores["metric"], strict=True)]
+        & (scores["kind"] == "bool")
+    ].copy()
+    keep["route"] = keep["route"].fillna("(direct)")
+    rows = []
+    for route, grp in keep.groupby("route"):
+        low, high = wilson(float(grp["value"].sum()), len(grp))
+        rows.append({"route": route, "quality": grp["value"].mean(), "quality_low": low,
+                     "quality_high": high})  # fmt: skip
+    return pd.DataFrame(rows, columns=["route", "quality", "quality_low", "quality_high"])

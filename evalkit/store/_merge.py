@@ -1,0 +1,121 @@
+"""`evalkit merge`: the shards of a run (one DuckDB file each) become one run in one store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from evalkit._hashing import content_hash
+from evalkit.errors import StoreError
+from evalkit.store._store import Store, utcnow
+
+_TABLES = ("run_items", "responses", "errors", "scores")
+
+
+def merge_shards(
+    out: Store, shard_paths: list[str | Path], *, run: str = "latest", name: str | None = None
+) -> str:
+    """Copy run ``run`` of every shard store into ``out`` as one run; return its id.
+
+    The shards must be the same target, sets and repeats, with ``--shard i/n`` covering every i
+    of one n exactly once. The merged run holds exactly what an unsharded run would.
+    """
+    shards = [_read_shard(Path(p), run) for p in shard_paths]
+    _check_compatible(shards)
+    first = shards[0]["row"]
+    run_id = first["run_id"].rsplit("-s", 1)[0] + f"-m{len(shards)}"
+    for i, shard in enumerate(shards):
+        out.con.execute(f"ATTACH '{shard['path']}' AS shard{i} (READ_ONLY)")
+    try:
+        out.con.execute("BEGIN TRANSACTION")
+        _copy(out, shards, run_id)
+        out.con.execute("INSERT OR IGNORE INTO runs BY NAME SELECT * FROM merged_run_row")
+        out.con.execute("COMMIT")
+    except Exception:
+        out.con.execute("ROLLBACK")
+        raise
+    finally:
+        for i in range(len(shards)):
+            out.con.execute(f"DETACH shard{i}")
+    _finish_row(out, run_id, shards, name)
+    return run_id
+
+
+def _read_shard(path: Path, run: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise StoreError(f"{path}: no such shard store")
+    with Store(path, read_only=True) as db:
+        run_id = db.resolve_run_id(run)
+        row = db.run(run_id)
+    return {"path": str(path).replace("'", "''"), "row": row}
+
+
+def _check_compatible(shards: list[dict[str, Any]]) -> None:
+    rows = [s["row"] for s in shards]
+    specs = {(r["target_json"], r["repeats"]) for r in rows}
+    if len(specs) != 1:
+        raise StoreError("shards differ in target or repeats; merge only shards of one run")
+    marks = [tuple(r["config"].get("shard") or ()) for r in rows]
+    if any(len(m) != 2 for m in marks):
+        raise StoreError("every store to merge must hold a run made with --shard i/n")
+    n = marks[0][1]
+    if sorted(m[0] for m in marks) != list(range(1, n + 1)) or {m[1] for m in marks} != {n}:
+        raise StoreError(f"shards {sorted(marks)} do not cover 1..{n} exactly once")
+
+
+def _copy(out: Store, shards: list[dict[str, Any]], run_id: str) -> None:
+    for i, shard in enumerate(shards):
+        old = shard["row"]["run_id"]
+        out.con.execute(f"INSERT OR IGNORE INTO items SELECT * FROM shard{i}.items")
+        for table in _TABLES:
+            verb = "INSERT" if table == "errors" else "INSERT OR IGNORE"
+            out.con.execute(
+                f"{verb} INTO {table} BY NAME SELECT * REPLACE (? AS run_id) "
+                f"FROM shard{i}.{table} WHERE run_id = ?",
+                [run_id, old],
+            )
+    first = shards[0]["row"]
+    out.con.execute(
+        "CREATE OR REPLACE TEMP TABLE merged_run_row AS "
+        "SELECT * REPLACE (? AS run_id) FROM shard0.runs WHERE run_id = ?",
+        [run_id, first["run_id"]],
+    )
+
+
+def _finish_row(out: Store, run_id: str, shards: list[dict[str, Any]], name: str | None) -> None:
+    rows = [s["row"] for s in shards]
+    config = dict(rows[0]["config"], shard=None, merged_from=[r["run_id"] for r in rows])
+    status = "finished" if all(r["status"] == "finished" for r in rows) else "finished_with_errors"
+    out.con.execute(
+        "UPDATE runs SET name = ?, config_json = ?, goldensets_json = ?, n_items = ?, status = ?,"
+        " finished_at = ? WHERE run_id = ?",
+        [
+            name or rows[0]["name"],
+            json.dumps(config),
+            json.dumps(_set_hashes(out, run_id, rows)),
+            sum(r["n_items"] for r in rows),
+            status,
+            utcnow(),
+            run_id,
+        ],
+    )
+
+
+def _set_hashes(out: Store, run_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recompute each set's hash over the merged items, as an unsharded run records it."""
+    sets: dict[str, Any] = {}
+    for set_name, version, hashes in out.con.execute(
+        """
+        SELECT i.set_name, any_value(i.set_version), list(i.content_hash)
+        FROM run_items ri JOIN items i USING (item_id, content_hash)
+        WHERE ri.run_id = ? GROUP BY i.set_name
+        """,
+        [run_id],
+    ).fetchall():
+        sets[set_name] = {
+            "version": version,
+            "hash": content_hash([version, sorted(hashes)]),
+            "n": len(hashes),
+        }
+    return sets
