@@ -4,8 +4,21 @@ import sys
 import types
 from typing import Any
 
+from evalkit.compare._cluster import (
+    ClusteredDelta,
+    cluster_bootstrap_ci,
+    clustered_mean_se,
+    paired_clustered_delta,
+)
 from evalkit.compare._compare import Comparison, compare_runs
 from evalkit.compare._gate import HEADLINE_METRICS, GateConfig
+from evalkit.compare._power import (
+    mde_paired_binary,
+    observed_rho,
+    power_paired_binary,
+    required_n,
+)
+from evalkit.compare._routes import ROUTE_COLUMNS, route_table
 from evalkit.compare._stats import (
     PairedTest,
     benjamini_hochberg,
@@ -18,14 +31,24 @@ from evalkit.compare._stats import (
 
 __all__ = [
     "HEADLINE_METRICS",
+    "ROUTE_COLUMNS",
+    "ClusteredDelta",
     "Comparison",
     "GateConfig",
     "PairedTest",
     "benjamini_hochberg",
+    "cluster_bootstrap_ci",
+    "clustered_mean_se",
     "compare_runs",
     "holm",
     "mcnemar_exact",
+    "mde_paired_binary",
+    "observed_rho",
     "paired_ci",
+    "paired_clustered_delta",
+    "power_paired_binary",
+    "required_n",
+    "route_table",
     "sign_flip",
     "wilson",
 ]

@@ -1,4 +1,4 @@
-"""Every provider preset through its real SDK against the simulator speaking that provider's dialect."""
+"""Every provider preset through its real SDK, against the simulator speaking its dialect."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_openrouter_records_the_upstream_model_that_served(sim):
 
 def test_minimax_http_200_rate_limits_are_retried(sim):
     spec = replace(parse_target("minimax:minimax-busy"), base_url=sim.url + "/v1")
-    result, frame = run(spec)
+    result, _ = run(spec)
     assert result.summary.failed == 0 and result.summary.retries > 0
     assert sim.stats().get("fault:minimax-busy:429", 0) > 0
 
