@@ -124,6 +124,7 @@ def compare(
     *,
     store: Store | str | Path | None = None,
     gate: GateConfig | None = None,
+    by_route: bool = False,
     **gate_options: Any,
 ) -> Comparison:
     """Compare two stored runs (ids, prefixes, names or ``latest``) with the regression gate.
@@ -133,9 +134,11 @@ def compare(
         candidate: The run under test.
         store: Store holding both runs.
         gate: A full gate configuration; or pass its fields as keyword arguments.
+        by_route: Also split every slice by the candidate's route.
         **gate_options: `GateConfig` fields (``alpha``, ``margin``, ``mode`` ...).
 
     Returns:
         The comparison.
     """
-    return compare_runs(_open(store), baseline, candidate, gate or GateConfig(**gate_options))
+    config = gate or GateConfig(**gate_options)
+    return compare_runs(_open(store), baseline, candidate, config, by_route=by_route)

@@ -21,3 +21,23 @@ def git_sha() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return sha + ("-dirty" if dirty else "") if sha else None
+
+
+def git_branch() -> str | None:
+    """The current branch (``$GITHUB_HEAD_REF``/``$GITHUB_REF_NAME`` in CI), or None."""
+    import os
+
+    for var in ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out if out and out != "HEAD" else None

@@ -82,7 +82,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("evalkit", "evalkit regression gate")
     group.addoption("--evalkit-store", default=None, help="DuckDB store holding the runs.")
     group.addoption(
-        "--evalkit-baseline", default=None, help="Baseline run: id, prefix, name or 'latest'."
+        "--evalkit-baseline",
+        default=None,
+        help="Baseline run: id, prefix, name, 'latest', 'target:ROUTER_OR_MODEL' (its newest "
+        "run) or 'branch:main' (the newest finished run made on main).",
+    )
+    group.addoption(
+        "--evalkit-candidate",
+        default=None,
+        help="Candidate run for the evalkit_comparison fixture.",
     )
 
 
@@ -99,6 +107,15 @@ def evalkit_gate(request: pytest.FixtureRequest) -> Gate:
     gate = Gate(cfg.getoption("--evalkit-store"), cfg.getoption("--evalkit-baseline"))
     gate.history = cfg.stash[_HISTORY_KEY]
     return gate
+
+
+@pytest.fixture
+def evalkit_comparison(evalkit_gate: Gate, request: pytest.FixtureRequest) -> Comparison:
+    """The comparison of ``--evalkit-candidate`` against ``--evalkit-baseline``."""
+    candidate = request.config.getoption("--evalkit-candidate")
+    if candidate is None:
+        raise pytest.UsageError("evalkit_comparison needs --evalkit-candidate RUN")
+    return evalkit_gate.compare(candidate)
 
 
 @pytest.fixture(scope="session")

@@ -74,3 +74,27 @@ def test_missing_baseline_is_a_usage_error(pytester, store_path):
     result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path))
     result.stdout.fnmatch_lines(["*no baseline*"])
     assert result.ret != 0
+
+
+def test_comparison_fixture_and_branch_baseline(pytester, store_path):
+    pytester.makepyfile(
+        """
+        from evalkit.pytest_plugin import assert_no_regression
+
+        def test_cmp(evalkit_comparison):
+            assert evalkit_comparison.candidate != evalkit_comparison.baseline
+            assert_no_regression(evalkit_comparison)
+        """
+    )
+    result = pytester.runpytest(
+        "-p",
+        "evalkit",
+        "--evalkit-store",
+        str(store_path),
+        "--evalkit-baseline",
+        "target:base",
+        "--evalkit-candidate",
+        "worse",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*factual_qa/zh/correct*"])

@@ -9,6 +9,7 @@ import click
 _COMMANDS = {
     "compare": "evalkit._cli.compare:compare",
     "demo": "evalkit._cli.demo:demo",
+    "drift": "evalkit._cli.drift:drift",
     "merge": "evalkit._cli.merge:merge",
     "run": "evalkit._cli.run:run",
     "runs": "evalkit._cli.runs:runs",

@@ -11,6 +11,7 @@ from evalkit.compare._cluster import (
     paired_clustered_delta,
 )
 from evalkit.compare._compare import Comparison, compare_runs
+from evalkit.compare._drift import DRIFT_COLUMNS, drift
 from evalkit.compare._gate import HEADLINE_METRICS, GateConfig
 from evalkit.compare._power import (
     mde_paired_binary,
@@ -30,6 +31,7 @@ from evalkit.compare._stats import (
 )
 
 __all__ = [
+    "DRIFT_COLUMNS",
     "HEADLINE_METRICS",
     "ROUTE_COLUMNS",
     "ClusteredDelta",
@@ -40,6 +42,7 @@ __all__ = [
     "cluster_bootstrap_ci",
     "clustered_mean_se",
     "compare_runs",
+    "drift",
     "holm",
     "mcnemar_exact",
     "mde_paired_binary",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from evalkit.compare._cluster import paired_clustered_delta
 from evalkit.compare._gate import GateConfig
+from evalkit.compare._power import mde_paired_binary, observed_rho
 from evalkit.compare._stats import (
     benjamini_hochberg,
     holm,
@@ -66,6 +69,20 @@ class Comparison:
 
         return render(self, fmt)
 
+    def plot(self, ax: Any = None, *, gate_only: bool = False) -> Any:
+        """A forest plot of per-slice deltas with their intervals (matplotlib).
+
+        Args:
+            ax: An existing matplotlib Axes; a new figure when None.
+            gate_only: Plot only the gate slices.
+
+        Returns:
+            The Axes.
+        """
+        from evalkit.compare._plot import forest
+
+        return forest(self, ax, gate_only=gate_only)
+
     def _repr_html_(self) -> str:
         from evalkit.compare._render import to_html_table
 
@@ -73,15 +90,21 @@ class Comparison:
 
 
 def compare_runs(
-    store: Store, baseline: str, candidate: str, gate: GateConfig | None = None
+    store: Store,
+    baseline: str,
+    candidate: str,
+    gate: GateConfig | None = None,
+    *,
+    by_route: bool = False,
 ) -> Comparison:
     """Compare two stored runs on the items they share.
 
     Args:
         store: The store holding both runs.
-        baseline: Run id, prefix, name or ``latest``.
-        candidate: Run id, prefix, name or ``latest``.
+        baseline: Run id, prefix, name, ``latest``, ``target:NAME`` or ``branch:NAME``.
+        candidate: Same forms as ``baseline``.
         gate: Gate configuration (defaults: alpha 0.05, margin 0.02, regression mode).
+        by_route: Also split every slice by the candidate's route (router targets).
 
     Returns:
         The comparison; ``.passed`` is the gate verdict.
@@ -94,12 +117,26 @@ def compare_runs(
     b = _item_means(_frames(store, cand_id), changed)
     notes = _signature_notes(a, b)
     joined = a.merge(b, on=[*SLICE_KEYS, "item_id", "pair_id"], suffixes=("_a", "_b"))
+    keys = SLICE_KEYS
+    if by_route:
+        joined = joined.merge(_routes(store, cand_id), on="item_id", how="left")
+        joined["route"] = joined["route"].fillna("(direct)")
+        keys = [*SLICE_KEYS, "route"]
     rows = [
         _slice_row(key, grp, gate)
-        for key, grp in joined.groupby(SLICE_KEYS, sort=True)
+        for key, grp in joined.groupby(keys, sort=True)
         if (grp["signature_a"] == grp["signature_b"]).all()
     ]
     slices = _verdicts(pd.DataFrame(rows), gate)
+    underpowered = _underpowered(slices, gate)
+    if underpowered:
+        notes.append(
+            f"underpowered: {len(underpowered)} gate slice(s) cannot detect a drop of the "
+            f"margin ({gate.margin:g}) with 80% power: "
+            + ", ".join(underpowered[:8])
+            + (" ..." if len(underpowered) > 8 else "")
+            + "; see the mde column for the drop each slice can detect"
+        )
     missing = _missing_gate_slices(a, slices, gate)
     if missing:
         notes.append(
@@ -143,13 +180,15 @@ def _signature_notes(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:
 
 
 def _slice_row(key: Any, grp: pd.DataFrame, gate: GateConfig) -> dict[str, Any]:
-    task, lang, metric = key
+    task, lang, metric = key[:3]
     base = grp["value_a"].to_numpy(float)
     cand = grp["value_b"].to_numpy(float)
     binary = bool(np.isin(base, (0.0, 1.0)).all() and np.isin(cand, (0.0, 1.0)).all())
     test = mcnemar_exact(base, cand) if binary else sign_flip(base, cand, gate.n_resamples)
     low, high = paired_ci(base, cand, 2 * gate.alpha, gate.n_resamples)
-    return {
+    clustered = paired_clustered_delta(base, cand, grp["pair_id"].to_numpy(), 2 * gate.alpha)
+    rho = observed_rho(base, cand)
+    row = {
         "task": task,
         "lang": lang,
         "metric": metric,
@@ -160,11 +199,45 @@ def _slice_row(key: Any, grp: pd.DataFrame, gate: GateConfig) -> dict[str, Any]:
         "delta": float((cand - base).mean()),
         "ci_low": low,
         "ci_high": high,
+        "se_clustered": clustered.se,
         "test": test.method,
         "p": test.p_two_sided,
         "p_worse": test.p_worse,
+        "rho": rho,
+        "mde": _mde(binary, len(grp), float(base.mean()), rho, gate.alpha),
         "gate": gate.gates(task, lang, metric),
     }
+    if len(key) > 3:
+        row["route"] = key[3]
+    return row
+
+
+def _mde(binary: bool, n: int, p_base: float, rho: float, alpha: float) -> float:
+    """The drop this slice detects with 80% power (one-sided, as the gate tests); NaN if n/a."""
+    if not binary or not 0 < p_base < 1 or n < 2:
+        return math.nan
+    try:
+        return mde_paired_binary(n, p_base, 0.0 if math.isnan(rho) else rho, alpha, 0.8, False)
+    except ValueError:
+        return math.nan
+
+
+def _underpowered(slices: pd.DataFrame, gate: GateConfig) -> list[str]:
+    if slices.empty or "mde" not in slices:
+        return []
+    mask = (
+        slices["gate"].astype(bool)
+        & (slices["mde"] > gate.margin)
+        & (slices["metric"] != "answered")
+    )
+    return [
+        "/".join(str(v) for v in r) for r in slices.loc[mask, SLICE_KEYS].itertuples(index=False)
+    ]
+
+
+def _routes(store: Store, run_id: str) -> pd.DataFrame:
+    frame = store.responses_frame(run_id)[["item_id", "route"]]
+    return frame.drop_duplicates("item_id")
 
 
 def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
@@ -181,11 +254,12 @@ def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
 
 
 def _verdict(row: Any, gate: GateConfig) -> str:
+    margin = gate.margin_for(row.metric)
     if gate.mode == "non_inferiority":
         # ci_low is the two-sided (1 - 2 alpha) bound, i.e. the one-sided (1 - alpha) lower bound.
-        bad = row.ci_low <= -gate.margin
+        bad = row.ci_low <= -margin
     else:
-        bad = row.p_adj < gate.alpha and row.delta < -gate.margin
+        bad = row.p_adj < gate.alpha and row.delta < -margin
     if row.gate:
         return "FAIL" if bad else "pass"
     if row.p_adj < gate.alpha:

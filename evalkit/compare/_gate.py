@@ -18,13 +18,18 @@ HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
 }
 
 
+METRIC_SCALE: dict[str, float] = {"chrf": 100.0, "bleu": 100.0}
+"""Metrics not on a 0-1 scale; the gate's margin (a fraction) is multiplied by this."""
+
+
 @dataclass(frozen=True)
 class GateConfig:
     """How `compare` decides pass or fail.
 
     Attributes:
         alpha: Family-wise error rate across gate slices (Holm).
-        margin: Practical threshold: a drop smaller than this never fails the gate. In
+        margin: Practical threshold, as a fraction of the metric's scale (0.02 is 2 points of
+            accuracy, or 2 chrF points): a drop smaller than this never fails the gate. In
             ``non_inferiority`` mode, the non-inferiority margin.
         mode: ``"regression"`` fails a slice whose drop is significant (one-sided paired test,
             Holm-adjusted) and larger than ``margin``; ``"non_inferiority"`` fails a slice unless
@@ -50,6 +55,10 @@ class GateConfig:
             raise ConfigError(f"gate margin must be >= 0, got {self.margin}")
         if self.mode not in ("regression", "non_inferiority"):
             raise ConfigError(f"gate mode must be regression or non_inferiority, got {self.mode!r}")
+
+    def margin_for(self, metric: str) -> float:
+        """The margin in the metric's own units: chrF and BLEU run 0-100, the rest 0-1."""
+        return self.margin * METRIC_SCALE.get(metric, 1.0)
 
     def gates(self, task: str, lang: str, metric: str) -> bool:
         """Whether this slice is one of the gate's slices (``answered`` always is)."""

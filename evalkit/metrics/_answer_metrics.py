@@ -127,20 +127,24 @@ class RougeL:
 
 @dataclass(frozen=True)
 class KeyTerms:
-    """Fraction of ``item.reference.key_terms`` found verbatim in the reply after NFKC."""
+    """Fraction of ``item.reference.key_terms`` kept in the reply (NFKC, caseless).
+
+    Caseless because a term at the start of a sentence is capitalised ("Burn rate is ...") and is
+    still kept; what the metric catches is a term translated away or dropped.
+    """
 
     name: ClassVar[str] = "key_terms"
 
     def signature(self) -> str:
-        """``key_terms|v1|nfkc|case-sensitive``."""
-        return f"{self.name}|v1|nfkc|case-sensitive"
+        """``key_terms|v2|nfkc|caseless``."""
+        return f"{self.name}|v2|nfkc|caseless"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
         """The fraction found; ``detail["missing"]`` lists the others. None without key terms."""
         terms = item.reference.key_terms
         if not terms:
             return None
-        text = unicodedata.normalize("NFKC", reply)
-        missing = [t for t in terms if unicodedata.normalize("NFKC", t) not in text]
+        text = unicodedata.normalize("NFKC", reply).casefold()
+        missing = [t for t in terms if unicodedata.normalize("NFKC", t).casefold() not in text]
         value = (len(terms) - len(missing)) / len(terms)
         return Score(self.name, value, self.signature(), {"missing": missing})

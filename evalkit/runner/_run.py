@@ -13,7 +13,7 @@ from datetime import datetime
 import anyio
 
 import evalkit
-from evalkit._git import git_sha
+from evalkit._git import git_branch, git_sha
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenSet
 from evalkit.routers import RouterSpec
@@ -134,6 +134,7 @@ def _open_run(
             ),
             "evalkit_version": evalkit.__version__,
             "git_sha": git_sha(),
+            "git_branch": git_branch(),
             "repeats": options.repeats,
             "seed": None,
             "status": "running",

@@ -135,10 +135,29 @@ def m003_fallbacks(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE responses ADD COLUMN fallback_used BOOLEAN DEFAULT FALSE")
 
 
+def m004_drift(con: duckdb.DuckDBPyConnection) -> None:
+    """The git branch a run was made on, and the drift view over each target's runs."""
+    con.execute(
+        """
+        ALTER TABLE runs ADD COLUMN git_branch VARCHAR;
+
+        CREATE VIEW drift AS
+        SELECT m.target_name, m.run_id, m.run_name, m.run_created_at, m.task, m.lang, m.metric,
+               m.signature, m.n, m.mean,
+               m.mean - lag(m.mean) OVER w AS delta_prev,
+               lag(m.run_id) OVER w AS prev_run_id
+        FROM run_metrics m
+        WINDOW w AS (PARTITION BY m.target_name, m.task, m.lang, m.metric, m.signature
+                     ORDER BY m.run_created_at);
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
     (3, "fallbacks", m003_fallbacks),
+    (4, "drift", m004_drift),
 )
 
 

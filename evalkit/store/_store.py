@@ -175,10 +175,23 @@ class Store:
         return row
 
     def resolve_run_id(self, ref: str) -> str:
-        """Accept a full run id, a unique prefix, a run name (newest wins) or ``latest``."""
+        """Resolve a run reference to its id.
+
+        Accepted: a full run id, a unique prefix, a run name (newest wins), ``latest``,
+        ``target:NAME`` (newest run of a model or router named NAME) and ``branch:NAME``
+        (newest finished run made on git branch NAME, e.g. ``branch:main``).
+        """
+        kind, _, value = ref.partition(":")
         if ref == "latest":
             row = self.con.execute(
                 "SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 1"
+            ).fetchone()
+        elif kind in ("target", "branch") and value:
+            column = "target_name" if kind == "target" else "git_branch"
+            row = self.con.execute(
+                f"SELECT run_id FROM runs WHERE {column} = ? AND status LIKE 'finished%' "
+                "ORDER BY created_at DESC LIMIT 1",
+                [value],
             ).fetchone()
         else:
             row = self.con.execute(

@@ -142,3 +142,28 @@ def test_gate_restricted_to_languages(pair_of_runs):
     store, _ = pair_of_runs
     cmp = ek.compare("base", "worse", store=store, langs=("en",))
     assert cmp.passed
+
+
+def test_plot_draws_one_row_per_non_answered_slice(pair_of_runs):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    store, _ = pair_of_runs
+    cmp = ek.compare("base", "worse", store=store)
+    ax = cmp.plot()
+    assert len(ax.get_yticklabels()) == int((cmp.slices.metric != "answered").sum())
+    assert "FAIL" in ax.get_title()
+
+
+def test_underpowered_gate_slices_are_named(pair_of_runs):
+    store, _ = pair_of_runs
+    cmp = ek.compare("base", "twin", store=store, margin=0.01)
+    assert any(n.startswith("underpowered:") for n in cmp.notes)
+    gate = cmp.slices[cmp.slices.gate & (cmp.slices.metric == "correct")]
+    assert (gate.mde > 0.01).all() and (gate.mde < 0.2).all()
+
+
+def test_by_route_adds_a_route_column(pair_of_runs):
+    store, _ = pair_of_runs
+    cmp = ek.compare("base", "worse", store=store, by_route=True)
+    assert set(cmp.slices.route) == {"(direct)"}

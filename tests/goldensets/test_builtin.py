@@ -112,3 +112,13 @@ def test_exemplars_are_written_in_the_expected_language(name):
         and detect_reply_lang(i.reference.exemplar) not in (i.expected_reply_lang, "unknown")
     ]
     assert len(wrong) <= 0.02 * len(SETS[name]), wrong
+
+
+def test_code_mixed_exemplars_keep_every_key_term():
+    from evalkit.metrics import KeyTerms
+
+    metric = KeyTerms()
+    short = [
+        i.id for i in SETS["code_mixed"].items if metric.score(i.reference.exemplar, i).value < 1
+    ]
+    assert short == []

@@ -1,0 +1,105 @@
+"""The self-contained HTML report: verdict header, slices, cost and latency, regressions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evalkit.report._format import esc, row, table
+from evalkit.report._regressed import regressed_section
+from evalkit.report._slices import slice_section
+from evalkit.report._style import CSP, CSS
+from evalkit.report._usage import usage_section
+
+if TYPE_CHECKING:
+    from evalkit.compare import Comparison
+    from evalkit.store import Store
+
+
+def _verdict(cmp: Comparison) -> str:
+    if cmp.passed:
+        return '<span class="badge pass">PASS</span>'
+    bad = f"{len(cmp.failing)} failing, {len(cmp.missing_slices)} missing gate slice(s)"
+    return f'<span class="badge fail">FAIL</span> <span class="why">{esc(bad)}</span>'
+
+
+def _gate(cmp: Comparison) -> str:
+    g = cmp.gate
+    scope = ", ".join([*g.tasks, *g.langs]) or "all tasks and languages"
+    return (
+        f"<p>gate: mode <b>{esc(g.mode)}</b>, alpha <b>{esc(g.alpha)}</b>, "
+        f"margin <b>{esc(g.margin)}</b>, scope {esc(scope)}</p>"
+    )
+
+
+def _run_cells(role: str, run_id: str, store: Store | None) -> list[str]:
+    info: dict[str, Any] = store.run(run_id) if store is not None else {}
+    created = info.get("created_at")
+    return [
+        esc(role),
+        f"<code>{esc(run_id)}</code>",
+        esc(info.get("name") or ""),
+        esc(info.get("target_name") or ""),
+        esc(created.isoformat(sep=" ", timespec="seconds") if created else ""),
+    ]
+
+
+def _header(cmp: Comparison, title: str, store: Store | None) -> str:
+    runs = [
+        row(_run_cells("baseline", cmp.baseline, store)),
+        row(_run_cells("candidate", cmp.candidate, store)),
+    ]
+    return (
+        f'<header><h1>{esc(title)}</h1><p class="verdict">{_verdict(cmp)}</p>'
+        + _gate(cmp)
+        + table(["run", "id", "name", "target", "created (UTC)"], runs, cls="runs")
+        + "</header>"
+    )
+
+
+def render_html(cmp: Comparison, store: Store | None = None, *, title: str | None = None) -> str:
+    """Render a comparison as one self-contained HTML page.
+
+    The page needs no network: styles are inline and charts are inline SVG. Every string from
+    the runs (model answers, item ids, target names, notes) is HTML-escaped.
+
+    Args:
+        cmp: The comparison to report.
+        store: The store holding both runs; adds run details, cost and latency, and regressed
+            items with both models' answers.
+        title: Page title; default ``evalkit compare: <baseline> vs <candidate>``.
+
+    Returns:
+        The HTML document.
+    """
+    title = title or f"evalkit compare: {cmp.baseline} vs {cmp.candidate}"
+    body = _header(cmp, title, store) + slice_section(cmp)
+    if store is not None:
+        body += usage_section(cmp, store) + regressed_section(cmp, store)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{CSS}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def write_html(
+    cmp: Comparison, path: str | Path, store: Store | None = None, *, title: str | None = None
+) -> Path:
+    """Write `render_html` to ``path`` (UTF-8), creating parent folders.
+
+    Args:
+        cmp: The comparison to report.
+        path: Where to write the file.
+        store: The store holding both runs (see `render_html`).
+        title: Page title (see `render_html`).
+
+    Returns:
+        The path written.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(cmp, store, title=title), encoding="utf-8")
+    return path

@@ -1,0 +1,121 @@
+"""The slice section: forest plots of the deltas, the full slice table, missing slices and notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from evalkit.report._format import esc, is_missing, num, pvalue, row, table
+from evalkit.report._svg import ForestRow, forest_plot
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evalkit.compare import Comparison
+
+VERDICT_COLOURS = {
+    "FAIL": "#d62728",
+    "worse": "#ff7f0e",
+    "better": "#2ca02c",
+    "pass": "#1f77b4",
+}
+NEUTRAL = "#9e9e9e"
+HEAD = [
+    "task", "lang", "metric", "gate", "n", "clusters", "baseline", "candidate", "delta",
+    "interval", "test", "p", "p_worse", "p_adj", "verdict",
+]  # fmt: skip
+MAX_EXCLUDED_SHOWN = 50
+
+
+def _get(r: Any, name: str) -> Any:
+    return getattr(r, name, float("nan"))
+
+
+def slice_label(r: Any) -> str:
+    """``task / lang / metric`` of a slice row."""
+    return f"{r.task} / {r.lang} / {r.metric}"
+
+
+def _is_points(r: Any) -> bool:
+    """Scores on a 0-100 scale (BLEU, chrF) get their own axis so rates stay readable."""
+    values = [abs(v) for v in (_get(r, "baseline"), _get(r, "candidate")) if not is_missing(v)]
+    return any(v > 1.0 for v in values)
+
+
+def _forest_row(r: Any) -> ForestRow:
+    colour = VERDICT_COLOURS.get(str(_get(r, "verdict")), NEUTRAL)
+    return ForestRow(
+        slice_label(r), _get(r, "delta"), _get(r, "ci_low"), _get(r, "ci_high"), colour
+    )
+
+
+def forest_plots(slices: pd.DataFrame, margin: float) -> str:
+    """One forest plot for rates (0-1) and one for point scores, each only when it has rows."""
+    rates = [r for r in slices.itertuples() if not _is_points(r)]
+    points = [r for r in slices.itertuples() if _is_points(r)]
+    plots = []
+    for rows, caption, scale in (
+        (rates, "rates (0–1)", 1.0),
+        (points, "scores (0–100 points)", 100.0),
+    ):
+        if rows:
+            caption = f"candidate − baseline, {caption}"
+            # the gate's margin is a fraction of each metric's scale (GateConfig.margin_for)
+            plots.append(forest_plot([_forest_row(r) for r in rows], margin * scale, caption))
+    return "".join(f'<div class="chart">{p}</div>' for p in plots)
+
+
+def _cells(r: Any) -> list[str]:
+    interval = f"[{num(_get(r, 'ci_low'), signed=True)}, {num(_get(r, 'ci_high'), signed=True)}]"
+    return [esc(v) for v in (r.task, r.lang, r.metric)] + [
+        "yes" if bool(_get(r, "gate")) else "",
+        esc(_get(r, "n")),
+        esc(_get(r, "clusters")),
+        num(_get(r, "baseline")),
+        num(_get(r, "candidate")),
+        num(_get(r, "delta"), signed=True),
+        esc(interval),
+        esc(_get(r, "test")),
+        pvalue(_get(r, "p")),
+        pvalue(_get(r, "p_worse")),
+        pvalue(_get(r, "p_adj")),
+        f"<b>{esc(r.verdict)}</b>" if r.verdict == "FAIL" else esc(r.verdict),
+    ]
+
+
+def _row_class(verdict: Any) -> str:
+    return {"FAIL": "fail", "worse": "worse", "better": "better"}.get(str(verdict), "")
+
+
+def slice_table(slices: pd.DataFrame) -> str:
+    """Every slice with all its numbers; failing rows carry the ``fail`` class."""
+    rows = [row(_cells(r), cls=_row_class(r.verdict)) for r in slices.itertuples()]
+    return table(HEAD, rows, cls="slices")
+
+
+def _listing(title: str, entries: list[str], cls: str = "") -> str:
+    if not entries:
+        return ""
+    items = "".join(f"<li>{esc(e)}</li>" for e in entries)
+    return f'<h3>{esc(title)}</h3><ul class="{esc(cls)}">{items}</ul>'
+
+
+def _excluded(ids: list[str]) -> list[str]:
+    shown = ids[:MAX_EXCLUDED_SHOWN]
+    more = len(ids) - len(shown)
+    return [", ".join(shown) + (f" … and {more} more" if more else "")] if ids else []
+
+
+def slice_section(cmp: Comparison) -> str:
+    """The chart, the table and the lists under them."""
+    return (
+        '<section id="slices"><h2>Slices</h2>'
+        '<p class="hint">Point: mean delta; bar: paired interval; red: failing gate slice; '
+        "blue: passing gate slice; orange/green: significantly worse/better (not gated); "
+        "dashed: −margin.</p>"
+        + forest_plots(cmp.slices, cmp.gate.margin)
+        + slice_table(cmp.slices)
+        + _listing("Missing gate slices (fail the gate)", list(cmp.missing_slices), "fail")
+        + _listing("Notes", list(cmp.notes))
+        + _listing(f"Excluded items ({len(cmp.excluded_items)})", _excluded(cmp.excluded_items))
+        + "</section>"
+    )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import evalkit as ek
+from evalkit.compare import drift
+from evalkit.sim import Persona, Rates, Simulator
+from evalkit.store import Store
+from evalkit.targets import parse_target
+from tests._helpers import make_set, qa_items
+
+
+@pytest.fixture(scope="module")
+def history():
+    """Four runs of one target name: stable, stable (fresh samples), a real drop, recovery."""
+    items = qa_items(150)
+    personas = [
+        Persona(name="v1", rates=Rates(accuracy=0.9, hallucination=0.1)),
+        Persona(
+            name="v2",
+            rates=Rates(accuracy=0.9, hallucination=0.1),
+            overrides={"factual_qa:zh": Rates(accuracy=0.55, hallucination=0.45)},
+        ),
+    ]
+    store = Store(":memory:")
+    with Simulator(personas, items) as sim:
+        for persona, seed in (("v1", 0), ("v1", 100), ("v2", 200), ("v1", 300)):
+            spec = parse_target(f"prod-router=sim:{persona}@{sim.url}")
+            spec = replace(spec, sampling=replace(spec.sampling, seed=seed))
+            ek.run(spec, [make_set(items)], store=store)
+    return store
+
+
+def test_drift_marks_the_drop_and_the_recovery_only(history):
+    table = drift(history, "prod-router", task="factual_qa", lang="zh")
+    assert len(table) == 4 and set(table.metric) == {"correct"}
+    assert list(table.step) == ["", "", "down", "up"]
+    assert table.delta_prev.iloc[2] < -0.2
+
+
+def test_english_history_is_flat(history):
+    table = drift(history, "prod-router", task="factual_qa", lang="en")
+    assert set(table.step) == {""}
+
+
+def test_drift_view_is_queryable(history):
+    rows = history.con.execute(
+        "SELECT count(*) FROM drift WHERE target_name = 'prod-router' AND metric = 'correct' "
+        "AND lang = 'zh' AND delta_prev IS NOT NULL"
+    ).fetchone()
+    assert rows == (3,)
+
+
+def test_branch_and_target_references(history):
+    latest = history.resolve_run_id("target:prod-router")
+    assert latest == history.resolve_run_id("latest")
