@@ -118,6 +118,43 @@ def compare_routers_command(
     return RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
 
 
+def judge_command(
+    run: str,
+    *,
+    store: str | None = None,
+    panel: str = "default",
+    tasks: str | None = None,
+    baseline: str | None = None,
+    concurrency: int = 16,
+) -> str:
+    """Judge a run (or a pairwise comparison) and return a printable summary."""
+    import anyio
+
+    from evalkit.judges import agreement, judge_run, load_panel, pairwise_async
+
+    db = Store(store)
+    p = load_panel(panel)
+    if baseline:
+        result = anyio.run(lambda: pairwise_async(db, baseline, run, p, concurrency=concurrency))
+        return result.summary().to_string(index=False, float_format=lambda v: f"{v:.3f}")
+    names = [t.strip() for t in tasks.split(",")] if tasks else None
+    s = judge_run(db, run, p, tasks=names, concurrency=concurrency)
+    lines = [
+        f"judged {s.replies} replies of {s.run_id} with panel {p.config.name}: {s.calls} calls, "
+        f"{s.cached} cached, {s.resumed} resumed, {s.parse_failures} unparseable, "
+        f"{s.errors} failed, {s.ties} ties, cost {s.cost:.4f}",
+    ]
+    if s.excluded:
+        lines.append(
+            "excluded (same family as the candidate): "
+            + ", ".join(f"{k} x{v}" for k, v in sorted(s.excluded.items()))
+        )
+    if p.config.cascade:
+        lines.append(f"cascade saved {s.saved_calls} of {s.full_panel_calls} calls")
+    lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return "\n".join(lines)
+
+
 def sim_url() -> str | None:
     """The running simulator's URL from the environment, if any."""
     return os.environ.get("EVALKIT_SIM_URL")

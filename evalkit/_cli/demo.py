@@ -10,9 +10,15 @@ from evalkit._cli._common import handle_errors, store_option
 @click.command()
 @store_option
 @click.option("--limit", type=int, default=None, help="Only the first N items of each set.")
+@click.option(
+    "--report",
+    default="runs/demo-report.html",
+    show_default=True,
+    help="Where to write the HTML report ('' for none).",
+)
 @handle_errors
-def demo(store: str | None, limit: int | None) -> None:
-    """Offline tour: simulator, two candidates, DuckDB, compare. No API key needed."""
+def demo(store: str | None, limit: int | None, report: str) -> None:
+    """Offline tour: simulator, two candidates, judges, DuckDB, measures, compare. No API key."""
     from evalkit.demo import run_demo
 
-    run_demo(store=store, limit=limit, echo=click.echo)
+    run_demo(store=store, limit=limit, echo=click.echo, report=report or None)

@@ -10,6 +10,8 @@ _COMMANDS = {
     "compare": "evalkit._cli.compare:compare",
     "demo": "evalkit._cli.demo:demo",
     "drift": "evalkit._cli.drift:drift",
+    "judge": "evalkit._cli.judge:judge",
+    "measures": "evalkit._cli.measures:measures",
     "merge": "evalkit._cli.merge:merge",
     "run": "evalkit._cli.run:run",
     "runs": "evalkit._cli.runs:runs",

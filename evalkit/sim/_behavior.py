@@ -44,6 +44,8 @@ class Behaviour:
 
     def __init__(self, items: list[GoldenItem]) -> None:
         self.items = items
+        self.truth: dict[tuple[str, str], str] = {}
+        """(item id, reply text) -> the kind of behaviour the simulator chose (for judges)."""
         self._partner = _partners(items)
         self._by_task: dict[str, list[GoldenItem]] = {}
         for item in items:
@@ -57,8 +59,13 @@ class Behaviour:
         if rng.random() < rates.wrong_language:
             lang = "en" if lang == "zh" else "zh"
             outcome = self._decide(rng, rates, item, lang)
-            return Outcome(self._translate(item, outcome, lang), outcome.kind + "+wrong_language")
-        return self._decide(rng, rates, item, lang)
+            outcome = Outcome(
+                self._translate(item, outcome, lang), outcome.kind + "+wrong_language"
+            )
+        else:
+            outcome = self._decide(rng, rates, item, lang)
+        self.truth[(item.id, outcome.text)] = outcome.kind
+        return outcome
 
     def _decide(self, rng: random.Random, r: Rates, item: GoldenItem, lang: str) -> Outcome:
         u = rng.random()

@@ -65,6 +65,17 @@ class Faults(_Strict):
     """P(the connection is closed without a response)."""
 
 
+class JudgeRates(_Strict):
+    """How a simulated judge errs. Its correct verdict is what the simulator knows it did."""
+
+    error: Rate = Field(default=0.0, ge=0, le=1)
+    """P(the opposite verdict: correct<->incorrect, compliance<->refusal, 5<->2, A<->B)."""
+    parse_failure: Rate = Field(default=0.0, ge=0, le=1)
+    """P(a reply with no JSON verdict)."""
+    position_bias: Rate = Field(default=0.0, ge=0, le=1)
+    """Pairwise: P(answering "A" whatever the replies)."""
+
+
 class Persona(_Strict):
     """One simulated model, addressed by ``name`` in the request's ``model`` field."""
 
@@ -84,6 +95,8 @@ class Persona(_Strict):
     """Model name reported in responses (defaults to ``name``)."""
     reasoning: bool = False
     """Return DeepSeek-style ``reasoning_content`` beside the answer."""
+    judge: JudgeRates | None = None
+    """Set to make this persona a judge: it grades judge prompts instead of answering items."""
     dialect: Literal["openai", "deepseek", "openrouter", "minimax"] = "openai"
     """Where the provider's wire format differs from plain OpenAI: ``deepseek`` adds cache-hit
     usage fields (and ``reasoning_content`` with ``reasoning``); ``openrouter`` reports the routed

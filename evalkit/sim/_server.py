@@ -16,7 +16,9 @@ from aiohttp import web
 
 from evalkit._hashing import content_hash
 from evalkit.goldensets import GoldenItem
+from evalkit.goldensets._fields import item_fields
 from evalkit.sim._behavior import Behaviour
+from evalkit.sim._judge import judge_reply
 from evalkit.sim._personas import DEFAULT_PERSONAS, Persona
 from evalkit.sim._wire import (
     anthropic_body,
@@ -41,6 +43,7 @@ class SimApp:
         items = list(items)
         self.behaviour = Behaviour(items)
         self.index = {_key(i.chat_messages()): i for i in items}
+        self.by_question = {item_fields(i)["question"]: i for i in items}
         self.attempts: Counter[str] = Counter()
         self.stats: Counter[str] = Counter()
         self.extra_routes: list[web.RouteDef] = []
@@ -136,6 +139,13 @@ class SimApp:
         self, persona: Persona, messages: list[dict[str, Any]], seed: int
     ) -> tuple[str, str | None]:
         """The persona's reply text (and reasoning, for reasoning personas)."""
+        if persona.judge is not None:
+            self.stats[f"judged:{persona.name}"] += 1
+            prompt = _text(messages[-1]["content"]) if messages else ""
+            text = judge_reply(
+                persona.judge, persona.name, prompt, self.by_question, self.behaviour, seed
+            )
+            return text, None
         item = self.index.get(_key(messages))
         if item is None:
             self.stats["unknown_prompt"] += 1

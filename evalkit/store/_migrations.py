@@ -153,11 +153,45 @@ def m004_drift(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m005_judge_verdicts(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per judge per scored reply: the raw text, the parsed verdict or why it failed."""
+    con.execute(
+        """
+        CREATE TABLE judge_verdicts (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            repeat INTEGER NOT NULL,
+            measure VARCHAR NOT NULL,
+            judge_name VARCHAR NOT NULL,
+            judge_model VARCHAR NOT NULL,
+            judge_family VARCHAR NOT NULL,
+            rubric_hash VARCHAR NOT NULL,
+            request_hash VARCHAR,
+            status VARCHAR NOT NULL,
+            raw_text VARCHAR,
+            label VARCHAR,
+            score DOUBLE,
+            rationale VARCHAR,
+            rationale_first BOOLEAN,
+            parse_error VARCHAR,
+            excluded_reason VARCHAR,
+            cost DOUBLE,
+            latency_ms DOUBLE,
+            cached BOOLEAN,
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (run_id, item_id, repeat, measure, judge_name, rubric_hash)
+        );
+        CREATE INDEX judge_verdicts_request_hash ON judge_verdicts (request_hash);
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
     (3, "fallbacks", m003_fallbacks),
     (4, "drift", m004_drift),
+    (5, "judge_verdicts", m005_judge_verdicts),
 )
 
 

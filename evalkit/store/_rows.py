@@ -69,3 +69,30 @@ def to_arrow(rows: Sequence[dict[str, Any]], schema: pa.Schema | None = None) ->
     if schema is None:
         return pa.Table.from_pylist(list(rows))
     return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+VERDICT_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("item_id", pa.string()),
+        ("repeat", pa.int32()),
+        ("measure", pa.string()),
+        ("judge_name", pa.string()),
+        ("judge_model", pa.string()),
+        ("judge_family", pa.string()),
+        ("rubric_hash", pa.string()),
+        ("request_hash", pa.string()),
+        ("status", pa.string()),
+        ("raw_text", pa.string()),
+        ("label", pa.string()),
+        ("score", pa.float64()),
+        ("rationale", pa.string()),
+        ("rationale_first", pa.bool_()),
+        ("parse_error", pa.string()),
+        ("excluded_reason", pa.string()),
+        ("cost", pa.float64()),
+        ("latency_ms", pa.float64()),
+        ("cached", pa.bool_()),
+        ("created_at", pa.timestamp("us")),
+    ]
+)

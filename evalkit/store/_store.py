@@ -13,12 +13,18 @@ import duckdb
 
 from evalkit.errors import StoreError
 from evalkit.store._migrations import migrate
-from evalkit.store._rows import ERROR_SCHEMA, RESPONSE_SCHEMA, SCORE_SCHEMA, to_arrow
+from evalkit.store._rows import (
+    ERROR_SCHEMA,
+    RESPONSE_SCHEMA,
+    SCORE_SCHEMA,
+    VERDICT_SCHEMA,
+    to_arrow,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from evalkit.goldensets import GoldenSet
+    from evalkit.goldensets import GoldenItem, GoldenSet
 
 STORE_ENV = "EVALKIT_STORE"
 DEFAULT_STORE = "runs/evalkit.duckdb"
@@ -132,12 +138,57 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def _ingest(self, table: str, rows: Sequence[dict[str, Any]], schema: Any = None) -> None:
+    def write_verdicts(
+        self, verdicts: Sequence[dict[str, Any]], scores: Sequence[dict[str, Any]]
+    ) -> None:
+        """Ingest judge verdicts and the scores aggregated from them, in one transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._ingest("judge_verdicts", verdicts, VERDICT_SCHEMA)
+            # a re-judged reply replaces its aggregated judge scores
+            self._ingest("scores", scores, SCORE_SCHEMA, replace=True)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def verdicts_frame(self, run_id: str) -> pd.DataFrame:
+        """Judge verdicts of a run, with item attributes."""
+        return self.con.execute(
+            """
+            SELECT v.*, i.task, i.lang, i.pair_id, i.category, i.expected_behavior
+            FROM judge_verdicts v
+            JOIN run_items ri ON ri.run_id = v.run_id AND ri.item_id = v.item_id
+            JOIN items i ON i.item_id = ri.item_id AND i.content_hash = ri.content_hash
+            WHERE v.run_id = ? ORDER BY v.item_id, v.repeat, v.judge_name
+            """,
+            [self.resolve_run_id(run_id)],
+        ).df()
+
+    def cached_verdicts(self, request_hashes: Iterable[str]) -> dict[str, str]:
+        """Raw judge replies already stored for these request hashes (any run)."""
+        import pyarrow as pa
+
+        wanted = pa.table({"request_hash": list(set(request_hashes))})  # noqa: F841
+        rows = self.con.execute(
+            """
+            SELECT v.request_hash, any_value(v.raw_text) FROM judge_verdicts v
+            JOIN wanted USING (request_hash) WHERE v.status = 'ok' OR v.status = 'parse_error'
+            GROUP BY v.request_hash
+            """
+        ).fetchall()
+        return dict(rows)
+
+    def _ingest(
+        self, table: str, rows: Sequence[dict[str, Any]], schema: Any = None, replace: bool = False
+    ) -> None:
         if not rows:
             return
         batch = to_arrow(rows, schema)  # noqa: F841 - read by DuckDB's replacement scan
         # Keyed tables ignore rows already stored, so a resumed batch can never double-count.
         verb = "INSERT" if table == "errors" else "INSERT OR IGNORE"
+        if replace:
+            verb = "INSERT OR REPLACE"
         self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
 
     # -- reading -----------------------------------------------------------------------------
@@ -273,6 +324,20 @@ class Store:
             """,
             {"run": run_id},
         ).df()
+
+    def run_items(self, run_id: str) -> list[GoldenItem]:
+        """The golden items of a run, as they were when it ran."""
+        from evalkit.goldensets import GoldenItem
+
+        rows = self.con.execute(
+            """
+            SELECT i.item_json FROM run_items ri
+            JOIN items i ON i.item_id = ri.item_id AND i.content_hash = ri.content_hash
+            WHERE ri.run_id = ? ORDER BY ri.item_id
+            """,
+            [self.resolve_run_id(run_id)],
+        ).fetchall()
+        return [GoldenItem.model_validate_json(r[0]) for r in rows]
 
     def item_hashes(self, run_id: str) -> dict[str, str]:
         """item_id -> content hash for a run."""

@@ -1,0 +1,230 @@
+"""Judging a stored run with a panel: exclusions, cascade, cache, verdicts and combined scores."""
+
+from __future__ import annotations
+
+import random
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+
+import anyio
+
+from evalkit.goldensets import GoldenItem
+from evalkit.judges._panel import Panel
+from evalkit.judges._rubric import Rubric, load_rubric
+from evalkit.judges._signals import TASK_RUBRIC, deterministic_label
+from evalkit.judges._store import VerdictWriter, aggregate_run, candidate_family
+from evalkit.runner._retry import RetryBudget, call_with_retries
+from evalkit.store import Store
+from evalkit.targets import Client, TargetSpec
+
+
+@dataclass
+class JudgeSummary:
+    """What judging a run did.
+
+    Attributes:
+        run_id: The judged run.
+        replies: Replies judged.
+        calls: Judge calls made.
+        cached: Verdicts reused from the store (same judge request seen before).
+        parse_failures: Judge replies that could not be read (stored raw, never scored).
+        errors: Judge calls that failed after retries.
+        excluded: Judges left out per reply because they share the candidate's family.
+        full_panel_calls: Calls a full panel without the cascade would have made.
+        ties: Replies whose label vote tied.
+        cost: Cost of the judge calls made.
+        resumed: Verdicts already stored for this run (an interrupted judging resumed).
+    """
+
+    run_id: str
+    replies: int = 0
+    calls: int = 0
+    cached: int = 0
+    parse_failures: int = 0
+    errors: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    full_panel_calls: int = 0
+    ties: int = 0
+    cost: float = 0.0
+    resumed: int = 0
+
+    @property
+    def saved_calls(self) -> int:
+        """Calls the cascade saved against asking every eligible judge."""
+        return max(0, self.full_panel_calls - self.calls - self.cached - self.resumed)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    item: GoldenItem
+    repeat: int
+    reply: str
+    family: str
+    rubric: Rubric
+    judges: tuple[TargetSpec, ...]
+
+
+async def judge_run_async(
+    store: Store,
+    run: str,
+    panel: Panel,
+    *,
+    tasks: list[str] | None = None,
+    concurrency: int = 16,
+    rubrics_folder: str | None = None,
+    max_retries: int = 4,
+) -> JudgeSummary:
+    """Judge every reply of ``run`` whose task has a rubric, and store verdicts and scores.
+
+    Judge calls are cached by request hash and resumable like candidate calls: a reply already
+    judged under the same rubric is skipped.
+    """
+    run_id = store.resolve_run_id(run)
+    summary = JudgeSummary(run_id)
+    for spec in panel.judges:
+        spec.api_key()
+    units = _plan(store, run_id, panel, tasks, rubrics_folder, summary)
+    writer = VerdictWriter(store, run_id, panel)
+    done = writer.stored_verdicts()
+    todo = units
+    cache = store.cached_verdicts(_request(j, u).request_hash for u in todo for j in u.judges)
+    limiter = anyio.CapacityLimiter(concurrency)
+    budget = RetryBudget(max(10, len(todo)))
+    async with AsyncExitStack() as stack:
+        clients = {j.name: await stack.enter_async_context(Client(j)) for j in panel.judges}
+        ctx = _Ctx(panel, clients, cache, done, writer, summary, limiter, budget, max_retries)
+        async with anyio.create_task_group() as tg:
+            for unit in todo:
+                tg.start_soon(_judge_unit, ctx, unit)
+    writer.flush()
+    summary.ties = aggregate_run(store, run_id, panel, units)
+    return summary
+
+
+def _plan(
+    store: Store,
+    run_id: str,
+    panel: Panel,
+    tasks: list[str] | None,
+    folder: str | None,
+    summary: JudgeSummary,
+) -> list[_Unit]:
+    run_row = store.run(run_id)
+    items = {i.id: i for i in store.run_items(run_id)}
+    units = []
+    for row in store.responses_frame(run_id).itertuples():
+        item = items[row.item_id]
+        if item.task not in TASK_RUBRIC or (tasks and item.task not in tasks):
+            continue
+        rubric = load_rubric(TASK_RUBRIC[item.task], folder)
+        family = candidate_family(run_row, row.target_name, row.served_model)
+        judges = _eligible(panel, family, summary)
+        units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges))
+    summary.replies = len(units)
+    return units
+
+
+def _eligible(panel: Panel, family: str, summary: JudgeSummary) -> tuple[TargetSpec, ...]:
+    if not panel.config.exclude_same_family:
+        return panel.judges
+    keep = []
+    for judge in panel.judges:
+        if judge.family == family:
+            summary.excluded[judge.name] = summary.excluded.get(judge.name, 0) + 1
+        else:
+            keep.append(judge)
+    return tuple(keep)
+
+
+@dataclass
+class _Ctx:
+    panel: Panel
+    clients: dict[str, Client]
+    cache: dict[str, str]
+    done: dict[tuple[str, int, str, str], str | float | None]
+    writer: VerdictWriter
+    summary: JudgeSummary
+    limiter: anyio.CapacityLimiter
+    budget: RetryBudget
+    max_retries: int
+
+
+@dataclass(frozen=True)
+class _Request:
+    messages: list[dict[str, str]]
+    request_hash: str
+
+
+def _request(judge: TargetSpec, unit: _Unit) -> _Request:
+    messages = [{"role": "user", "content": unit.rubric.render(unit.item, response=unit.reply)}]
+    return _Request(messages, judge.request_hash(messages, judge.sampling.seed))
+
+
+async def _judge_unit(ctx: _Ctx, unit: _Unit) -> None:
+    ctx.summary.full_panel_calls += len(unit.judges)
+    ctx.writer.note_exclusions(unit, ctx.panel, ctx.panel.config.exclude_same_family)
+    cascade = ctx.panel.config.cascade
+    judges = list(unit.judges)
+    if cascade and any(j.name == cascade.first for j in judges):
+        first = next(j for j in judges if j.name == cascade.first)
+        verdict = await _ask(ctx, first, unit)
+        if verdict is not None and _settled(unit, verdict, cascade.unsure_scores):
+            return
+        judges = [j for j in judges if j is not first]
+    async with anyio.create_task_group() as tg:
+        for judge in judges:
+            tg.start_soon(_ask, ctx, judge, unit)
+
+
+def _settled(unit: _Unit, verdict: str | float, unsure: list[int]) -> bool:
+    """The cheap judge is enough: sure of its score, or agreeing with the deterministic tier."""
+    if unit.rubric.kind == "score":
+        return int(verdict) not in unsure
+    signal = deterministic_label(unit.rubric.measure, unit.item, unit.reply)
+    return signal is None or signal == verdict
+
+
+async def _ask(ctx: _Ctx, judge: TargetSpec, unit: _Unit) -> str | float | None:
+    key = (unit.item.id, unit.repeat, unit.rubric.measure, judge.name)
+    if key in ctx.done:  # judged before this run was interrupted: resume, don't call
+        ctx.summary.resumed += 1
+        return ctx.done[key]
+    request = _request(judge, unit)
+    cached = ctx.cache.get(request.request_hash)
+    if cached is not None:
+        ctx.summary.cached += 1
+        value = ctx.writer.add(unit, judge, request.request_hash, cached, cached=True)
+        return _counted(ctx, value)
+    async with ctx.limiter:
+        result = await call_with_retries(
+            lambda: ctx.clients[judge.name].complete(request.messages, judge.sampling.seed),
+            max_retries=ctx.max_retries,
+            budget=ctx.budget,
+            base_s=0.5,
+            max_s=30.0,
+            rng=random.Random(request.request_hash),
+        )
+    if result.completion is None:
+        ctx.summary.errors += 1
+        message = str(result.failure)
+        ctx.writer.add_error(unit, judge, request.request_hash, message)
+        return None
+    ctx.summary.calls += 1
+    c = result.completion
+    cost = judge.price.cost(c.prompt_tokens, c.completion_tokens)
+    ctx.summary.cost += cost
+    value = ctx.writer.add(
+        unit, judge, request.request_hash, c.text, cost=cost, latency_ms=c.latency_ms
+    )
+    return _counted(ctx, value)
+
+
+def _counted(ctx: _Ctx, value: str | float | None) -> str | float | None:
+    if value is None:
+        ctx.summary.parse_failures += 1
+    return value
+
+
+def judge_run(store: Store, run: str, panel: Panel, **kwargs: object) -> JudgeSummary:
+    """Synchronous twin of `judge_run_async` (same arguments)."""
+    return anyio.run(lambda: judge_run_async(store, run, panel, **kwargs))  # type: ignore[arg-type]

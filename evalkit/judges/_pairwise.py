@@ -1,0 +1,124 @@
+"""Pairwise judging of two runs: both orders per item; a win counts only if the orders agree."""
+
+from __future__ import annotations
+
+import random
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import anyio
+import pandas as pd
+
+from evalkit.compare import wilson
+from evalkit.goldensets import GoldenItem
+from evalkit.judges._panel import Panel
+from evalkit.judges._rubric import Rubric, load_rubric
+from evalkit.judges._verdict import parse_verdict
+from evalkit.runner._retry import RetryBudget, call_with_retries
+from evalkit.store import Store
+from evalkit.targets import Client, TargetSpec
+
+
+@dataclass
+class PairwiseResult:
+    """Per-item outcomes of candidate (B) against baseline (A), and the summary.
+
+    Attributes:
+        items: One row per item x judge: the verdict in each order, the consistent winner
+            (``baseline``, ``candidate`` or ``tie``) and whether the order flipped the verdict.
+        flips: Share of judgments whose two orders disagreed (counted as ties).
+    """
+
+    items: pd.DataFrame
+    flips: float
+
+    def summary(self) -> pd.DataFrame:
+        """Per task x language: wins, ties, losses of the candidate and its win rate with CI."""
+        rows = []
+        for (task, lang), grp in self.items.groupby(["task", "lang"]):
+            n = len(grp)
+            wins = int((grp["winner"] == "candidate").sum())
+            losses = int((grp["winner"] == "baseline").sum())
+            low, high = wilson(wins + 0.5 * (n - wins - losses), n)
+            rows.append({"task": task, "lang": lang, "n": n, "candidate_wins": wins,
+                         "ties": n - wins - losses, "baseline_wins": losses,
+                         "win_rate": (wins + 0.5 * (n - wins - losses)) / n,
+                         "ci_low": low, "ci_high": high,
+                         "flip_rate": float(grp["flipped"].mean())})  # fmt: skip
+        return pd.DataFrame(rows)
+
+
+async def pairwise_async(
+    store: Store, baseline: str, candidate: str, panel: Panel, *, concurrency: int = 16
+) -> PairwiseResult:
+    """Judge every shared item (repeat 0) of two runs in both orders with every judge."""
+    rubric = load_rubric("pairwise")
+    a_id, b_id = store.resolve_run_id(baseline), store.resolve_run_id(candidate)
+    items = {i.id: i for i in store.run_items(b_id)}
+    a = _texts(store, a_id)
+    b = _texts(store, b_id)
+    shared = sorted(a.keys() & b.keys() & items.keys())
+    limiter = anyio.CapacityLimiter(concurrency)
+    budget = RetryBudget(max(10, 4 * len(shared)))
+    rows: list[dict[str, object]] = []
+    async with AsyncExitStack() as stack:
+        clients = {j.name: await stack.enter_async_context(Client(j)) for j in panel.judges}
+        async with anyio.create_task_group() as tg:
+            for item_id in shared:
+                for judge in panel.judges:
+                    pair = (a[item_id], b[item_id])
+                    tg.start_soon(_both_orders, clients[judge.name], judge, rubric,
+                                  items[item_id], pair, limiter, budget, rows)  # fmt: skip
+    frame = pd.DataFrame(rows)
+    flips = float(frame["flipped"].mean()) if len(frame) else 0.0
+    return PairwiseResult(frame, flips)
+
+
+def _texts(store: Store, run_id: str) -> dict[str, str]:
+    frame = store.responses_frame(run_id)
+    frame = frame[frame["repeat"] == 0]
+    return dict(zip(frame["item_id"], frame["text"], strict=True))
+
+
+async def _both_orders(
+    client: Client,
+    judge: TargetSpec,
+    rubric: Rubric,
+    item: GoldenItem,
+    pair: tuple[str, str],
+    limiter: anyio.CapacityLimiter,
+    budget: RetryBudget,
+    rows: list[dict[str, object]],
+) -> None:
+    a, b = pair
+    first = await _ask(client, judge, rubric.render(item, response_a=a, response_b=b), rubric,
+                       limiter, budget)  # fmt: skip
+    second = await _ask(client, judge, rubric.render(item, response_a=b, response_b=a), rubric,
+                        limiter, budget)  # fmt: skip
+    # map both to "who won": in the second order A is the candidate
+    g1 = {"A": "baseline", "B": "candidate"}.get(first or "", "tie")
+    g2 = {"A": "candidate", "B": "baseline"}.get(second or "", "tie")
+    winner = g1 if g1 == g2 else "tie"
+    rows.append({"item_id": item.id, "task": item.task, "lang": item.lang, "judge": judge.name,
+                 "order_ab": first, "order_ba": second, "winner": winner,
+                 "flipped": g1 != g2})  # fmt: skip
+
+
+async def _ask(
+    client: Client,
+    judge: TargetSpec,
+    prompt: str,
+    rubric: Rubric,
+    limiter: anyio.CapacityLimiter,
+    budget: RetryBudget,
+) -> str | None:
+    messages = [{"role": "user", "content": prompt}]
+    async with limiter:
+        result = await call_with_retries(
+            lambda: client.complete(messages, judge.sampling.seed), max_retries=4, budget=budget,
+            base_s=0.5, max_s=30.0, rng=random.Random(0),
+        )  # fmt: skip
+    if result.completion is None:
+        return None
+    verdict, _ = parse_verdict(result.completion.text, rubric)
+    return None if verdict is None else verdict.label

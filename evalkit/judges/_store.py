@@ -1,0 +1,158 @@
+"""Storing judge verdicts, and combining them into per-reply scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from evalkit.judges._panel import Panel
+from evalkit.judges._signals import combine, deterministic_label, pass_view
+from evalkit.judges._verdict import parse_verdict
+from evalkit.metrics import Score
+from evalkit.scoring import to_row
+from evalkit.store import Store
+from evalkit.store._store import utcnow
+from evalkit.targets import TargetSpec
+from evalkit.targets._presets import _OPENROUTER_FAMILIES
+
+if TYPE_CHECKING:
+    from evalkit.judges._engine import _Unit
+
+
+def candidate_family(run_row: dict[str, Any], target_name: str, served_model: str | None) -> str:
+    """The model family that produced a reply: the routed model's, or the upstream model's when
+    an opaque router reports one (``anthropic/claude-...``)."""
+    if served_model and "/" in served_model:
+        prefix = served_model.split("/", 1)[0]
+        return _OPENROUTER_FAMILIES.get(prefix, prefix)
+    target = run_row["target"]
+    if run_row["target_kind"] == "router":
+        from evalkit.routers import RouterConfig, RouterSpec
+
+        spec = RouterSpec.from_config(RouterConfig.model_validate(target["router"]))
+        return spec.specs[target_name].family if target_name in spec.specs else "unknown"
+    return str(target.get("family", "unknown"))
+
+
+class VerdictWriter:
+    """Buffers verdict rows and stores them in batches."""
+
+    def __init__(self, store: Store, run_id: str, panel: Panel) -> None:
+        self.store, self.run_id, self.panel = store, run_id, panel
+        self.rows: list[dict[str, Any]] = []
+
+    def stored_verdicts(self) -> dict[tuple[str, int, str, str], str | float | None]:
+        """(item, repeat, measure, judge) -> verdict already stored for this run (None: the
+        judge's reply could not be parsed)."""
+        rows = self.store.con.execute(
+            "SELECT item_id, repeat, measure, judge_name, label, score FROM judge_verdicts "
+            "WHERE run_id = ? AND status IN ('ok', 'parse_error')",
+            [self.run_id],
+        ).fetchall()
+        return {(r[0], r[1], r[2], r[3]): (r[4] if r[4] is not None else r[5]) for r in rows}
+
+    def _base(self, unit: _Unit, judge: TargetSpec, status: str) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "item_id": unit.item.id,
+            "repeat": unit.repeat,
+            "measure": unit.rubric.measure,
+            "judge_name": judge.name,
+            "judge_model": judge.model,
+            "judge_family": judge.family,
+            "rubric_hash": unit.rubric.hash,
+            "status": status,
+            "created_at": utcnow(),
+        }
+
+    def add(
+        self,
+        unit: _Unit,
+        judge: TargetSpec,
+        request_hash: str,
+        raw: str,
+        *,
+        cached: bool = False,
+        cost: float = 0.0,
+        latency_ms: float | None = None,
+    ) -> str | float | None:
+        """Parse and buffer one judge reply; returns the verdict value, None on a parse failure."""
+        verdict, error = parse_verdict(raw, unit.rubric)
+        row = {
+            **self._base(unit, judge, "ok" if verdict else "parse_error"),
+            "request_hash": request_hash,
+            "raw_text": raw,
+            "parse_error": error,
+            "cost": cost,
+            "latency_ms": latency_ms,
+            "cached": cached,
+        }
+        if judge.family == unit.family:
+            row["excluded_reason"] = f"flagged: same family as the candidate ({unit.family})"
+        if verdict is not None:
+            row.update(label=verdict.label, score=verdict.score, rationale=verdict.rationale,
+                       rationale_first=verdict.rationale_first)  # fmt: skip
+        self.rows.append(row)
+        self._maybe_flush()
+        return None if verdict is None else verdict.value
+
+    def add_error(self, unit: _Unit, judge: TargetSpec, request_hash: str, message: str) -> None:
+        """Buffer a judge call that failed after its retries."""
+        self.rows.append({**self._base(unit, judge, "error"), "request_hash": request_hash,
+                          "parse_error": message})  # fmt: skip
+        self._maybe_flush()
+
+    def note_exclusions(self, unit: _Unit, panel: Panel, excluding: bool) -> None:
+        """Record each judge left out of this reply for sharing the candidate's family."""
+        if not excluding:
+            return
+        for judge in panel.judges:
+            if judge.family == unit.family:
+                reason = f"excluded: same family as the candidate ({unit.family})"
+                self.rows.append({**self._base(unit, judge, "excluded"), "excluded_reason": reason})
+
+    def _maybe_flush(self) -> None:
+        if len(self.rows) >= 200:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the buffered verdicts."""
+        if self.rows:
+            self.store.write_verdicts(self.rows, [])
+            self.rows = []
+
+
+def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -> int:
+    """Combine every reply's stored verdicts into scores; returns the number of label ties."""
+    frame = store.verdicts_frame(run_id)
+    frame = frame[frame["status"] == "ok"]
+    by_key: dict[tuple[str, int, str], list[Any]] = defaultdict(list)
+    for row in frame.itertuples():
+        value = row.label if isinstance(row.label, str) else row.score
+        by_key[(row.item_id, int(row.repeat), row.measure)].append(value)
+    scores: list[dict[str, Any]] = []
+    ties = 0
+    for unit in units:
+        votes = by_key.get((unit.item.id, unit.repeat, unit.rubric.measure))
+        if not votes:
+            continue
+        rows, tie = _scores_for(unit, votes, panel)
+        ties += tie
+        scores.extend(to_row(run_id, unit.item.id, unit.repeat, s) for s in rows)
+    store.write_verdicts([], scores)
+    return ties
+
+
+def _scores_for(unit: _Unit, votes: list[Any], panel: Panel) -> tuple[list[Score], bool]:
+    measure, rubric = unit.rubric.measure, unit.rubric
+    how = panel.config.score_aggregation
+    signal = deterministic_label(measure, unit.item, unit.reply)
+    combined = combine(rubric, votes, signal, how)
+    signature = f"judge_{measure}|v1|rubric:{rubric.hash}|panel:{panel.identity}"
+    detail = {"votes": combined.votes, "tie": combined.tie, "n_judges": combined.n}
+    out = [Score(f"judge_{measure}", combined.value, signature, detail)]
+    if rubric.kind == "label":
+        passed = pass_view(measure, unit.item, str(combined.value))
+        if passed is not None:
+            out.append(Score(f"judge_{measure}_ok", passed, signature, detail))
+    return out, combined.tie

@@ -1,0 +1,95 @@
+"""The headline measures of one run, per language (and category where it matters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from evalkit.measures._hallucination import hallucination, refusal
+from evalkit.measures._mixing import code_mixed, parity
+
+if TYPE_CHECKING:
+    from evalkit.store import Store
+
+
+@dataclass
+class Measures:
+    """Hallucination, refusal, code-mixed quality and cross-lingual parity of a run.
+
+    Attributes:
+        run_id: The run.
+        hallucination: Per task x language: SimpleQA-style grades and rates.
+        refusal: Per language (and per language x category in ``refusal_by_category``).
+        refusal_by_category: Harmful-compliance and over-refusal per harm category.
+        code_mixed: Fidelity, terminology, naturalness and mixing statistics.
+        parity: Paired en-minus-zh gaps per task.
+    """
+
+    run_id: str
+    hallucination: pd.DataFrame
+    refusal: pd.DataFrame
+    refusal_by_category: pd.DataFrame
+    code_mixed: pd.DataFrame
+    parity: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name."""
+        return {
+            "hallucination": self.hallucination,
+            "refusal": self.refusal,
+            "refusal_by_category": self.refusal_by_category,
+            "code_mixed": self.code_mixed,
+            "parity": self.parity,
+        }
+
+    def render(self, fmt: str = "table", *, brief: bool = False) -> str:
+        """As text tables, Markdown or JSON; ``brief`` leaves out the per-category table."""
+        if fmt == "json":
+            import json
+
+            return json.dumps(
+                {k: json.loads(v.to_json(orient="records")) for k, v in self.tables().items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        out = []
+        for name, table in self.tables().items():
+            if brief and name == "refusal_by_category":
+                continue
+            out.append(f"## {name}" if fmt == "md" else f"-- {name}")
+            if table.empty:
+                out.append("(no items)")
+            elif fmt == "md":
+                out.append(table.to_markdown(index=False, floatfmt=".3f"))
+            else:
+                out.append(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            out.append("")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h4>{name}</h4>" + t.to_html(index=False, float_format="%.3f", escape=True)
+                 for name, t in self.tables().items()]  # fmt: skip
+        return "".join(parts)
+
+
+def measures(store: Store, run: str) -> Measures:
+    """Compute the headline measures of a stored run.
+
+    Panel verdicts (``judge_*`` scores) decide wherever the panel judged a reply; elsewhere the
+    deterministic tier's labels are used (``panel_share`` says how much the panel decided).
+    """
+    run_id = store.resolve_run_id(run)
+    false_premise = {i.id for i in store.run_items(run_id) if "false_premise" in i.tags}
+    scores = store.scores_frame(run_id)
+    scores["false_premise"] = scores["item_id"].isin(false_premise)
+    responses = store.responses_frame(run_id)
+    return Measures(
+        run_id=run_id,
+        hallucination=hallucination(scores, ["task", "lang"]),
+        refusal=refusal(scores, ["lang"]),
+        refusal_by_category=refusal(scores, ["lang", "category"]),
+        code_mixed=code_mixed(scores, responses, ["lang"]),
+        parity=parity(scores),
+    )
