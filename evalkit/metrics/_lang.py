@@ -33,18 +33,29 @@ class LangThresholds:
             ("response time"); an English clause is longer.
         name_chars: Longest run of Han characters that still counts as an embedded name (李白,
             王小明, 乌鲁木齐).
+        clause_words: A Latin run this long is an English clause, not a term.
+        clause_chars: A Han run this long is a Chinese clause, not a name. A reply holding a
+            clause of each is ``mixed`` whatever the share: it switches language between clauses
+            ("The main issue is a memory leak. 具体来说，……").
+        clause_band: The clause rule applies only while the Han share lies inside this band, so
+            an English phrase quoted in a long Chinese reply (or the reverse) stays a quote.
     """
 
     zh_share: float = 0.70
     en_share: float = 0.30
     term_words: int = 2
     name_chars: int = 4
+    clause_words: int = 5
+    clause_chars: int = 10
+    clause_band: tuple[float, float] = (0.15, 0.85)
 
     def signature(self) -> str:
         """The thresholds as a signature fragment."""
         return (
             f"zh>={self.zh_share:.2f}|en<={self.en_share:.2f}"
-            f"|term<={self.term_words}w|name<={self.name_chars}c|skip:code,url"
+            f"|term<={self.term_words}w|name<={self.name_chars}c"
+            f"|clauses>={self.clause_words}w+{self.clause_chars}c"
+            f"@{self.clause_band[0]:.2f}-{self.clause_band[1]:.2f}|skip:code,url"
         )
 
 
@@ -63,7 +74,8 @@ def detect_reply_lang(text: str, thresholds: LangThresholds = DEFAULT_THRESHOLDS
     ``share`` = Han characters / (Han characters + Latin words):
 
     1. no Han character and no Latin word (empty, digits, punctuation only): ``unknown``;
-    2. ``share >= zh_share``: ``zh``; ``share <= en_share``: ``en``;
+    2. an English clause (``clause_words``) and a Chinese clause (``clause_chars``): ``mixed``;
+       else ``share >= zh_share``: ``zh``; ``share <= en_share``: ``en``;
     3. otherwise, if every Latin run is at most ``term_words`` words and every Han run at most
        ``name_chars`` characters: ``zh`` when ``share >= 0.5`` else ``en``;
     4. only the Latin runs are short (embedded terms): ``zh``;
@@ -83,11 +95,18 @@ def detect_reply_lang(text: str, thresholds: LangThresholds = DEFAULT_THRESHOLDS
     if han + latin == 0:
         return "unknown"
     share = han / (han + latin)
+    spans: list[tuple[str, int]] = list(language_spans(tagged))
+    low, high = thresholds.clause_band
+    if (
+        low < share < high
+        and _longest(spans, "en") >= thresholds.clause_words
+        and _longest(spans, "zh") >= thresholds.clause_chars
+    ):
+        return "mixed"
     if share >= thresholds.zh_share:
         return "zh"
     if share <= thresholds.en_share:
         return "en"
-    spans: list[tuple[str, int]] = list(language_spans(tagged))
     terms_only = _longest(spans, "en") <= thresholds.term_words
     names_only = _longest(spans, "zh") <= thresholds.name_chars
     if terms_only and names_only:

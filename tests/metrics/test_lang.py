@@ -63,4 +63,26 @@ def test_custom_thresholds_change_the_verdict():
 
 
 def test_thresholds_signature_names_every_threshold():
-    assert DEFAULT_THRESHOLDS.signature() == "zh>=0.70|en<=0.30|term<=2w|name<=4c|skip:code,url"
+    assert (
+        DEFAULT_THRESHOLDS.signature()
+        == "zh>=0.70|en<=0.30|term<=2w|name<=4c|clauses>=5w+10c@0.15-0.85|skip:code,url"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "The main issue is a memory leak in the worker pool. "
+            "具体来说，每次任务结束后数据库连接没有被释放。",
+            "mixed",
+        ),
+        (
+            "dogfooding 指的是公司员工在产品正式发布前先自己使用自家产品，"
+            "说法来自英文里的“吃自己的狗粮”（eating your own dog food）。上线前全公司试用一周。",
+            "zh",
+        ),
+    ],
+)
+def test_a_clause_in_each_language_is_mixed_but_a_quoted_phrase_is_not(text, lang):
+    assert detect_reply_lang(text) == lang

@@ -124,7 +124,7 @@ def test_resume_after_sigkill_holds_every_item_exactly_once(sim_factory, tmp_pat
     folder = write_set(
         tmp_path / "killset", [i.model_dump(mode="json", exclude_none=True) for i in items]
     )
-    slow = Persona(name="slow", rates=PERFECT, latency=Latency(median_ms=40))
+    slow = Persona(name="slow", rates=PERFECT, latency=Latency(median_ms=60))
     sim = sim_factory([slow], items)
     db = tmp_path / "kill.duckdb"
     env = {**os.environ, "EVALKIT_SIM_URL": sim.url}
@@ -149,7 +149,11 @@ def test_resume_after_sigkill_holds_every_item_exactly_once(sim_factory, tmp_pat
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    time.sleep(3.0)
+    # Kill once the run is well under way (and a flush has landed), however slow start-up is.
+    deadline = time.monotonic() + 60
+    while sim.stats().get("served:slow", 0) < 60 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # a flush (every 1 s) has landed by now: 60 served takes 1.8 s
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     with Store(db) as store:
