@@ -41,6 +41,7 @@ def drift(
         [target],
     ).fetchall()
     frames = [_scores(store, run_id, task, lang, metric) for run_id, _, _ in runs]
+    frames = _split_changed_definitions(frames)
     rows = []
     for key in sorted({k for f in frames for k in f.groupby(["task", "lang", "metric"]).groups}):
         prev = None
@@ -68,7 +69,23 @@ def _scores(
     else:
         heads = {(t, m) for t, ms in HEADLINE_METRICS.items() for m in ms}
         f = f[[(t, m) in heads for t, m in zip(f["task"], f["metric"], strict=True)]]
-    return f.groupby(["task", "lang", "metric", "item_id"], as_index=False)["value"].mean()
+    keys = ["task", "lang", "metric", "signature", "item_id"]
+    return f.groupby(keys, as_index=False)["value"].mean()
+
+
+def _split_changed_definitions(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """A metric whose definition changed between runs (another signature) becomes a separate
+    series, named ``metric@signature``: drift never compares two definitions."""
+    if not frames:
+        return frames
+    both = pd.concat(frames)
+    many = set(both.groupby("metric")["signature"].nunique().loc[lambda n: n > 1].index)
+    out = []
+    for f in frames:
+        renamed = [m + "@" + s if m in many else m for m, s in zip(f["metric"], f["signature"],
+                                                                   strict=True)]  # fmt: skip
+        out.append(f.assign(metric=renamed))
+    return out
 
 
 def _slice(frame: pd.DataFrame, key: tuple[str, str, str]) -> pd.Series:

@@ -18,8 +18,15 @@ HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
 }
 
 
-METRIC_SCALE: dict[str, float] = {"chrf": 100.0, "bleu": 100.0}
-"""Metrics not on a 0-1 scale; the gate's margin (a fraction) is multiplied by this."""
+METRIC_SCALE: dict[str, float] = {
+    "chrf": 100.0,
+    "bleu": 100.0,
+    "judge_naturalness": 4.0,
+    "judge_adequacy": 4.0,
+    "judge_adherence": 4.0,
+}
+"""Metrics not on a 0-1 scale (the range of the scale); the gate's margin, a fraction, is
+multiplied by this: 0.02 is 2 chrF points or 0.08 of a 1-5 judge score."""
 
 
 @dataclass(frozen=True)

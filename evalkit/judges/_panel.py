@@ -70,9 +70,9 @@ class Panel:
     @property
     def identity(self) -> str:
         """Name, judge model ids, aggregation and policies: part of the score signature."""
-        ids = ",".join(sorted(f"{j.name}={j.model}" for j in self.judges))
+        ids = ",".join(sorted(f"{j.name}={j.model}@t{j.sampling.temperature}" for j in self.judges))
         c = self.config
-        casc = f"cascade:{c.cascade.first}" if c.cascade else "full"
+        casc = f"cascade:{c.cascade.first}/unsure{c.cascade.unsure_scores}" if c.cascade else "full"
         excl = "excl-family" if c.exclude_same_family else "flag-family"
         return f"{c.name}[{ids}]|{c.label_aggregation}/{c.score_aggregation}|{excl}|{casc}"
 

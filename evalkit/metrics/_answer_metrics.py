@@ -37,7 +37,7 @@ class ExactMatch:
     mode: QaMode = "default"
 
     def signature(self) -> str:
-        """E.g. ``exact_match|v1|norm:nfkc-cf-nopunct-v1``."""
+        """E.g. ``exact_match|v1|norm:nfkc-cf-nopunct-v2``."""
         norm = NORMALIZER if self.mode == "default" else CMRC_VERSION
         return f"{self.name}|v1|norm:{norm}"
 
@@ -57,7 +57,7 @@ class ContainsAnswer:
     name: ClassVar[str] = "contains_answer"
 
     def signature(self) -> str:
-        """E.g. ``contains_answer|v1|norm:nfkc-cf-nopunct-v1|num:value``."""
+        """E.g. ``contains_answer|v1|norm:nfkc-cf-nopunct-v2|num:value``."""
         return f"{self.name}|v1|norm:{NORMALIZER}|num:value"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
@@ -83,7 +83,7 @@ class TokenF1:
     mode: QaMode = "default"
 
     def signature(self) -> str:
-        """E.g. ``token_f1|v1|tok:script|norm:nfkc-cf-nopunct-v1``."""
+        """E.g. ``token_f1|v1|tok:script|norm:nfkc-cf-nopunct-v2``."""
         if self.mode == "cmrc2018":
             return f"{self.name}|v1|{CMRC_VERSION}"
         return f"{self.name}|v1|tok:script|norm:{NORMALIZER}"
@@ -113,7 +113,7 @@ class RougeL:
     mode: RougeMode = "char"
 
     def signature(self) -> str:
-        """E.g. ``rouge_l|v1|tok:char|norm:nfkc-cf-nopunct-v1``."""
+        """E.g. ``rouge_l|v1|tok:char|norm:nfkc-cf-nopunct-v2``."""
         tokens = "char" if self.mode == "char" else f"jieba{jieba_version()}"
         return f"{self.name}|v1|tok:{tokens}|norm:{NORMALIZER}"
 

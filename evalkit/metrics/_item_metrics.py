@@ -30,8 +30,8 @@ class CheckPass:
     name: ClassVar[str] = "check_pass"
 
     def signature(self) -> str:
-        """``check_pass|v1``."""
-        return f"{self.name}|{CHECKS_VERSION}"
+        """``check_pass|v1|`` plus the reply-language detector's thresholds its checks use."""
+        return f"{self.name}|{CHECKS_VERSION}|lang:{reply_lang_signature()}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
         """All checks' verdict; None when the item has no checks."""

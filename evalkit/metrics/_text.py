@@ -9,7 +9,7 @@ from typing import Literal
 ScriptTag = Literal["zh", "en", "u"]
 """``zh`` a Han character, ``en`` a Latin word, ``u`` language-independent (digits, symbols...)."""
 
-NORMALIZER = "nfkc-cf-nopunct-v1"
+NORMALIZER = "nfkc-cf-nopunct-v2"
 """Name and version of :func:`normalize`, stored in metric signatures."""
 
 HAN_RANGES: tuple[tuple[str, str], ...] = (
@@ -48,6 +48,9 @@ def _kept(char: str) -> bool:
     return not category.startswith("S") or category in _KEPT_SYMBOLS
 
 
+_NUMBER_PUNCT_RE = re.compile(r"(?<=\d)[.,](?=\d)")
+
+
 def normalize(text: str) -> str:
     """Normalise text for comparison (science.md §6.6).
 
@@ -62,7 +65,12 @@ def normalize(text: str) -> str:
         The normalised text, stripped.
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(char for char in folded if _kept(char))
+    # a decimal point or thousands separator between digits is part of the number: "3.14" must
+    # not normalise to "314"
+    folded = _NUMBER_PUNCT_RE.sub(
+        lambda m: m.group(0).replace(",", "").replace(".", "\x00"), folded
+    )
+    kept = "".join(char for char in folded if char == "\x00" or _kept(char)).replace("\x00", ".")
     spaced = _SPACE_RE.sub(" ", kept).strip()
     return _SPACE_BY_HAN_RE.sub("", spaced)
 

@@ -56,3 +56,16 @@ def test_drift_view_is_queryable(history):
 def test_branch_and_target_references(history):
     latest = history.resolve_run_id("target:prod-router")
     assert latest == history.resolve_run_id("latest")
+
+
+def test_a_changed_metric_definition_starts_a_new_series(history):
+    # runs last in this module: it rewrites the shared store's newest run
+    last = history.resolve_run_id("latest")
+    history.con.execute(
+        "UPDATE scores SET signature = signature || '|changed' "
+        "WHERE run_id = ? AND metric = 'correct'",
+        [last],
+    )
+    table = drift(history, "prod-router", task="factual_qa", lang="zh")
+    assert len(set(table.metric)) == 2
+    assert table[table.metric.str.contains("changed")].delta_prev.isna().all()

@@ -72,12 +72,12 @@ def test_cmrc_token_f1_detail_has_em_and_average():
 @pytest.mark.parametrize(
     ("metric", "signature"),
     [
-        (ExactMatch(), "exact_match|v1|norm:nfkc-cf-nopunct-v1"),
+        (ExactMatch(), "exact_match|v1|norm:nfkc-cf-nopunct-v2"),
         (ExactMatch(mode="cmrc2018"), "exact_match|v1|norm:cmrc2018-v5-nonltk"),
-        (ContainsAnswer(), "contains_answer|v1|norm:nfkc-cf-nopunct-v1|num:value"),
-        (TokenF1(), "token_f1|v1|tok:script|norm:nfkc-cf-nopunct-v1"),
+        (ContainsAnswer(), "contains_answer|v1|norm:nfkc-cf-nopunct-v2|num:value"),
+        (TokenF1(), "token_f1|v1|tok:script|norm:nfkc-cf-nopunct-v2"),
         (TokenF1(mode="cmrc2018"), "token_f1|v1|cmrc2018-v5-nonltk"),
-        (RougeL(), "rouge_l|v1|tok:char|norm:nfkc-cf-nopunct-v1"),
+        (RougeL(), "rouge_l|v1|tok:char|norm:nfkc-cf-nopunct-v2"),
         (KeyTerms(), "key_terms|v2|nfkc|caseless"),
     ],
 )
