@@ -1,43 +1,33 @@
-"""The git commit of the working directory, recorded with each run."""
+"""The git commit and branch of the working directory, recorded with each run."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+
+
+def _git(*args: str) -> str | None:
+    try:
+        return subprocess.run(
+            ["git", *args], capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def git_sha() -> str | None:
     """HEAD's sha, with ``-dirty`` when the tree has changes; None outside a repository."""
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+    sha = _git("rev-parse", "HEAD")
+    if not sha:
         return None
-    return sha + ("-dirty" if dirty else "") if sha else None
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return sha + ("-dirty" if dirty else "")
 
 
 def git_branch() -> str | None:
     """The current branch (``$GITHUB_HEAD_REF``/``$GITHUB_REF_NAME`` in CI), or None."""
-    import os
-
     for var in ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
         if os.environ.get(var):
             return os.environ[var]
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out if out and out != "HEAD" else None
+    branch = _git("rev-parse", "--abbrev-ref", "HEAD")
+    return branch if branch and branch != "HEAD" else None

@@ -47,3 +47,12 @@ def line_of(lines: dict[Path_, int], loc: Path_) -> int:
         if loc[:end] in lines:
             return lines[loc[:end]]
     return 1
+
+
+def validation_problems(path: Path, lines: dict[Path_, int], exc: Any) -> list[str]:
+    """One ``file:line: field: message`` line per error of a pydantic ``ValidationError``."""
+    return [
+        f"{path}:{line_of(lines, tuple(e['loc']))}: {'.'.join(map(str, e['loc']))}: "
+        f"{e['msg']} (got {e.get('input')!r})"
+        for e in exc.errors(include_url=False)
+    ]

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evalkit._paths import data_dir
-from evalkit._yamlpos import line_of, load_with_lines
+from evalkit._yamlpos import load_with_lines, validation_problems
 from evalkit.errors import ConfigError
 from evalkit.targets import TargetModel, TargetSpec
 from evalkit.targets._parse import from_model
@@ -95,9 +95,6 @@ def load_panel(path_or_name: str | Path) -> Panel:
     try:
         config = PanelConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{path}:{line_of(lines, tuple(e['loc']))}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
+        problems = validation_problems(path, lines, exc)
         raise ConfigError(f"{path}: invalid panel\n" + "\n".join(problems)) from exc
     return Panel.from_config(config)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from evalkit._yamlpos import line_of, load_with_lines
+from evalkit._yamlpos import line_of, load_with_lines, validation_problems
 from evalkit.errors import ConfigError
 from evalkit.goldensets import TASKS
 from evalkit.routers._config import RouterConfig
@@ -23,11 +23,7 @@ def load_router(path: str | Path) -> RouterConfig:
     try:
         config = RouterConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{path}:{line_of(lines, tuple(e['loc']))}: {'.'.join(map(str, e['loc']))}: "
-            f"{e['msg']} (got {e.get('input')!r})"
-            for e in exc.errors(include_url=False)
-        ]
+        problems = validation_problems(path, lines, exc)
         raise ConfigError(f"{path}: invalid router config\n" + "\n".join(problems)) from exc
     problems = [f"{path}:{line_of(lines, loc)}: {msg}" for loc, msg in check_router(config)]
     if problems:
