@@ -11,7 +11,7 @@ import anyio
 
 from evalkit.compare import Comparison, GateConfig, compare_runs
 from evalkit.goldensets import GoldenSet, load_goldenset, load_goldensets
-from evalkit.routers import RouterSpec, load_router
+from evalkit.routers import RouterSpec, import_litellm, load_router
 from evalkit.runner import RunOptions, RunSummary
 from evalkit.runner import run_async as _engine_run
 from evalkit.store import Store
@@ -70,8 +70,21 @@ def resolve_target(target: str | Path | TargetSpec | RouterSpec) -> TargetSpec |
         return target
     text = str(target)
     if text.endswith((".yaml", ".yml")) and Path(text).is_file():
+        if _is_litellm(Path(text)):
+            return RouterSpec.from_config(import_litellm(text))
         return RouterSpec.from_config(load_router(text))
     return parse_target(text)
+
+
+def _is_litellm(path: Path) -> bool:
+    """A LiteLLM proxy config has a top-level ``model_list``; an evalkit router has ``models``."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "model_list" in data
 
 
 def _open(store: Store | str | Path | None) -> Store:

@@ -13,6 +13,13 @@ from evalkit._cli._common import handle_errors, store_option
     "--targets-file", type=click.Path(exists=True), help="YAML file with a targets: list."
 )
 @click.option(
+    "--router",
+    "routers",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Router config YAML, or a LiteLLM config.yaml (repeatable).",
+)
+@click.option(
     "--sets",
     "sets",
     default=None,
@@ -40,6 +47,7 @@ from evalkit._cli._common import handle_errors, store_option
 def run(
     targets: tuple[str, ...],
     targets_file: str | None,
+    routers: tuple[str, ...],
     sets: str | None,
     store: str | None,
     name: str | None,
@@ -51,13 +59,15 @@ def run(
     no_cache: bool,
     progress: bool | None,
 ) -> None:
-    """Run TARGETS (e.g. deepseek:deepseek-chat, sim:sim-good) over golden sets; store results."""
+    """Run TARGETS (e.g. deepseek:deepseek-chat, sim:sim-good) or --router configs over golden
+    sets; store results."""
     from evalkit._cli._summary import print_run
     from evalkit.commands import run_targets
 
     results = run_targets(
         targets,
         targets_file=targets_file,
+        routers=routers,
         sets=sets,
         store=store,
         name=name,

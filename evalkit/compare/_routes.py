@@ -62,10 +62,12 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
 def _quality(store: Store, run_id: str) -> pd.DataFrame:
     scores = store.scores_frame(run_id)
     heads = {(t, m) for t, ms in HEADLINE_METRICS.items() for m in ms}
-    keep = scores[
-        [(t, m) in heads for t, m in zip(scores["task"], scores["metric"], strict=True)]
-        & (scores["kind"] == "bool")
-    ].copy()
+    is_head = pd.Series(
+        [(t, m) in heads for t, m in zip(scores["task"], scores["metric"], strict=True)],
+        index=scores.index,
+        dtype=bool,
+    )
+    keep = scores[is_head & (scores["kind"] == "bool")].copy()
     keep["route"] = keep["route"].fillna("(direct)")
     rows = []
     for route, grp in keep.groupby("route"):

@@ -85,7 +85,7 @@ async def judge_run_async(
         spec.api_key()
     units = _plan(store, run_id, panel, tasks, rubrics_folder, summary)
     writer = VerdictWriter(store, run_id, panel)
-    done = writer.stored_verdicts()
+    done = writer.stored_verdicts({u.rubric.hash for u in units})
     todo = units
     cache = store.cached_verdicts(_request(j, u).request_hash for u in todo for j in u.judges)
     limiter = anyio.CapacityLimiter(concurrency)

@@ -41,15 +41,22 @@ class VerdictWriter:
         self.store, self.run_id, self.panel = store, run_id, panel
         self.rows: list[dict[str, Any]] = []
 
-    def stored_verdicts(self) -> dict[tuple[str, int, str, str], str | float | None]:
-        """(item, repeat, measure, judge) -> verdict already stored for this run (None: the
-        judge's reply could not be parsed)."""
+    def stored_verdicts(
+        self, rubric_hashes: set[str]
+    ) -> dict[tuple[str, int, str, str], str | float | None]:
+        """(item, repeat, measure, judge) -> verdict already stored for this run by this panel's
+        judge (same name and model) under these rubrics (None: the reply could not be parsed)."""
+        models = {j.name: j.model for j in self.panel.judges}
         rows = self.store.con.execute(
-            "SELECT item_id, repeat, measure, judge_name, label, score FROM judge_verdicts "
-            "WHERE run_id = ? AND status IN ('ok', 'parse_error')",
+            "SELECT item_id, repeat, measure, judge_name, label, score, judge_model, rubric_hash "
+            "FROM judge_verdicts WHERE run_id = ? AND status IN ('ok', 'parse_error')",
             [self.run_id],
         ).fetchall()
-        return {(r[0], r[1], r[2], r[3]): (r[4] if r[4] is not None else r[5]) for r in rows}
+        return {
+            (r[0], r[1], r[2], r[3]): (r[4] if r[4] is not None else r[5])
+            for r in rows
+            if models.get(r[3]) == r[6] and r[7] in rubric_hashes
+        }
 
     def _base(self, unit: _Unit, judge: TargetSpec, status: str) -> dict[str, Any]:
         return {
@@ -126,14 +133,19 @@ def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -
     """Combine every reply's stored verdicts into scores; returns the number of label ties."""
     frame = store.verdicts_frame(run_id)
     frame = frame[frame["status"] == "ok"]
-    by_key: dict[tuple[str, int, str], list[Any]] = defaultdict(list)
+    by_key: dict[tuple[str, int, str, str], list[tuple[str, str, Any]]] = defaultdict(list)
     for row in frame.itertuples():
         value = row.label if isinstance(row.label, str) else row.score
-        by_key[(row.item_id, int(row.repeat), row.measure)].append(value)
+        key = (row.item_id, int(row.repeat), row.measure, row.rubric_hash)
+        by_key[key].append((row.judge_name, row.judge_model, value))
     scores: list[dict[str, Any]] = []
     ties = 0
     for unit in units:
-        votes = by_key.get((unit.item.id, unit.repeat, unit.rubric.measure))
+        # only this panel's eligible judges count: an old panel's verdicts, or a judge now
+        # excluded for sharing the candidate's family, never vote
+        eligible = {(j.name, j.model) for j in unit.judges}
+        stored = by_key.get((unit.item.id, unit.repeat, unit.rubric.measure, unit.rubric.hash), [])
+        votes = [v for name, model, v in stored if (name, model) in eligible]
         if not votes:
             continue
         rows, tie = _scores_for(unit, votes, panel)

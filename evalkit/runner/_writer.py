@@ -68,6 +68,13 @@ class Writer:
     def add_cached(self, unit: Unit, row: dict[str, Any]) -> None:
         """Record a stored response reused for this unit (this run's route, the stored reply)."""
         keep = {k: row[k] for k in _CACHED_FIELDS}
+        # the reply is reused, but its cost is this run's price for the same tokens: a router
+        # change that only renegotiates prices must show in the candidate's cost
+        price = unit.spec.price
+        keep["cost"] = price.cost(
+            int(row["prompt_tokens"] or 0), int(row["completion_tokens"] or 0)
+        )
+        keep["currency"] = price.currency
         self.responses.append(
             {
                 **self._base(unit, unit.spec),

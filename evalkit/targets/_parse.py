@@ -37,6 +37,8 @@ def from_model(model: TargetModel) -> TargetSpec:
         protocol = model.protocol or preset.protocol
         base_url = model.base_url or preset.base_url
         family = model.family or family_for(model.provider, model.model)
+        if model.provider == "openai" and model.base_url and not model.family:
+            family = "unknown"  # any OpenAI-compatible server (a proxy, vLLM): not GPT
         # api_key_env: "" means "no key" (a keyless self-hosted server behind a preset URL).
         key_env = preset.api_key_env if model.api_key_env is None else (model.api_key_env or None)
     else:

@@ -190,3 +190,21 @@ def test_panel_decided_measures_match_what_the_candidate_did(world):
     cm = m.code_mixed.iloc[0]
     assert 0.6 < cm.terminology < 0.85  # accuracy 0.7: a spoiled reply loses its key terms
     assert 2.0 < cm.naturalness < 5.0  # judges give 5 to good replies and 2 to spoiled ones
+
+
+def test_another_panel_with_the_same_judge_names_judges_afresh(world):
+    store, sim, _, base = world
+    first = panel(sim, {"ja": "sim-ja"})
+    judge(store, base.run_id, first, tasks=["factual_qa"])
+    swapped = Panel.from_config(
+        PanelConfig(
+            name="swapped",
+            judges=[
+                TargetModel(
+                    name="ja", provider="sim", model="jgood", base_url=sim.url, family="sim-jgood"
+                )
+            ],
+        )
+    )
+    again = judge(store, base.run_id, swapped, tasks=["factual_qa"])
+    assert again.resumed == 0 and again.calls + again.cached == again.replies

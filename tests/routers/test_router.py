@@ -9,6 +9,7 @@ from evalkit.commands import compare_routers_command
 from evalkit.errors import ConfigError
 from evalkit.routers import RouterSpec, load_router, route_diff
 from evalkit.sim import Faults, Persona, Rates, Simulator
+from evalkit.store import Store
 from tests._helpers import make_set, qa_items
 
 ROUTER = """
@@ -176,3 +177,70 @@ def test_schema_errors_name_the_line(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"typo.yaml:5: rulez: Extra inputs are not permitted"):
         load_router(path)
+
+
+def test_route_table_reports_cost_latency_errors_and_quality_per_route(sim, tmp_path):
+    from evalkit.compare import route_table
+
+    server, items = sim
+    router = RouterSpec.from_config(load_router(write_router(tmp_path, url=server.url)))
+    result = ek.run(router, [make_set(items)], store=":memory:")
+    table = route_table(result.store, result.run_id).set_index("route")
+    assert set(table.index) == {"zh-route", "default"}
+    assert table.loc["zh-route", "models"] == "strong" and table.loc["zh-route", "n"] == 40
+    assert table.loc["zh-route", "cost_per_mtok"] > table.loc["default", "cost_per_mtok"]
+    assert table.loc["zh-route", "quality"] == 1.0 and table.loc["default", "quality"] < 1.0
+    assert (table.error_rate == 0).all() and (table.p99_ms >= table.p50_ms).all()
+
+
+def test_a_price_only_change_recalls_nothing_but_costs_the_new_price(sim, tmp_path):
+    server, items = sim
+    a = write_router(tmp_path, "old-price", server.url)
+    b = tmp_path / "new-price.yaml"
+    b.write_text(a.read_text().replace("{input: 10.0, output: 30.0", "{input: 5.0, output: 15.0")
+                 .replace("name: old-price", "name: new-price"))  # fmt: skip
+    store = str(tmp_path / "price.duckdb")
+    first = ek.run(str(a), [make_set(items)], store=store)
+    first.store.close()
+    second = ek.run(str(b), [make_set(items)], store=store)
+    assert second.summary.called == 0 and second.summary.cached == 80
+    f1 = Store(store).responses_frame(first.run_id)
+    f2 = second.store.responses_frame(second.run_id)
+    strong1 = f1[f1.target_name == "strong"].cost.sum()
+    strong2 = f2[f2.target_name == "strong"].cost.sum()
+    assert strong2 == pytest.approx(strong1 / 2)
+
+
+def test_cli_run_with_a_router_and_a_broken_one(sim, tmp_path):
+    import subprocess
+    import sys
+
+    server, _ = sim
+    good = write_router(tmp_path, url=server.url)
+    db = str(tmp_path / "cli.duckdb")
+    ok = subprocess.run(
+        [sys.executable, "-m", "evalkit._cli.main", "run", "--router", str(good), "--sets",
+         "factual_qa", "--limit", "4", "--store", db, "--no-progress"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text().replace("default: cheap", "default: nowhere"))
+    out = subprocess.run(
+        [sys.executable, "-m", "evalkit._cli.main", "run", "--router", str(bad), "--store", db],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert f"{bad}:" in out.stderr and "unknown model 'nowhere'" in out.stderr
+
+
+def test_litellm_config_is_accepted_where_a_router_is(tmp_path):
+    from evalkit._api import resolve_target
+
+    path = tmp_path / "litellm.yaml"
+    path.write_text(
+        "model_list:\n  - model_name: chat\n    litellm_params: {model: openai/m, "
+        "api_base: 'http://127.0.0.1:9/v1'}\n"
+    )
+    spec = resolve_target(str(path))
+    assert isinstance(spec, RouterSpec) and spec.config.default == "chat"

@@ -116,3 +116,8 @@ def test_missing_key_error_names_variable(monkeypatch):
 def test_public_config_has_no_secret(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-secretsecretsecret")
     assert "sk-secret" not in str(parse_target("openai:gpt-4o").public_config())
+
+
+def test_an_openai_compatible_proxy_is_not_assumed_to_be_gpt():
+    assert parse_target("openai:chat@http://proxy:4000/v1").family == "unknown"
+    assert parse_target("openai:gpt-4o").family == "gpt"
