@@ -66,26 +66,39 @@ _HINTS = {
 }
 
 
+def _lines(path: Path) -> list[str]:
+    """The file's lines, read through the ``datasets`` library (its ``text`` builder keeps every
+    line, blank ones included, so row i is line i + 1). Falls back to plain reading when
+    ``datasets`` cannot build the split (for example, a read-only cache directory)."""
+    try:
+        import datasets
+
+        datasets.disable_progress_bars()
+        ds = datasets.load_dataset("text", data_files=str(path), split="train", keep_in_memory=True)
+        return list(ds["text"])
+    except Exception:  # the split could not be built: read the file directly
+        return path.read_text(encoding="utf-8").splitlines()
+
+
 def read_jsonl(path: Path) -> tuple[list[LoadedItem], list[str]]:
     """Parse every line of ``path``; return the good items and a problem line for each bad one."""
     items: list[LoadedItem] = []
     problems: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                data: Any = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                problems.append(
-                    f"{path}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
-                    "each line must be one JSON object"
-                )
-                continue
-            try:
-                items.append(LoadedItem(GoldenItem.model_validate(data), path, lineno))
-            except ValidationError as exc:
-                problems.extend(format_validation_error(path, lineno, exc))
+    for lineno, raw in enumerate(_lines(path), start=1):
+        if not raw.strip():
+            continue
+        try:
+            data: Any = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.append(
+                f"{path}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
+                "each line must be one JSON object"
+            )
+            continue
+        try:
+            items.append(LoadedItem(GoldenItem.model_validate(data), path, lineno))
+        except ValidationError as exc:
+            problems.extend(format_validation_error(path, lineno, exc))
     return items, problems
 
 
