@@ -39,13 +39,12 @@ class RunResult:
         """One row per (item, repeat, metric)."""
         return self.store.scores_frame(self.run_id)
 
-    def metrics(self) -> pd.DataFrame:
-        """Mean and n per task x language x metric."""
-        frame = self.to_pandas()
-        frame = frame[frame["value"].notna()]
-        return frame.groupby(["task", "lang", "metric"], as_index=False).agg(
-            n=("value", "size"), mean=("value", "mean")
-        )
+    def metrics(self, *, by_route: bool = False) -> pd.DataFrame:
+        """Per task x language x metric (x route): n, clusters, mean and its 95% interval
+        (Wilson for pass/fail, clustered by ``pair_id`` for scores); repeats averaged first."""
+        from evalkit.compare import slice_summary
+
+        return slice_summary(self.store, self.run_id, by_route=by_route)
 
     def _repr_html_(self) -> str:
         s = self.summary

@@ -67,10 +67,16 @@ def gate_from_project(**overrides: object) -> GateConfig:
 
 
 def compare_command(
-    baseline: str, candidate: str, *, store: str | None = None, **gate: object
+    baseline: str,
+    candidate: str,
+    *,
+    store: str | None = None,
+    by_route: bool = False,
+    **gate: object,
 ) -> Comparison:
     """Compare two runs with the project's gate settings overridden by ``gate``."""
-    return compare_runs(Store(store), baseline, candidate, gate_from_project(**gate))
+    config = gate_from_project(**gate)
+    return compare_runs(Store(store), baseline, candidate, config, by_route=by_route)
 
 
 @dataclass
@@ -84,13 +90,20 @@ class RouterComparison:
 
     def cost_note(self) -> str:
         """How many calls the compare made and what it cost."""
+        from evalkit.compare import route_table
+
         b, c = self.baseline.summary, self.candidate.summary
-        return (
-            f"route diff: {self.diff.summary()}\n"
+        lines = [
+            f"route diff: {self.diff.summary()}",
             f"re-called: baseline {b.called} of {b.planned}, candidate {c.called} of {c.planned} "
             f"(reused {b.cached + b.already_done} + {c.cached + c.already_done}); "
-            f"compare cost {b.cost + c.cost:.4f} {c.currency}"
-        )
+            f"compare cost {b.cost + c.cost:.4f} {c.currency}",
+        ]
+        for label, result in (("baseline", self.baseline), ("candidate", self.candidate)):
+            table = route_table(result.store, result.run_id)
+            lines.append(f"per route, {label} {result.run_id}:")
+            lines.append(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        return "\n".join(lines)
 
 
 def compare_routers_command(
@@ -102,6 +115,7 @@ def compare_routers_command(
     repeats: int = 1,
     concurrency: int = 16,
     progress: bool | None = None,
+    by_route: bool = False,
     **gate: Any,
 ) -> RouterComparison:
     """Run two router configs over the sets (reusing every stored response) and compare them."""
@@ -114,7 +128,8 @@ def compare_routers_command(
     opts = {"repeats": repeats, "concurrency": concurrency, "progress": progress}
     base = run(a, loaded, store=db, name=a.name, **opts)
     cand = run(b, loaded, store=db, name=b.name, **opts)
-    cmp = compare_runs(db, base.run_id, cand.run_id, gate_from_project(**gate))
+    config = gate_from_project(**gate)
+    cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
     return RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
 
 
@@ -150,7 +165,10 @@ def judge_command(
             + ", ".join(f"{k} x{v}" for k, v in sorted(s.excluded.items()))
         )
     if p.config.cascade:
-        lines.append(f"cascade saved {s.saved_calls} of {s.full_panel_calls} calls")
+        lines.append(
+            f"cascade saved {s.saved_calls} of {s.full_panel_calls} calls "
+            f"(about {s.saved_cost:.4f} at this judging's mean cost per call)"
+        )
     lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return "\n".join(lines)
 

@@ -36,6 +36,19 @@ if TYPE_CHECKING:
     "--margin", type=float, default=None, help="Practical / non-inferiority margin (default 0.02)."
 )
 @click.option("--mode", type=click.Choice(["regression", "non_inferiority"]), default=None)
+@click.option(
+    "--max-drop",
+    type=float,
+    default=None,
+    help="Hard threshold: a larger observed drop always fails.",
+)
+@click.option(
+    "--tasks", "gate_tasks", default=None, help="Gate only these tasks (comma-separated)."
+)
+@click.option(
+    "--langs", "gate_langs", default=None, help="Gate only these languages (comma-separated)."
+)
+@click.option("--by-route", is_flag=True, help="Split every slice by the candidate's route.")
 @click.option("--progress/--no-progress", default=None)
 @handle_errors
 def compare(
@@ -51,6 +64,10 @@ def compare(
     alpha: float | None,
     margin: float | None,
     mode: str | None,
+    max_drop: float | None,
+    gate_tasks: str | None,
+    gate_langs: str | None,
+    by_route: bool,
     progress: bool | None,
 ) -> None:
     """Compare two runs per task x language x metric; exit 1 when the gate fails.
@@ -63,7 +80,14 @@ def compare(
     from evalkit.commands import compare_command, compare_routers_command
     from evalkit.errors import ConfigError
 
-    gate: dict[str, Any] = {"alpha": alpha, "margin": margin, "mode": mode}
+    gate: dict[str, Any] = {
+        "alpha": alpha,
+        "margin": margin,
+        "mode": mode,
+        "max_drop": max_drop,
+        "tasks": gate_tasks.split(",") if gate_tasks else None,
+        "langs": gate_langs.split(",") if gate_langs else None,
+    }
     note = None
     if baseline_router or candidate_router:
         if not (baseline_router and candidate_router):
@@ -75,11 +99,12 @@ def compare(
             store=store,
             repeats=repeats,
             progress=progress,
+            by_route=by_route,
             **gate,
         )
         result, note = routed.comparison, routed.cost_note()
     elif baseline and candidate:
-        result = compare_command(baseline, candidate, store=store, **gate)
+        result = compare_command(baseline, candidate, store=store, by_route=by_route, **gate)
     else:
         raise ConfigError(
             "give BASELINE and CANDIDATE runs, or --baseline-router and --candidate-router"

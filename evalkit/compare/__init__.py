@@ -29,11 +29,13 @@ from evalkit.compare._stats import (
     sign_flip,
     wilson,
 )
+from evalkit.compare._summary import SUMMARY_COLUMNS, slice_summary
 
 __all__ = [
     "DRIFT_COLUMNS",
     "HEADLINE_METRICS",
     "ROUTE_COLUMNS",
+    "SUMMARY_COLUMNS",
     "ClusteredDelta",
     "Comparison",
     "GateConfig",
@@ -53,6 +55,7 @@ __all__ = [
     "required_n",
     "route_table",
     "sign_flip",
+    "slice_summary",
     "wilson",
 ]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.compare._cluster import paired_clustered_delta
-from evalkit.compare._gate import GateConfig
+from evalkit.compare._gate import METRIC_SCALE, GateConfig
 from evalkit.compare._power import mde_paired_binary, observed_rho
 from evalkit.compare._stats import (
     benjamini_hochberg,
@@ -255,11 +255,15 @@ def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
 
 def _verdict(row: Any, gate: GateConfig) -> str:
     margin = gate.margin_for(row.metric)
+    hard = gate.max_drop is not None and row.delta < -gate.max_drop * METRIC_SCALE.get(
+        row.metric, 1.0
+    )
     if gate.mode == "non_inferiority":
         # ci_low is the two-sided (1 - 2 alpha) bound, i.e. the one-sided (1 - alpha) lower bound.
         bad = row.ci_low <= -margin
     else:
         bad = row.p_adj < gate.alpha and row.delta < -margin
+    bad = bad or hard
     if row.gate:
         return "FAIL" if bad else "pass"
     if row.p_adj < gate.alpha:

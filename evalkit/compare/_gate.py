@@ -45,6 +45,8 @@ class GateConfig:
         tasks: Restrict the gate to these tasks (all when empty).
         langs: Restrict the gate to these prompt languages (all when empty).
         n_resamples: Bootstrap / permutation resamples.
+        max_drop: Hard practical threshold, as a fraction of the metric's scale: a gate slice
+            whose observed drop exceeds it fails whatever the statistics say (None: off).
     """
 
     alpha: float = 0.05
@@ -54,6 +56,7 @@ class GateConfig:
     tasks: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     n_resamples: int = 9999
+    max_drop: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
@@ -78,7 +81,7 @@ class GateConfig:
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str = "[tool.evalkit.gate]") -> GateConfig:
         """Build from a ``[tool.evalkit.gate]`` table; unknown keys are an error."""
-        known = {"alpha", "margin", "mode", "metrics", "tasks", "langs", "n_resamples"}
+        known = {"alpha", "margin", "mode", "metrics", "tasks", "langs", "n_resamples", "max_drop"}
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")

@@ -53,6 +53,11 @@ class JudgeSummary:
         """Calls the cascade saved against asking every eligible judge."""
         return max(0, self.full_panel_calls - self.calls - self.cached - self.resumed)
 
+    @property
+    def saved_cost(self) -> float:
+        """The saved calls priced at this judging's mean cost per call made."""
+        return self.saved_calls * (self.cost / self.calls) if self.calls else 0.0
+
 
 @dataclass(frozen=True)
 class _Unit:

@@ -108,3 +108,16 @@ def test_demo_then_compare_exit_codes(tmp_path):
 def test_compare_unknown_run_is_exit_2(tmp_path):
     out = evalkit("compare", "nope", "nada", "--store", str(tmp_path / "e.duckdb"))
     assert out.returncode == 2 and "no run 'nope'" in out.stderr
+
+
+@pytest.mark.slow
+def test_compare_flags_restrict_the_gate(tmp_path):
+    db = str(tmp_path / "flags.duckdb")
+    assert evalkit("demo", "--store", db, "--limit", "40", "--report", "").returncode == 0
+    only_en = evalkit("compare", "demo-sim-good", "demo-sim-worse", "--store", db,
+                      "--langs", "en", "--format", "json")  # fmt: skip
+    slices = json.loads(only_en.stdout)["slices"]
+    assert all(not s["gate"] for s in slices if s["lang"] == "zh")
+    routed = evalkit("compare", "demo-sim-good", "demo-sim-worse", "--store", db, "--by-route",
+                     "--format", "json")  # fmt: skip
+    assert {s["route"] for s in json.loads(routed.stdout)["slices"]} == {"(direct)"}

@@ -167,3 +167,22 @@ def test_by_route_adds_a_route_column(pair_of_runs):
     store, _ = pair_of_runs
     cmp = ek.compare("base", "worse", store=store, by_route=True)
     assert set(cmp.slices.route) == {"(direct)"}
+
+
+def test_hard_threshold_fails_a_large_drop_even_when_not_significant(pair_of_runs):
+    store, _ = pair_of_runs
+    loose = ek.compare("base", "worse", store=store, alpha=1e-12, langs=("zh",))
+    assert loose.passed  # nothing is "significant" at alpha 1e-12
+    hard = ek.compare("base", "worse", store=store, alpha=1e-12, langs=("zh",), max_drop=0.1)
+    assert {(r.task, r.lang, r.metric) for r in hard.failing.itertuples()} == {
+        ("factual_qa", "zh", "correct")
+    }
+
+
+def test_run_metrics_carry_intervals(pair_of_runs):
+    _, runs = pair_of_runs
+    table = runs["base"].metrics().set_index(["task", "lang", "metric"])
+    row = table.loc[("factual_qa", "zh", "correct")]
+    assert row.interval == "wilson95" and row.low < row["mean"] < row.high and row.n == 150
+    f1 = table.loc[("factual_qa", "zh", "token_f1")]
+    assert f1.interval == "clustered-se95" and f1.se > 0
