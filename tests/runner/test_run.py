@@ -109,7 +109,7 @@ def test_timeouts_are_recorded_as_timeout_errors(sim_factory, tiny_items):
 
 
 def test_secret_key_is_never_stored(sim_factory, tiny_items, monkeypatch):
-    monkeypatch.setenv("SIM_SECRET_KEY", "sk-verysecretvalue1234567890")
+    monkeypatch.setenv("SIM_SECRET_KEY", "not-a-key-verysecretvalue1234567890")
     sim = sim_factory([Persona(name="p", rates=PERFECT)], tiny_items[:2])
     spec = target(sim, "p", api_key_env="SIM_SECRET_KEY")
     store = Store(":memory:")
