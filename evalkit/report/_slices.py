@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from evalkit.compare._gate import METRIC_SCALE
 from evalkit.report._format import esc, is_missing, num, pvalue, row, table
 from evalkit.report._svg import ForestRow, forest_plot
 
@@ -35,10 +36,16 @@ def slice_label(r: Any) -> str:
     return f"{r.task} / {r.lang} / {r.metric}"
 
 
-def _is_points(r: Any) -> bool:
-    """Scores on a 0-100 scale (BLEU, chrF) get their own axis so rates stay readable."""
+def _scale(r: Any) -> float:
+    """The metric's scale range: 1 for rates, 100 for BLEU/chrF, 4 for 1-5 judge scores.
+
+    Each scale gets its own axis so the rates stay readable.
+    """
+    known = METRIC_SCALE.get(str(r.metric))
+    if known is not None:
+        return known
     values = [abs(v) for v in (_get(r, "baseline"), _get(r, "candidate")) if not is_missing(v)]
-    return any(v > 1.0 for v in values)
+    return 100.0 if any(v > 1.0 for v in values) else 1.0
 
 
 def _forest_row(r: Any) -> ForestRow:
@@ -49,14 +56,14 @@ def _forest_row(r: Any) -> ForestRow:
 
 
 def forest_plots(slices: pd.DataFrame, margin: float) -> str:
-    """One forest plot for rates (0-1) and one for point scores, each only when it has rows."""
-    rates = [r for r in slices.itertuples() if not _is_points(r)]
-    points = [r for r in slices.itertuples() if _is_points(r)]
+    """One forest plot per scale (rates, 0-100 scores, 1-5 judge scores), each when it has rows."""
+    rows_by_scale: dict[float, list[Any]] = {}
+    for r in slices.itertuples():
+        rows_by_scale.setdefault(_scale(r), []).append(r)
     plots = []
-    for rows, caption, scale in (
-        (rates, "rates (0–1)", 1.0),
-        (points, "scores (0–100 points)", 100.0),
-    ):
+    for scale, caption in ((1.0, "rates (0–1)"), (100.0, "scores (0–100 points)"),
+                           (4.0, "judge scores (1–5)")):  # fmt: skip
+        rows = rows_by_scale.get(scale, [])
         if rows:
             caption = f"candidate − baseline, {caption}"
             # the gate's margin is a fraction of each metric's scale (GateConfig.margin_for)
