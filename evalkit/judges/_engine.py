@@ -12,7 +12,12 @@ from evalkit.goldensets import GoldenItem
 from evalkit.judges._panel import Panel
 from evalkit.judges._rubric import Rubric, load_rubric
 from evalkit.judges._signals import TASK_RUBRIC, deterministic_label
-from evalkit.judges._store import VerdictWriter, aggregate_run, candidate_family
+from evalkit.judges._store import (
+    VerdictWriter,
+    aggregate_run,
+    candidate_family,
+    target_families,
+)
 from evalkit.runner._retry import RetryBudget, call_with_retries
 from evalkit.store import Store
 from evalkit.targets import Client, TargetSpec
@@ -114,7 +119,7 @@ def _plan(
     folder: str | None,
     summary: JudgeSummary,
 ) -> list[_Unit]:
-    run_row = store.run(run_id)
+    families = target_families(store.run(run_id))  # once per run, not per reply
     items = {i.id: i for i in store.run_items(run_id)}
     units = []
     for row in store.responses_frame(run_id).itertuples():
@@ -122,7 +127,7 @@ def _plan(
         if item.task not in TASK_RUBRIC or (tasks and item.task not in tasks):
             continue
         rubric = load_rubric(TASK_RUBRIC[item.task], folder)
-        family = candidate_family(run_row, row.target_name, row.served_model)
+        family = candidate_family(families, row.target_name, row.served_model)
         judges = _eligible(panel, family, summary)
         units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges))
     summary.replies = len(units)

@@ -19,19 +19,24 @@ if TYPE_CHECKING:
     from evalkit.judges._engine import _Unit
 
 
-def candidate_family(run_row: dict[str, Any], target_name: str, served_model: str | None) -> str:
-    """The model family that produced a reply: the routed model's, or the upstream model's when
-    an opaque router reports one (``anthropic/claude-...``)."""
-    if served_model and "/" in served_model:
-        prefix = served_model.split("/", 1)[0]
-        return _OPENROUTER_FAMILIES.get(prefix, prefix)
+def target_families(run_row: dict[str, Any]) -> dict[str, str]:
+    """Family of each model a run's target may call: the model itself, or every routed model."""
     target = run_row["target"]
     if run_row["target_kind"] == "router":
         from evalkit.routers import RouterConfig, RouterSpec
 
         spec = RouterSpec.from_config(RouterConfig.model_validate(target["router"]))
-        return spec.specs[target_name].family if target_name in spec.specs else "unknown"
-    return str(target.get("family", "unknown"))
+        return {name: s.family for name, s in spec.specs.items()}
+    return {run_row["target_name"]: str(target.get("family", "unknown"))}
+
+
+def candidate_family(families: dict[str, str], target_name: str, served_model: str | None) -> str:
+    """The model family that produced a reply: the routed model's, or the upstream model's when
+    an opaque router reports one (``anthropic/claude-...``)."""
+    if served_model and "/" in served_model:
+        prefix = served_model.split("/", 1)[0]
+        return _OPENROUTER_FAMILIES.get(prefix, prefix)
+    return families.get(target_name, "unknown")
 
 
 class VerdictWriter:

@@ -7,14 +7,16 @@ from typing import Any
 
 import pyarrow as pa
 
+_REPLY_KEY = [("run_id", pa.string()), ("item_id", pa.string()), ("repeat", pa.int32())]
+"""Which reply of which run a row belongs to: the key every result table starts with."""
+
+_REQUEST = [("request_hash", pa.string()), ("target_name", pa.string()), ("route", pa.string())]
+"""The request a response or error answers."""
+
 RESPONSE_SCHEMA = pa.schema(
     [
-        ("run_id", pa.string()),
-        ("item_id", pa.string()),
-        ("repeat", pa.int32()),
-        ("request_hash", pa.string()),
-        ("target_name", pa.string()),
-        ("route", pa.string()),
+        *_REPLY_KEY,
+        *_REQUEST,
         ("route_reason", pa.string()),
         ("served_model", pa.string()),
         ("text", pa.string()),
@@ -34,12 +36,8 @@ RESPONSE_SCHEMA = pa.schema(
 
 ERROR_SCHEMA = pa.schema(
     [
-        ("run_id", pa.string()),
-        ("item_id", pa.string()),
-        ("repeat", pa.int32()),
-        ("request_hash", pa.string()),
-        ("target_name", pa.string()),
-        ("route", pa.string()),
+        *_REPLY_KEY,
+        *_REQUEST,
         ("kind", pa.string()),
         ("message", pa.string()),
         ("status", pa.int32()),
@@ -50,9 +48,7 @@ ERROR_SCHEMA = pa.schema(
 
 SCORE_SCHEMA = pa.schema(
     [
-        ("run_id", pa.string()),
-        ("item_id", pa.string()),
-        ("repeat", pa.int32()),
+        *_REPLY_KEY,
         ("metric", pa.string()),
         ("kind", pa.string()),
         ("value_bool", pa.bool_()),
@@ -73,9 +69,7 @@ def to_arrow(rows: Sequence[dict[str, Any]], schema: pa.Schema | None = None) ->
 
 VERDICT_SCHEMA = pa.schema(
     [
-        ("run_id", pa.string()),
-        ("item_id", pa.string()),
-        ("repeat", pa.int32()),
+        *_REPLY_KEY,
         ("measure", pa.string()),
         ("judge_name", pa.string()),
         ("judge_model", pa.string()),

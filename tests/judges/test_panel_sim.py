@@ -208,3 +208,18 @@ def test_another_panel_with_the_same_judge_names_judges_afresh(world):
     )
     again = judge(store, base.run_id, swapped, tasks=["factual_qa"])
     assert again.resumed == 0 and again.calls + again.cached == again.replies
+
+
+def test_a_routed_reply_takes_the_family_of_the_model_that_served_it():
+    from evalkit.judges._store import candidate_family, target_families
+
+    models = {
+        key: {"provider": "sim", "model": key, "base_url": "http://x", "family": f"fam-{key}"}
+        for key in ("a", "b")
+    }
+    router = {"name": "r", "default": "a", "models": models}
+    run_row = {"target_kind": "router", "target_name": "r", "target": {"router": router}}
+    families = target_families(run_row)
+    assert families == {"a": "fam-a", "b": "fam-b"}
+    assert candidate_family(families, "b", "b") == "fam-b"
+    assert candidate_family(families, "b", "anthropic/claude-3.5-haiku") == "claude"
