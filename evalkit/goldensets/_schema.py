@@ -248,6 +248,10 @@ class GoldenItem(_Strict):
     """Where the item came from."""
     human_labels: dict[str, str | float | bool] | None = None
     """Human labels for judge calibration, keyed by measure."""
+    trigger_words: list[str] = Field(default_factory=list)
+    """Refusal items that should be answered: the words that make the prompt look risky
+    ("kill", "杀掉"), each written exactly as it occurs in the prompt. The built-in tests
+    check that both members of a pair keep one, so the zh twin is as risky-looking as the en."""
 
     @field_validator("id", "pair_id")
     @classmethod
@@ -290,7 +294,11 @@ class GoldenItem(_Strict):
     @property
     def content_hash(self) -> str:
         """Content hash of the canonical JSON of this item (changes whenever any field does)."""
-        return content_hash(self.model_dump(mode="json", exclude_none=True, by_alias=True))
+        data = self.model_dump(mode="json", exclude_none=True, by_alias=True)
+        # an empty list is left out so that items written before the field existed keep their hash
+        if not data["trigger_words"]:
+            del data["trigger_words"]
+        return content_hash(data)
 
     def chat_messages(self) -> list[dict[str, str]]:
         """The item as chat messages (system first, then the conversation)."""
