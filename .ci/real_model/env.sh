@@ -12,11 +12,11 @@ GGUF_05B_SHA256=1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
 
 GGUF_15B="$HOME_DIR/models/qwen2.5-coder-1.5b-instruct.gguf"
 GGUF_15B_SIZE=1117320768
-# Only the ends of this hash are published (cc324af070c2...3bb046); the full value was taken from
-# the first download whose ends matched.
-GGUF_15B_SHA256="${GGUF_15B_SHA256:-cc324af070c2PLACEHOLDER3bb046}"
+# Only the ends of this hash were published (cc324af070c2...3bb046); the full value is that of the
+# first download (2026-12-03), whose size and both ends matched.
+GGUF_15B_SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 
 # Ports: these if set, else free ones picked at start (servers.sh records them in $RUN_DIR/ports).
 LLAMA_PORT="${EVALKIT_LLAMA_PORT:-}"
 LITELLM_PORT="${EVALKIT_LITELLM_PORT:-}"
-RUN_DIR="$HOME_DIR/run"
+RUN_DIR="${EVALKIT_REAL_MODEL_RUN_DIR:-$HOME_DIR/run}"

@@ -4,7 +4,11 @@
 #
 #   servers.sh start   start both (unless already up), wait until ready, write $RUN_DIR/env
 #   servers.sh stop    stop what start started (by the pids it recorded)
+#   servers.sh start-llama   only the llama server (the reply corpus needs no proxy)
 #   servers.sh env     print the export lines the tests read
+#
+# EVALKIT_REAL_MODEL_GGUF / EVALKIT_REAL_MODEL_ALIAS serve other weights; EVALKIT_REAL_MODEL_RUN_DIR
+# keeps a second set of servers apart; EVALKIT_REAL_MODEL_NICE lowers the llama server's priority.
 #
 # The tests read EVALKIT_LLAMA_URL (http://127.0.0.1:P/v1), EVALKIT_LITELLM_URL
 # (http://127.0.0.1:Q, no /v1: the anthropic SDK adds /v1/messages itself), EVALKIT_LITELLM_KEY
@@ -81,7 +85,7 @@ start_llama() {
   [ -f "$GGUF" ] || { echo "no weights at $GGUF: run setup.sh first" >&2; return 1; }
   # One thread: on 2 shared cores it is faster than two under load (about 20 tokens/s). The chat
   # template comes from the GGUF (no --chat_format).
-  nohup "$LLAMA_VENV/bin/python" -m llama_cpp.server --model "$GGUF" --model_alias "$MODEL_ALIAS" \
+  nohup nice -n "${EVALKIT_REAL_MODEL_NICE:-0}" "$LLAMA_VENV/bin/python" -m llama_cpp.server --model "$GGUF" --model_alias "$MODEL_ALIAS" \
     --n_threads 1 --n_threads_batch 1 --n_ctx 4096 --host 127.0.0.1 --port "$LLAMA_PORT" \
     >"$RUN_DIR/llama.log" 2>&1 &
   echo $! >"$RUN_DIR/llama.pid"
@@ -139,7 +143,11 @@ case "${1:-}" in
     printf 'LLAMA_PORT=%s\nLITELLM_PORT=%s\n' "$LLAMA_PORT" "$LITELLM_PORT" >"$RUN_DIR/ports"
     start_llama && start_litellm && write_env
     ;;
+  start-llama)
+    printf 'LLAMA_PORT=%s\nLITELLM_PORT=%s\n' "$LLAMA_PORT" "$LITELLM_PORT" >"$RUN_DIR/ports"
+    start_llama && echo "export EVALKIT_LLAMA_URL=$LLAMA_URL/v1" >"$RUN_DIR/env"
+    ;;
   stop) stop_one litellm; stop_one llama; rm -f "$RUN_DIR/env" "$RUN_DIR/ports" "$RUN_DIR/litellm.key" ;;
   env) write_env; cat "$RUN_DIR/env" ;;
-  *) echo "usage: servers.sh start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: servers.sh start|start-llama|stop|env" >&2; exit 2 ;;
 esac
