@@ -12,7 +12,7 @@ import anyio
 from evalkit.compare import Comparison, GateConfig, compare_runs
 from evalkit.goldensets import GoldenSet, load_goldenset, load_goldensets
 from evalkit.routers import RouterSpec, import_litellm, load_router
-from evalkit.runner import RunOptions, RunSummary
+from evalkit.runner import RunOptions, RunSummary, pinned_options
 from evalkit.runner import run_async as _engine_run
 from evalkit.store import Store
 from evalkit.targets import TargetSpec, parse_target
@@ -115,6 +115,12 @@ async def run_async(
     """
     spec = resolve_target(target)
     db = _open(store)
+    if resume is not None:
+        # a resumed run keeps what it started with: its sets, repeats, limit and shard
+        stored = db.run(resume)
+        options = pinned_options(stored["config"], options)
+        if goldensets is None:
+            goldensets = stored["config"].get("sets") or list(stored["goldensets"])
     summary = await _engine_run(
         spec, _sets(goldensets), db, name=name, options=RunOptions(**options), resume=resume
     )
@@ -153,4 +159,7 @@ def compare(
         The comparison.
     """
     config = gate or GateConfig(**gate_options)
-    return compare_runs(_open(store), baseline, candidate, config, by_route=by_route)
+    if isinstance(store, Store):
+        return compare_runs(store, baseline, candidate, config, by_route=by_route)
+    with Store(store, read_only=True) as db:
+        return compare_runs(db, baseline, candidate, config, by_route=by_route)

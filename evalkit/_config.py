@@ -25,10 +25,15 @@ def find_pyproject(start: Path | None = None) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=8)
 def _read(path: Path) -> dict[str, Any]:
+    # read every time, parse cached by content: an edited pyproject is never served stale
+    return _parse(path, path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     section = data.get("tool", {}).get("evalkit", {})

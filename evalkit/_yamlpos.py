@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from evalkit._secrets import is_secret_name, shown_input
 from evalkit.errors import ConfigError
 
 Path_ = tuple[str | int, ...]
@@ -50,9 +51,21 @@ def line_of(lines: dict[Path_, int], loc: Path_) -> int:
 
 
 def validation_problems(path: Path, lines: dict[Path_, int], exc: Any) -> list[str]:
-    """One ``file:line: field: message`` line per error of a pydantic ``ValidationError``."""
+    """One ``file:line: field: message`` line per error of a pydantic ``ValidationError``.
+
+    A value that may be a secret (an ``api_key:`` written into the file) is never echoed.
+    """
     return [
-        f"{path}:{line_of(lines, tuple(e['loc']))}: {'.'.join(map(str, e['loc']))}: "
-        f"{e['msg']} (got {e.get('input')!r})"
+        f"{path}:{line_of(lines, tuple(e['loc']))}: {'.'.join(map(str, e['loc']))}: " + _message(e)
         for e in exc.errors(include_url=False)
     ]
+
+
+def _message(err: Any) -> str:
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden" and loc and is_secret_name(loc[-1]):
+        return (
+            "a key written into a config file is refused (its value is not shown): keys come "
+            "only from the environment; write `api_key_env: NAME` and export NAME instead"
+        )
+    return f"{err['msg']}{shown_input(loc, err['type'], err.get('input'))}"

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+
 from evalkit._api import RunResult, resolve_target, run
 from evalkit.compare import Comparison, GateConfig, compare_runs
 from evalkit.errors import ConfigError
@@ -42,18 +44,25 @@ def run_targets(
     store: str | None = None,
     name: str | None = None,
     shard: str | None = None,
-    **options: object,
+    resume: str | None = None,
+    **options: Any,
 ) -> list[RunResult]:
-    """Run each target over the sets named in a comma-separated list (all when None)."""
+    """Run each target over the sets named in a comma-separated list (all when None).
+
+    Options left as None are not passed on, so a resumed run keeps its stored values.
+    """
     specs = resolve_targets(targets, targets_file, routers)
+    if resume and len(specs) > 1:
+        raise ConfigError("--resume continues one run: give the one target it was made with")
     set_names = [s.strip() for s in sets.split(",")] if sets else None
+    given = {k: v for k, v in options.items() if v is not None}
+    if shard:
+        given["shard"] = parse_shard(shard)
     db = Store(store)
     results = []
     for spec in specs:
         run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
-        results.append(
-            run(spec, set_names, store=db, name=run_name, shard=parse_shard(shard), **options)
-        )
+        results.append(run(spec, set_names, store=db, name=run_name, resume=resume, **given))
     return results
 
 
@@ -72,11 +81,43 @@ def compare_command(
     *,
     store: str | None = None,
     by_route: bool = False,
+    allow_incomplete: bool = False,
     **gate: object,
 ) -> Comparison:
-    """Compare two runs with the project's gate settings overridden by ``gate``."""
+    """Compare two runs with the project's gate settings overridden by ``gate`` (read-only)."""
     config = gate_from_project(**gate)
-    return compare_runs(Store(store), baseline, candidate, config, by_route=by_route)
+    with Store(store, read_only=True) as db:
+        return compare_runs(
+            db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
+        )
+
+
+def compare_report(
+    baseline: str,
+    candidate: str,
+    fmt: str,
+    *,
+    store: str | None = None,
+    by_route: bool = False,
+    allow_incomplete: bool = False,
+    **gate: object,
+) -> tuple[Comparison, str]:
+    """Compare two runs and render the report in ``fmt`` from the same read-only store."""
+    config = gate_from_project(**gate)
+    with Store(store, read_only=True) as db:
+        cmp = compare_runs(
+            db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
+        )
+        return cmp, render_report(cmp, fmt, db)
+
+
+def render_report(cmp: Comparison, fmt: str, store: Store) -> str:
+    """``table``, ``md``, ``json`` or a self-contained ``html`` page (with run details)."""
+    if fmt != "html":
+        return cmp.render(fmt)
+    from evalkit.report import render_html
+
+    return render_html(cmp, store)
 
 
 @dataclass
@@ -87,6 +128,7 @@ class RouterComparison:
     candidate: RunResult
     diff: RouteDiff
     comparison: Comparison
+    note: str = ""
 
     def cost_note(self) -> str:
         """How many calls the compare made and what it cost."""
@@ -116,21 +158,41 @@ def compare_routers_command(
     concurrency: int = 16,
     progress: bool | None = None,
     by_route: bool = False,
+    fmt: str = "table",
     **gate: Any,
-) -> RouterComparison:
-    """Run two router configs over the sets (reusing every stored response) and compare them."""
+) -> tuple[RouterComparison, str]:
+    """Run two router configs over the sets (reusing stored responses) and compare them.
+
+    The report in ``fmt`` is rendered from the same store connection as the runs.
+    """
     a, b = resolve_target(baseline_router), resolve_target(candidate_router)
     if not isinstance(a, RouterSpec) or not isinstance(b, RouterSpec):
         raise ConfigError("--baseline-router and --candidate-router take router YAML files")
     names = [x.strip() for x in sets.split(",")] if sets else None
     loaded = load_goldensets(names)
-    db = Store(store)
-    opts = {"repeats": repeats, "concurrency": concurrency, "progress": progress}
-    base = run(a, loaded, store=db, name=a.name, **opts)
-    cand = run(b, loaded, store=db, name=b.name, **opts)
-    config = gate_from_project(**gate)
-    cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
-    return RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
+    config = gate_from_project(**gate)  # a bad gate setting fails before any call is made
+    with Store(store) as db:
+        opts = {"repeats": repeats, "concurrency": concurrency, "progress": progress}
+        base = run(a, loaded, store=db, name=a.name, **opts)
+        cand = run(b, loaded, store=db, name=b.name, **opts)
+        cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
+        routed = RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
+        routed.note = routed.cost_note()  # while the store is open
+        return routed, render_report(cmp, fmt, db)
+
+
+@dataclass(frozen=True)
+class JudgeOutcome:
+    """A printable summary of a judging and its error rate."""
+
+    text: str
+    calls: int
+    errors: int
+
+    @property
+    def error_rate(self) -> float:
+        """Failed judge calls over attempted ones."""
+        return self.errors / self.calls if self.calls else 0.0
 
 
 def judge_command(
@@ -141,23 +203,25 @@ def judge_command(
     tasks: str | None = None,
     baseline: str | None = None,
     concurrency: int = 16,
-) -> str:
-    """Judge a run (or a pairwise comparison) and return a printable summary."""
-    import anyio
-
+) -> JudgeOutcome:
+    """Judge a run (or a pairwise comparison); a printable summary with the error rate."""
     from evalkit.judges import agreement, judge_run, load_panel, pairwise_async
 
     db = Store(store)
     p = load_panel(panel)
     if baseline:
         result = anyio.run(lambda: pairwise_async(db, baseline, run, p, concurrency=concurrency))
-        return result.summary().to_string(index=False, float_format=lambda v: f"{v:.3f}")
+        table = result.summary().to_string(index=False, float_format=lambda v: f"{v:.3f}")
+        head = f"pairwise: {result.calls} judge calls, {result.errors} failed"
+        return JudgeOutcome(f"{head}\n{table}", result.calls, result.errors)
     names = [t.strip() for t in tasks.split(",")] if tasks else None
     s = judge_run(db, run, p, tasks=names, concurrency=concurrency)
+    attempted = s.calls + s.errors
+    rate = s.errors / attempted if attempted else 0.0
     lines = [
         f"judged {s.replies} replies of {s.run_id} with panel {p.config.name}: {s.calls} calls, "
         f"{s.cached} cached, {s.resumed} resumed, {s.parse_failures} unparseable, "
-        f"{s.errors} failed, {s.ties} ties, cost {s.cost:.4f}",
+        f"{s.errors} failed ({rate:.1%} of calls), {s.ties} ties, cost {s.cost:.4f}",
     ]
     if s.excluded:
         lines.append(
@@ -170,7 +234,7 @@ def judge_command(
             f"(about {s.saved_cost:.4f} at this judging's mean cost per call)"
         )
     lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    return "\n".join(lines)
+    return JudgeOutcome("\n".join(lines), attempted, s.errors)
 
 
 def sim_url() -> str | None:

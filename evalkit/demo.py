@@ -8,6 +8,7 @@ from pathlib import Path
 
 from evalkit._api import RunResult, run
 from evalkit.compare import Comparison, compare_runs
+from evalkit.goldensets import load_goldensets
 from evalkit.judges import Panel, PanelConfig, judge_run
 from evalkit.measures import measures
 from evalkit.sim import DEFAULT_PERSONAS, JudgeRates, Latency, Persona, Simulator
@@ -39,7 +40,8 @@ def run_demo(
     personas += [Persona(name=n, family=f"sim-{n}", judge=JudgeRates(error=e))
                  for n, e in JUDGES.items()]  # fmt: skip
     db = Store(store)
-    with Simulator(personas) as sim:
+    sets = load_goldensets()  # once: both runs and the simulator see the same items
+    with Simulator(personas, [item for gs in sets for item in gs.items]) as sim:
         echo(f"simulator listening on {sim.url} (OpenAI + Anthropic wire APIs)")
         panel = _panel(sim.url)
         results = []
@@ -48,7 +50,7 @@ def run_demo(
             if protocol == "anthropic":
                 spec = replace(spec, protocol="anthropic", base_url=sim.url)
             echo(f"running {persona} through the {protocol} SDK ...")
-            result = run(spec, None, store=db, name=f"demo-{persona}", limit=limit, concurrency=32)
+            result = run(spec, sets, store=db, name=f"demo-{persona}", limit=limit, concurrency=32)
             s = result.summary
             echo(f"  run {s.run_id}: {s.called} called, {s.cached} cached, {s.failed} failed")
             j = judge_run(db, s.run_id, panel, concurrency=32)

@@ -25,12 +25,13 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from evalkit._secrets import redact
         from evalkit.errors import EvalkitError
 
         try:
             return func(*args, **kwargs)
         except EvalkitError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {redact(str(exc))}", err=True)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from evalkit._cli._common import handle_errors, store_option
-
-if TYPE_CHECKING:
-    from evalkit.compare import Comparison
 
 
 @click.command()
@@ -20,7 +17,13 @@ if TYPE_CHECKING:
 @click.option("--baseline-router", type=click.Path(exists=True), help="Router YAML of today.")
 @click.option("--candidate-router", type=click.Path(exists=True), help="Router YAML of tomorrow.")
 @click.option("--sets", default=None, help="With routers: comma-separated sets (default: all).")
-@click.option("--repeats", default=1, show_default=True, help="With routers: samples per item.")
+@click.option(
+    "--repeats",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With routers: samples per item.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -49,6 +52,12 @@ if TYPE_CHECKING:
     "--langs", "gate_langs", default=None, help="Gate only these languages (comma-separated)."
 )
 @click.option("--by-route", is_flag=True, help="Split every slice by the candidate's route.")
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Compare even an unfinished run or runs whose items differ; requests the candidate "
+    "never made count as its failures, and the report says so first.",
+)
 @click.option("--progress/--no-progress", default=None)
 @handle_errors
 def compare(
@@ -68,6 +77,7 @@ def compare(
     gate_tasks: str | None,
     gate_langs: str | None,
     by_route: bool,
+    allow_incomplete: bool,
     progress: bool | None,
 ) -> None:
     """Compare two runs per task x language x metric; exit 1 when the gate fails.
@@ -77,7 +87,7 @@ def compare(
     stored response whose request is unchanged is reused) and then compared.
     Gate settings come from [tool.evalkit.gate] in pyproject.toml, overridden by the flags.
     """
-    from evalkit.commands import compare_command, compare_routers_command
+    from evalkit.commands import compare_report, compare_routers_command
     from evalkit.errors import ConfigError
 
     gate: dict[str, Any] = {
@@ -92,7 +102,7 @@ def compare(
     if baseline_router or candidate_router:
         if not (baseline_router and candidate_router):
             raise ConfigError("give both --baseline-router and --candidate-router")
-        routed = compare_routers_command(
+        routed, text = compare_routers_command(
             baseline_router,
             candidate_router,
             sets=sets,
@@ -100,16 +110,24 @@ def compare(
             repeats=repeats,
             progress=progress,
             by_route=by_route,
+            fmt=fmt,
             **gate,
         )
-        result, note = routed.comparison, routed.cost_note()
+        result, note = routed.comparison, routed.note
     elif baseline and candidate:
-        result = compare_command(baseline, candidate, store=store, by_route=by_route, **gate)
+        result, text = compare_report(
+            baseline,
+            candidate,
+            fmt,
+            store=store,
+            by_route=by_route,
+            allow_incomplete=allow_incomplete,
+            **gate,
+        )
     else:
         raise ConfigError(
             "give BASELINE and CANDIDATE runs, or --baseline-router and --candidate-router"
         )
-    text = _render(result, fmt, store)
     if note and fmt in ("table", "md"):
         click.echo(note)
     click.echo(text)
@@ -117,12 +135,3 @@ def compare(
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
     sys.exit(0 if result.passed else 1)
-
-
-def _render(result: Comparison, fmt: str, store: str | None) -> str:
-    if fmt != "html":
-        return result.render(fmt)
-    from evalkit.report import render_html
-    from evalkit.store import Store
-
-    return render_html(result, Store(store, read_only=True))

@@ -9,7 +9,9 @@ from evalkit._cli._common import handle_errors, store_option
 
 @click.command()
 @store_option
-@click.option("--limit", type=int, default=None, help="Only the first N items of each set.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N items of each set."
+)
 @click.option(
     "--report",
     default="runs/demo-report.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from evalkit._cli._common import handle_errors, store_option
@@ -25,7 +27,14 @@ from evalkit._cli._common import handle_errors, store_option
     metavar="BASELINE",
     help="Judge RUN against BASELINE pairwise, both orders per item.",
 )
-@click.option("--concurrency", default=16, show_default=True)
+@click.option("--concurrency", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option(
+    "--max-error-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when more than this share of judge calls failed.",
+)
 @handle_errors
 def judge(
     run: str,
@@ -34,17 +43,24 @@ def judge(
     tasks: str | None,
     baseline: str | None,
     concurrency: int,
+    max_error_rate: float,
 ) -> None:
-    """Judge the replies of RUN with a judge panel; verdicts and scores go to the store."""
+    """Judge the replies of RUN with a judge panel; verdicts and scores go to the store.
+
+    One call per judge first checks the panel: a missing model, a wrong key or a server that is
+    down stops with exit 2 before anything is judged. Exit 1 when more judge calls failed than
+    --max-error-rate allows.
+    """
     from evalkit.commands import judge_command
 
-    click.echo(
-        judge_command(
-            run,
-            store=store,
-            panel=panel_ref,
-            tasks=tasks,
-            baseline=baseline,
-            concurrency=concurrency,
-        )
+    outcome = judge_command(
+        run, store=store, panel=panel_ref, tasks=tasks, baseline=baseline, concurrency=concurrency
     )
+    click.echo(outcome.text)
+    if outcome.error_rate > max_error_rate:
+        click.echo(
+            f"error: {outcome.errors} of {outcome.calls} judge calls failed "
+            f"({outcome.error_rate:.1%} > --max-error-rate {max_error_rate:.1%})",
+            err=True,
+        )
+        sys.exit(1)

@@ -13,6 +13,7 @@ _COMMANDS = {
     "judge": "evalkit._cli.judge:judge",
     "measures": "evalkit._cli.measures:measures",
     "merge": "evalkit._cli.merge:merge",
+    "migrate": "evalkit._cli.migrate:migrate",
     "run": "evalkit._cli.run:run",
     "runs": "evalkit._cli.runs:runs",
     "sim": "evalkit._cli.sim:sim",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from evalkit._cli._common import handle_errors, store_option
@@ -27,9 +29,19 @@ from evalkit._cli._common import handle_errors, store_option
 )
 @store_option
 @click.option("--name", default=None, help="Run name (with several targets, suffixed by target).")
-@click.option("--repeats", default=1, show_default=True, help="Samples per item (K).")
-@click.option("--concurrency", default=16, show_default=True, help="Requests in flight.")
-@click.option("--limit", type=int, default=None, help="Only the first N items of each set.")
+@click.option(
+    "--repeats", type=click.IntRange(min=1), default=None, help="Samples per item (K; default 1)."
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Requests in flight.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N items of each set."
+)
 @click.option("--shard", default=None, metavar="I/N", help="Run shard I of N.")
 @click.option(
     "--resume",
@@ -43,6 +55,13 @@ from evalkit._cli._common import handle_errors, store_option
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
+@click.option(
+    "--max-error-rate",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Exit 1 when a run's failed requests exceed this share of those attempted.",
+)
 @handle_errors
 def run(
     targets: tuple[str, ...],
@@ -51,16 +70,18 @@ def run(
     sets: str | None,
     store: str | None,
     name: str | None,
-    repeats: int,
+    repeats: int | None,
     concurrency: int,
     limit: int | None,
     shard: str | None,
     resume: str | None,
     no_cache: bool,
     progress: bool | None,
+    max_error_rate: float,
 ) -> None:
     """Run TARGETS (e.g. deepseek:deepseek-chat, sim:sim-good) or --router configs over golden
-    sets; store results."""
+    sets; store results. Exit 0 when done, 1 when a run's error rate is above
+    --max-error-rate, 2 on a usage or configuration error."""
     from evalkit._cli._summary import print_run
     from evalkit.commands import run_targets
 
@@ -79,5 +100,11 @@ def run(
         use_cache=not no_cache,
         progress=progress,
     )
-    for result in results:
-        print_run(result)
+    too_many = [r for r in results if print_run(r) > max_error_rate]
+    if too_many:
+        click.echo(
+            f"error: {len(too_many)} run(s) failed more than {max_error_rate:.1%} of their "
+            "requests (see the errors above; --max-error-rate sets the threshold)",
+            err=True,
+        )
+        sys.exit(1)

@@ -9,7 +9,9 @@ from evalkit._cli._common import handle_errors, store_option
 
 @click.command()
 @store_option
-@click.option("--limit", default=20, show_default=True, help="Newest N runs.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Newest N runs."
+)
 @handle_errors
 def runs(store: str | None, limit: int) -> None:
     """List stored runs, newest first."""
@@ -17,7 +19,7 @@ def runs(store: str | None, limit: int) -> None:
 
     from evalkit.store import Store
 
-    with Store(store) as db:
+    with Store(store, read_only=True) as db:
         frame = db.runs().head(limit)
     if frame.empty:
         click.echo(f"no runs in {db.path}")

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit.compare._cluster import paired_clustered_delta
-from evalkit.compare._gate import METRIC_SCALE, GateConfig
+from evalkit.compare._coverage import Coverage, check_coverage
+from evalkit.compare._gate import METRIC_SCALE, GateConfig, check_gate_names, wanted_slices
 from evalkit.compare._power import mde_paired_binary, observed_rho
 from evalkit.compare._stats import (
     benjamini_hochberg,
@@ -19,9 +20,10 @@ from evalkit.compare._stats import (
     paired_ci,
     sign_flip,
 )
+from evalkit.errors import ConfigError
 
 if TYPE_CHECKING:
-    from evalkit.store import Store
+    from evalkit.store import RunCounts, Store
 
 SLICE_KEYS = ["task", "lang", "metric"]
 
@@ -37,8 +39,11 @@ class Comparison:
         gate: The gate configuration used.
         excluded_items: Items left out because their content hash differs between the runs.
         notes: Warnings (signature mismatches, missing items).
-        missing_slices: Gate slices the baseline has but the candidate could not be paired on
-            (every candidate call failed, or the metric's definition changed); they fail the gate.
+        missing_slices: Gate slices the runs' items call for that could not be compared (no
+            scores on one or both sides, or the metric's definition changed); they fail the gate.
+        coverage: Per role (``baseline``, ``candidate``), what happened to every planned request.
+        warnings: What the reader must know before the verdict (incomplete runs compared with
+            ``allow_incomplete``, golden-set versions that differ); every format shows them first.
     """
 
     baseline: str
@@ -48,6 +53,8 @@ class Comparison:
     excluded_items: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     missing_slices: list[str] = field(default_factory=list)
+    coverage: dict[str, RunCounts] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failing(self) -> pd.DataFrame:
@@ -55,9 +62,14 @@ class Comparison:
         return self.slices[self.slices["verdict"] == "FAIL"]
 
     @property
+    def gated(self) -> int:
+        """Number of gate slices actually tested."""
+        return int(self.slices["gate"].astype(bool).sum()) if "gate" in self.slices else 0
+
+    @property
     def passed(self) -> bool:
-        """True when no gate slice failed and every gate slice could be compared."""
-        return self.failing.empty and not self.missing_slices
+        """True when at least one gate slice was tested, none failed, and none is missing."""
+        return self.gated > 0 and self.failing.empty and not self.missing_slices
 
     def to_pandas(self) -> pd.DataFrame:
         """The slice table."""
@@ -96,6 +108,7 @@ def compare_runs(
     gate: GateConfig | None = None,
     *,
     by_route: bool = False,
+    allow_incomplete: bool = False,
 ) -> Comparison:
     """Compare two stored runs on the items they share.
 
@@ -105,16 +118,29 @@ def compare_runs(
         candidate: Same forms as ``baseline``.
         gate: Gate configuration (defaults: alpha 0.05, margin 0.02, regression mode).
         by_route: Also split every slice by the candidate's route (router targets).
+        allow_incomplete: Compare even when a run is unfinished or the runs' items differ;
+            requests the candidate never attempted then count as its failures, and the report
+            says so first.
 
     Returns:
         The comparison; ``.passed`` is the gate verdict.
+
+    Raises:
+        ConfigError: The runs are the same run, a run is incomplete or their items differ
+            (without ``allow_incomplete``), a gate filter names an unknown task, language or
+            metric, or the gate selects no slice of these runs.
     """
     gate = gate or GateConfig()
     base_id, cand_id = store.resolve_run_id(baseline), store.resolve_run_id(candidate)
-    hashes_a, hashes_b = store.item_hashes(base_id), store.item_hashes(cand_id)
-    changed = sorted(i for i in hashes_a.keys() & hashes_b.keys() if hashes_a[i] != hashes_b[i])
-    a = _item_means(_frames(store, base_id), changed)
-    b = _item_means(_frames(store, cand_id), changed)
+    if base_id == cand_id:
+        raise ConfigError(
+            f"baseline {baseline!r} and candidate {candidate!r} are the same run ({base_id}); "
+            "a run compared with itself always passes: give two different runs"
+        )
+    cov = check_coverage(store, base_id, cand_id, allow_incomplete)
+    a = _item_means(_frames(store, base_id, cov, "baseline"), cov.changed)
+    b = _item_means(_frames(store, cand_id, cov, "candidate"), cov.changed)
+    check_gate_names(gate, set(a["metric"]) | set(b["metric"]))
     notes = _signature_notes(a, b)
     joined = a.merge(b, on=[*SLICE_KEYS, "item_id", "pair_id"], suffixes=("_a", "_b"))
     keys = SLICE_KEYS
@@ -128,6 +154,28 @@ def compare_runs(
         if (grp["signature_a"] == grp["signature_b"]).all()
     ]
     slices = _verdicts(pd.DataFrame(rows), gate)
+    want = wanted_slices(gate, cov.items, set(a["metric"]) | set(b["metric"]))
+    if not want:
+        raise ConfigError(
+            "the gate selects no slice of these runs (tasks in them: "
+            f"{', '.join(sorted(cov.items['task'].unique()))}); check --tasks, --langs and "
+            "[tool.evalkit.gate] metrics"
+        )
+    missing = _missing_gate_slices(want, slices)
+    _note_power(slices, gate, notes)
+    if missing:
+        notes.append(
+            "gate slice(s) the items call for but with no paired scores on both sides: "
+            + ", ".join(missing)
+        )
+    if cov.changed:
+        notes.append(f"{len(cov.changed)} item(s) changed between the runs and were left out")
+    return Comparison(
+        base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings
+    )
+
+
+def _note_power(slices: pd.DataFrame, gate: GateConfig, notes: list[str]) -> None:
     underpowered = _underpowered(slices, gate)
     if underpowered:
         notes.append(
@@ -137,27 +185,22 @@ def compare_runs(
             + (" ..." if len(underpowered) > 8 else "")
             + "; see the mde column for the drop each slice can detect"
         )
-    missing = _missing_gate_slices(a, slices, gate)
-    if missing:
-        notes.append(
-            "gate slice(s) with baseline scores but no paired candidate scores: "
-            + ", ".join(missing)
-        )
-    if changed:
-        notes.append(f"{len(changed)} item(s) changed between the runs and were left out")
-    return Comparison(base_id, cand_id, slices, gate, changed, notes, missing)
 
 
-def _frames(store: Store, run_id: str) -> pd.DataFrame:
+def _frames(store: Store, run_id: str, cov: Coverage, role: str) -> pd.DataFrame:
     cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
-    return pd.concat([store.scores_frame(run_id)[cols], store.answered_frame(run_id)[cols]])
+    # never-attempted requests count against the candidate (allowed only with allow_incomplete);
+    # for the baseline they are left out, so they can never make the candidate look better
+    answered = store.answered_frame(run_id, include_missing=role == "candidate")
+    frames = [store.scores_frame(run_id)[cols], answered[cols]]
+    if role == "candidate" and len(cov.only_baseline):
+        frames.append(cov.only_baseline.assign(value=0.0)[cols])
+    frame = pd.concat(frames)
+    return frame[frame["item_id"].isin(cov.shared) | frame["item_id"].isin(cov.only_baseline_ids)]
 
 
-def _missing_gate_slices(a: pd.DataFrame, slices: pd.DataFrame, gate: GateConfig) -> list[str]:
+def _missing_gate_slices(want: set[tuple[str, str, str]], slices: pd.DataFrame) -> list[str]:
     have = {tuple(r) for r in slices[SLICE_KEYS].itertuples(index=False)} if len(slices) else set()
-    want = {
-        tuple(r) for r in a[SLICE_KEYS].drop_duplicates().itertuples(index=False) if gate.gates(*r)
-    }
     return sorted("/".join(k) for k in want - have)
 
 

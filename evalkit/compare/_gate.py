@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from evalkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
     "factual_qa": ("correct",),
@@ -95,3 +100,87 @@ class GateConfig:
             return cls(**kwargs)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: {exc}") from exc
+
+
+LANGS = ("en", "zh", "mixed")
+"""Prompt languages a golden item can have."""
+
+
+def _unknown(kind: str, given: Iterable[str], known: Iterable[str]) -> str | None:
+    known = sorted(set(known))
+    bad = [g for g in given if g not in known]
+    if not bad:
+        return None
+    hints = []
+    for b in bad:
+        close = difflib.get_close_matches(b, known, n=1)
+        hints.append(f"{b!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return f"unknown {kind} {', '.join(hints)}; valid: {', '.join(known)}"
+
+
+def check_gate_names(gate: GateConfig, present_metrics: set[str]) -> None:
+    """Every task, language and metric the gate names must exist; a typo never gates nothing.
+
+    Metrics are valid when the default scoring plan defines them, when either run has scores
+    for them (judge metrics), or for ``answered``.
+
+    Raises:
+        ConfigError: Naming what is unknown, the valid names and the closest match.
+    """
+    from evalkit.goldensets import TASKS
+    from evalkit.scoring import default_plan
+
+    plan_metrics = {m.name for metrics in default_plan().values() for m in metrics}
+    known_metrics = plan_metrics | present_metrics | {"answered"}
+    gate_metrics = [m for ms in gate.metrics.values() for m in ms]
+    problems = [
+        _unknown("task(s)", [*gate.tasks, *gate.metrics], TASKS),
+        _unknown("language(s)", gate.langs, LANGS),
+        _unknown("metric(s)", gate_metrics, known_metrics),
+    ]
+    found = [p for p in problems if p]
+    if found:
+        raise ConfigError("gate: " + "; ".join(found))
+
+
+def wanted_slices(
+    gate: GateConfig, items: pd.DataFrame, present_metrics: set[str]
+) -> set[tuple[str, str, str]]:
+    """The gate slices the compared items call for, whether or not anything was scored.
+
+    A (task, lang) with items wants ``answered`` and each gate metric of the task that applies
+    to at least one of its items (the metric itself decides, e.g. ``key_terms`` needs key
+    terms); a metric outside the scoring plan (a judge's) is wanted where either run has it.
+    """
+    from evalkit.goldensets import GoldenItem
+    from evalkit.scoring import default_plan
+
+    plan = {task: {m.name: m for m in metrics} for task, metrics in default_plan().items()}
+    want: set[tuple[str, str, str]] = set()
+    for (task, lang), grp in items.groupby(["task", "lang"], sort=True):
+        metrics = ["answered", *gate.metrics.get(str(task), ())]
+        parsed: list[GoldenItem] | None = None
+        for metric in metrics:
+            if not gate.gates(str(task), str(lang), metric):
+                continue
+            scorer = plan.get(str(task), {}).get(metric)
+            if scorer is not None:
+                if parsed is None:
+                    parsed = _parse_items(grp["item_json"], GoldenItem)
+                # an item that no longer parses counts as applicable: wanting a slice is safe
+                if parsed and not any(scorer.score("", it) is not None for it in parsed):
+                    continue
+            elif metric != "answered" and metric not in present_metrics:
+                continue
+            want.add((str(task), str(lang), metric))
+    return want
+
+
+def _parse_items(texts: Iterable[str], model: Any) -> list[Any] | None:
+    """Stored item JSON as items; None if any no longer validates."""
+    from pydantic import ValidationError
+
+    try:
+        return [model.model_validate_json(t) for t in texts]
+    except ValidationError:
+        return None

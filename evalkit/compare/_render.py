@@ -6,6 +6,7 @@ import html
 import io
 import json
 import math
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,9 +47,18 @@ def _cells(row: Any) -> list[str]:
     ]
 
 
-def _headline(cmp: Comparison) -> str:
+def verdict_text(cmp: Comparison) -> str:
+    """``PASS``, or ``FAIL (why)``."""
+    if cmp.passed:
+        return "PASS"
+    if cmp.gated == 0 and not cmp.missing_slices:
+        return "FAIL (no gate slice could be tested)"
     bad = len(cmp.failing) + len(cmp.missing_slices)
-    verdict = "PASS" if cmp.passed else f"FAIL ({bad} gate slice(s) regressed or missing)"
+    return f"FAIL ({bad} gate slice(s) regressed or missing)"
+
+
+def _headline(cmp: Comparison) -> str:
+    verdict = verdict_text(cmp)
     g = cmp.gate
     return (
         f"baseline {cmp.baseline} vs candidate {cmp.candidate}: {verdict} "
@@ -79,6 +89,8 @@ def to_table(cmp: Comparison) -> str:
         )
         table.add_row(*[html.unescape(c) for c in _cells(row)], style=style)
     buf = io.StringIO()
+    for warning in cmp.warnings:
+        buf.write(f"WARNING: {warning}\n")
     Console(file=buf, width=160, force_terminal=False).print(table)
     for note in cmp.notes:
         buf.write(f"note: {note}\n")
@@ -88,6 +100,7 @@ def to_table(cmp: Comparison) -> str:
 def to_markdown(cmp: Comparison) -> str:
     """GitHub-flavoured Markdown for a CI step summary or PR comment."""
     lines = [f"### evalkit compare: {_headline(cmp)}", ""]
+    lines.extend(f"> **Warning:** {w}\n" for w in cmp.warnings)
     lines.append("| " + " | ".join(_COLUMNS) + " |")
     lines.append("|" + "---|" * len(_COLUMNS))
     for row in cmp.slices.itertuples():
@@ -106,6 +119,8 @@ def to_json(cmp: Comparison) -> str:
         "baseline": cmp.baseline,
         "candidate": cmp.candidate,
         "passed": cmp.passed,
+        "warnings": cmp.warnings,
+        "coverage": {role: asdict(c) for role, c in cmp.coverage.items()},
         "gate": {"alpha": cmp.gate.alpha, "margin": cmp.gate.margin, "mode": cmp.gate.mode},
         "slices": slices,
         "excluded_items": cmp.excluded_items,
@@ -123,7 +138,8 @@ def to_html_table(cmp: Comparison) -> str:
         cells = "".join(f"<td>{html.escape(c)}</td>" for c in _cells(row))
         body.append(f"<tr{colour}>{cells}</tr>")
     caption = html.escape(_headline(cmp))
+    warn = "".join(f"<p><b>Warning:</b> {html.escape(w)}</p>" for w in cmp.warnings)
     return (
-        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f"{warn}<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )

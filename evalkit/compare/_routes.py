@@ -34,11 +34,10 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
                    latency_ms
             FROM responses WHERE run_id = $run
             UNION ALL
-            SELECT e.item_id, e.repeat, COALESCE(e.route, '(direct)'), e.target_name, FALSE,
+            -- the store's one definition of a failed request (see the `outcomes` view)
+            SELECT item_id, repeat, COALESCE(route, '(direct)'), target_name, FALSE,
                    FALSE, NULL, NULL, NULL, NULL, NULL
-            FROM errors e WHERE e.run_id = $run AND NOT EXISTS (
-                SELECT 1 FROM responses r WHERE r.run_id = $run AND r.item_id = e.item_id
-                AND r.repeat = e.repeat)
+            FROM outcomes WHERE run_id = $run AND outcome = 'failed'
         )
         SELECT route, string_agg(DISTINCT target_name, ',' ORDER BY target_name) AS models,
                count(*) AS n,

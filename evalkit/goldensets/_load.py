@@ -67,17 +67,18 @@ _HINTS = {
 
 
 def _lines(path: Path) -> list[str]:
-    """The file's lines, read through the ``datasets`` library (its ``text`` builder keeps every
-    line, blank ones included, so row i is line i + 1). Falls back to plain reading when
-    ``datasets`` cannot build the split (for example, a read-only cache directory)."""
-    try:
-        import datasets
+    """The file's lines, read directly (line i is row i - 1).
 
-        datasets.disable_progress_bars()
-        ds = datasets.load_dataset("text", data_files=str(path), split="train", keep_in_memory=True)
-        return list(ds["text"])
-    except Exception:  # the split could not be built: read the file directly
+    Never through a cache keyed on path and modification time (the ``datasets`` text builder
+    is one): a file edited with its mtime kept (``cp -p``, rsync, a CI cache restore) would be
+    validated and run with its old content.
+    """
+    try:
         return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise GoldenSetError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from exc
 
 
 def read_jsonl(path: Path) -> tuple[list[LoadedItem], list[str]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
+from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
 from evalkit.judges._panel import Panel
 from evalkit.judges._rubric import Rubric, load_rubric
@@ -98,6 +99,7 @@ async def judge_run_async(
     done = writer.stored_verdicts({u.rubric.hash for u in units})
     todo = units
     cache = store.cached_verdicts(_request(j, u).request_hash for u in todo for j in u.judges)
+    await preflight(_to_call(units, done, cache))
     limiter = anyio.CapacityLimiter(concurrency)
     budget = RetryBudget(max(10, len(todo)))
     async with AsyncExitStack() as stack:
@@ -109,6 +111,59 @@ async def judge_run_async(
     writer.flush()
     summary.ties = aggregate_run(store, run_id, panel, units)
     return summary
+
+
+PREFLIGHT = [{"role": "user", "content": "Reply with the single word OK."}]
+
+
+async def preflight(judges: tuple[TargetSpec, ...]) -> None:
+    """One small call per judge before the batch: a missing model, a wrong key or a server that
+    is down stops judging at once instead of failing every verdict.
+
+    Raises:
+        ConfigError: Naming the judge, its model and endpoint, and what the server said.
+    """
+    problems: list[str] = []
+
+    async def one(judge: TargetSpec) -> None:
+        async with Client(judge) as client:
+            result = await call_with_retries(
+                lambda: client.complete(PREFLIGHT, judge.sampling.seed),
+                max_retries=2,
+                budget=RetryBudget(2),
+                base_s=0.5,
+                max_s=5.0,
+                rng=random.Random(0),
+            )
+        if result.failure is not None:
+            where = judge.base_url or "the provider's default URL"
+            problems.append(
+                f"judge {judge.name!r} (model {judge.model!r} at {where}): {result.failure}"
+            )
+
+    async with anyio.create_task_group() as tg:
+        for judge in judges:
+            tg.start_soon(one, judge)
+    if problems:
+        raise ConfigError(
+            "judge preflight failed, nothing was judged: "
+            + "; ".join(sorted(problems))
+            + ". Fix the panel's model names, base URLs or keys"
+        )
+
+
+def _to_call(
+    units: list[_Unit], done: dict[tuple[str, int, str, str], object], cache: dict[str, str]
+) -> tuple[TargetSpec, ...]:
+    """The judges this judging will really call (not resumed, not cached), each once."""
+    out: dict[str, TargetSpec] = {}
+    for u in units:
+        for j in u.judges:
+            if j.name in out or (u.item.id, u.repeat, u.rubric.measure, j.name) in done:
+                continue
+            if _request(j, u).request_hash not in cache:
+                out[j.name] = j
+    return tuple(out.values())
 
 
 def _plan(

@@ -11,6 +11,7 @@ import pandas as pd
 
 from evalkit.compare import wilson
 from evalkit.goldensets import GoldenItem
+from evalkit.judges._engine import preflight
 from evalkit.judges._panel import Panel
 from evalkit.judges._rubric import Rubric, load_rubric
 from evalkit.judges._verdict import parse_verdict
@@ -27,10 +28,14 @@ class PairwiseResult:
         items: One row per item x judge: the verdict in each order, the consistent winner
             (``baseline``, ``candidate`` or ``tie``) and whether the order flipped the verdict.
         flips: Share of judgments whose two orders disagreed (counted as ties).
+        calls: Judge calls attempted.
+        errors: Judge calls that failed after retries (their order counts as no verdict).
     """
 
     items: pd.DataFrame
     flips: float
+    calls: int = 0
+    errors: int = 0
 
     def summary(self) -> pd.DataFrame:
         """Per task x language: wins, ties, losses of the candidate and its win rate with CI."""
@@ -58,6 +63,8 @@ async def pairwise_async(
     a = _texts(store, a_id)
     b = _texts(store, b_id)
     shared = sorted(a.keys() & b.keys() & items.keys())
+    if shared:
+        await preflight(panel.judges)
     limiter = anyio.CapacityLimiter(concurrency)
     budget = RetryBudget(max(10, 4 * len(shared)))
     rows: list[dict[str, object]] = []
@@ -71,7 +78,8 @@ async def pairwise_async(
                                   items[item_id], pair, limiter, budget, rows)  # fmt: skip
     frame = pd.DataFrame(rows)
     flips = float(frame["flipped"].mean()) if len(frame) else 0.0
-    return PairwiseResult(frame, flips)
+    errors = int(frame["errors"].sum()) if len(frame) else 0
+    return PairwiseResult(frame, flips, 2 * len(frame), errors)
 
 
 def _texts(store: Store, run_id: str) -> dict[str, str]:
@@ -91,17 +99,17 @@ async def _both_orders(
     rows: list[dict[str, object]],
 ) -> None:
     a, b = pair
-    first = await _ask(client, judge, rubric.render(item, response_a=a, response_b=b), rubric,
-                       limiter, budget)  # fmt: skip
-    second = await _ask(client, judge, rubric.render(item, response_a=b, response_b=a), rubric,
-                        limiter, budget)  # fmt: skip
+    first, err1 = await _ask(client, judge, rubric.render(item, response_a=a, response_b=b),
+                             rubric, limiter, budget)  # fmt: skip
+    second, err2 = await _ask(client, judge, rubric.render(item, response_a=b, response_b=a),
+                              rubric, limiter, budget)  # fmt: skip
     # map both to "who won": in the second order A is the candidate
     g1 = {"A": "baseline", "B": "candidate"}.get(first or "", "tie")
     g2 = {"A": "candidate", "B": "baseline"}.get(second or "", "tie")
     winner = g1 if g1 == g2 else "tie"
     rows.append({"item_id": item.id, "task": item.task, "lang": item.lang, "judge": judge.name,
                  "order_ab": first, "order_ba": second, "winner": winner,
-                 "flipped": g1 != g2})  # fmt: skip
+                 "flipped": g1 != g2, "errors": err1 + err2})  # fmt: skip
 
 
 async def _ask(
@@ -111,7 +119,8 @@ async def _ask(
     rubric: Rubric,
     limiter: anyio.CapacityLimiter,
     budget: RetryBudget,
-) -> str | None:
+) -> tuple[str | None, int]:
+    """The verdict label (None when unreadable or failed) and 1 if the call failed."""
     messages = [{"role": "user", "content": prompt}]
     async with limiter:
         result = await call_with_retries(
@@ -119,6 +128,6 @@ async def _ask(
             base_s=0.5, max_s=30.0, rng=random.Random(0),
         )  # fmt: skip
     if result.completion is None:
-        return None
+        return None, 1
     verdict, _ = parse_verdict(result.completion.text, rubric)
-    return None if verdict is None else verdict.label
+    return (None if verdict is None else verdict.label), 0

@@ -106,13 +106,23 @@ def rubrics_dir() -> Path:
     return data_dir("judges") / "rubrics"
 
 
-@lru_cache(maxsize=32)
 def load_rubric(name: str, folder: str | None = None) -> Rubric:
-    """Load ``<folder>/<name>.yaml`` (built-in rubrics by default)."""
+    """Load ``<folder>/<name>.yaml`` (built-in rubrics by default).
+
+    The file is read every time and its parse cached by content, so an edited rubric is never
+    served stale (whatever its modification time says).
+    """
     path = Path(folder or rubrics_dir()) / f"{name}.yaml"
     try:
-        return Rubric.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: no such rubric") from exc
+    try:
+        return _parse_rubric(text)
     except (yaml.YAMLError, ValidationError) as exc:
         raise ConfigError(f"{path}: invalid rubric: {exc}") from exc
+
+
+@lru_cache(maxsize=32)
+def _parse_rubric(text: str) -> Rubric:
+    return Rubric.model_validate(yaml.safe_load(text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from evalkit._secrets import redact, redact_known
 from evalkit.judges._panel import Panel
 from evalkit.judges._signals import combine, deterministic_label, pass_view
 from evalkit.judges._verdict import parse_verdict
@@ -93,7 +94,7 @@ class VerdictWriter:
         row = {
             **self._base(unit, judge, "ok" if verdict else "parse_error"),
             "request_hash": request_hash,
-            "raw_text": raw,
+            "raw_text": redact_known(raw),
             "parse_error": error,
             "cost": cost,
             "latency_ms": latency_ms,
@@ -111,7 +112,7 @@ class VerdictWriter:
     def add_error(self, unit: _Unit, judge: TargetSpec, request_hash: str, message: str) -> None:
         """Buffer a judge call that failed after its retries."""
         self.rows.append({**self._base(unit, judge, "error"), "request_hash": request_hash,
-                          "parse_error": message})  # fmt: skip
+                          "parse_error": redact(message)})  # fmt: skip
         self._maybe_flush()
 
     def note_exclusions(self, unit: _Unit, panel: Panel, excluding: bool) -> None:

@@ -20,7 +20,13 @@ def _verdict(cmp: Comparison) -> str:
     if cmp.passed:
         return '<span class="badge pass">PASS</span>'
     bad = f"{len(cmp.failing)} failing, {len(cmp.missing_slices)} missing gate slice(s)"
+    if cmp.gated == 0 and not cmp.missing_slices:
+        bad = "no gate slice could be tested"
     return f'<span class="badge fail">FAIL</span> <span class="why">{esc(bad)}</span>'
+
+
+def _warnings(cmp: Comparison) -> str:
+    return "".join(f'<p class="warning"><b>Warning:</b> {esc(w)}</p>' for w in cmp.warnings)
 
 
 def _gate(cmp: Comparison) -> str:
@@ -51,6 +57,7 @@ def _header(cmp: Comparison, title: str, store: Store | None) -> str:
     ]
     return (
         f'<header><h1>{esc(title)}</h1><p class="verdict">{_verdict(cmp)}</p>'
+        + _warnings(cmp)
         + _gate(cmp)
         + table(["run", "id", "name", "target", "created (UTC)"], runs, cls="runs")
         + "</header>"

@@ -30,6 +30,7 @@ ul.fail li {{ color: #b00; }}
 .badge.pass {{ background: #2ca02c; }}
 .badge.fail {{ background: #d62728; }}
 .why {{ color: #b00; margin-left: 8px; }}
+.warning {{ background: #fff4d6; border-left: 4px solid #d08a00; padding: 6px 10px; }}
 .hint {{ color: #666; font-size: 12px; }}
 .chart {{ margin: 8px 0 16px; }}
 svg text {{ font-family: {FONTS}; fill: #222; }}

@@ -52,18 +52,6 @@ class Usage:
         return self.failed / attempted if attempted else float("nan")
 
 
-def _final_failures(responses: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFrame:
-    """Last error of each (item, repeat) that never got a response."""
-    if errors.empty:
-        return errors
-    done = set(zip(responses["item_id"], responses["repeat"], strict=True))
-    keys = list(zip(errors["item_id"], errors["repeat"], strict=True))
-    failed = errors[[k not in done for k in keys]]
-    return failed.drop_duplicates(["item_id", "repeat"], keep="last").assign(
-        route=lambda f: f["route"].fillna(DIRECT)
-    )
-
-
 def _usage(route: str, resp: pd.DataFrame, failed: pd.DataFrame) -> Usage:
     priced = resp[resp["cost"].notna()]
     cost = {
@@ -81,7 +69,10 @@ def run_usage(store: Store, run_id: str) -> list[Usage]:
     """The run overall, then each route in name order."""
     resp = store.responses_frame(run_id)
     resp = resp.assign(route=resp["route"].fillna(DIRECT))
-    failed = _final_failures(resp, store.errors_frame(run_id))
+    outcomes = store.outcomes_frame(run_id)
+    failed = outcomes[outcomes["outcome"] == "failed"].assign(
+        route=lambda f: f["route"].fillna(DIRECT)
+    )
     routes = sorted(set(resp["route"]) | set(failed["route"]))
     out = [_usage(ALL_ROUTES, resp, failed)]
     if routes != [DIRECT]:

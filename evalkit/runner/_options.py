@@ -44,6 +44,10 @@ class RunOptions:
             raise ConfigError(f"concurrency must be >= 1, got {self.concurrency}")
         if self.repeats < 1:
             raise ConfigError(f"repeats must be >= 1, got {self.repeats}")
+        if self.limit is not None and self.limit < 1:
+            raise ConfigError(f"limit must be >= 1 item per set, got {self.limit}")
+        if self.max_retries < 0:
+            raise ConfigError(f"max_retries must be >= 0, got {self.max_retries}")
         if self.shard is not None:
             i, n = self.shard
             if not 1 <= i <= n:
@@ -59,3 +63,30 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     except ValueError as exc:
         raise ConfigError(f"--shard expects i/n such as 2/4, got {text!r}") from exc
     return i, n
+
+
+PINNED = ("repeats", "limit", "shard")
+"""Options that define what a run is; a resumed run keeps the values it started with."""
+
+
+def pinned_options(stored: dict[str, object], given: dict[str, object]) -> dict[str, object]:
+    """The options of a resumed run: its stored ``PINNED`` values, with ``given`` on top.
+
+    Args:
+        stored: The run's stored configuration (``runs.config_json``).
+        given: Options the caller passed explicitly.
+
+    Raises:
+        ConfigError: A given option contradicts the stored one.
+    """
+    out = dict(given)
+    for key in PINNED:
+        was = stored.get(key)
+        was = tuple(was) if isinstance(was, list) else was
+        if key in given and given[key] != was:
+            raise ConfigError(
+                f"--resume keeps the run as it started: it was made with {key}={was!r}, not "
+                f"{given[key]!r}; drop the option, or start a new run"
+            )
+        out[key] = was if key != "repeats" else (was or 1)
+    return out

@@ -130,7 +130,12 @@ def _open_run(
                 {gs.name: {"version": gs.version, "hash": gs.set_hash, "n": len(gs)} for gs in sets}
             ),
             "config_json": json.dumps(
-                {"repeats": options.repeats, "limit": options.limit, "shard": options.shard}
+                {
+                    "repeats": options.repeats,
+                    "limit": options.limit,
+                    "shard": options.shard,
+                    "sets": [set_ref(gs) for gs in sets],
+                }
             ),
             "evalkit_version": evalkit.__version__,
             "git_sha": git_sha(),
@@ -146,7 +151,21 @@ def _open_run(
     return run_id
 
 
+def set_ref(gs: GoldenSet) -> str:
+    """How to load ``gs`` again on resume: its built-in name, or its folder."""
+    from evalkit.goldensets._load import builtin_root
+
+    return gs.name if gs.root.resolve().parent == builtin_root().resolve() else str(gs.root)
+
+
 def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[GoldenSet]) -> None:
+    row = store.run(run_id)
+    stored_sets = set(json.loads(row["goldensets_json"]))
+    if {gs.name for gs in sets} != stored_sets:
+        raise ConfigError(
+            f"cannot resume run {run_id} with sets {sorted(gs.name for gs in sets)}: it was "
+            f"started with {sorted(stored_sets)}; drop --sets to resume it as it started"
+        )
     stored = store.item_hashes(run_id)
     changed = [
         item.id
@@ -159,9 +178,15 @@ def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[G
             f"cannot resume run {run_id}: {len(changed)} item(s) changed since it started "
             f"(e.g. {changed[:3]}); start a new run instead"
         )
-    if store.run(run_id)["target_name"] != target.name:
+    if row["target_name"] != target.name:
         raise ConfigError(f"cannot resume run {run_id} with a different target ({target.name})")
-    store.add_items(run_id, sets)
+    planned = {item.id for gs in sets for item in gs.items}
+    if planned != stored.keys():
+        added, gone = len(planned - stored.keys()), len(stored.keys() - planned)
+        raise ConfigError(
+            f"cannot resume run {run_id}: its sets changed since it started ({added} item(s) "
+            f"added, {gone} removed); start a new run instead"
+        )
 
 
 def _reuse_cached(

@@ -6,6 +6,7 @@ from typing import Any
 
 import anyio
 
+from evalkit._secrets import redact, redact_known
 from evalkit.runner._options import RunOptions
 from evalkit.runner._units import Unit
 from evalkit.scoring import score_rows
@@ -49,8 +50,8 @@ class Writer:
                 **self._base(unit, spec),
                 "route_reason": unit.route_reason,
                 "served_model": c.served_model,
-                "text": c.text,
-                "reasoning": c.reasoning,
+                "text": redact_known(c.text),
+                "reasoning": redact_known(c.reasoning) if c.reasoning else c.reasoning,
                 "finish_reason": c.finish_reason,
                 "prompt_tokens": c.prompt_tokens,
                 "completion_tokens": c.completion_tokens,
@@ -93,7 +94,7 @@ class Writer:
             {
                 **self._base(unit, spec),
                 "kind": failure.kind,
-                "message": failure.message,
+                "message": redact(failure.message),
                 "status": failure.status,
                 "attempts": attempts,
             }

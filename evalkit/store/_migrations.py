@@ -186,13 +186,78 @@ def m005_judge_verdicts(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m006_outcomes(con: duckdb.DuckDBPyConnection) -> None:
+    """One error row per (run, item, repeat), and one view of every planned request's outcome.
+
+    Before this, a failed request was inserted again on every resume, so counts of failures grew
+    with each resume. The newest error of each request is kept.
+    """
+    con.execute(
+        """
+        CREATE TABLE errors_keyed (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            repeat INTEGER NOT NULL,
+            request_hash VARCHAR NOT NULL,
+            target_name VARCHAR NOT NULL,
+            route VARCHAR,
+            kind VARCHAR NOT NULL,
+            message VARCHAR,
+            status INTEGER,
+            attempts INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (run_id, item_id, repeat)
+        );
+        INSERT INTO errors_keyed BY NAME
+        SELECT * FROM errors
+        QUALIFY row_number() OVER (
+            PARTITION BY run_id, item_id, repeat ORDER BY created_at DESC) = 1;
+        DROP TABLE errors;
+        ALTER TABLE errors_keyed RENAME TO errors;
+
+        CREATE VIEW outcomes AS
+        WITH planned AS (
+            SELECT ri.run_id, ri.item_id, ri.content_hash,
+                   CAST(unnest(range(r.repeats)) AS INTEGER) AS repeat
+            FROM run_items ri JOIN runs r USING (run_id)
+        )
+        SELECT p.run_id, p.item_id, p.content_hash, p.repeat,
+               CASE WHEN resp.item_id IS NOT NULL THEN 'answered'
+                    WHEN e.item_id IS NOT NULL THEN 'failed'
+                    ELSE 'missing' END AS outcome,
+               COALESCE(resp.route, e.route) AS route,
+               COALESCE(resp.target_name, e.target_name) AS target_name,
+               CASE WHEN resp.item_id IS NULL THEN e.kind END AS error_kind
+        FROM planned p
+        LEFT JOIN responses resp
+          ON resp.run_id = p.run_id AND resp.item_id = p.item_id AND resp.repeat = p.repeat
+        LEFT JOIN errors e
+          ON e.run_id = p.run_id AND e.item_id = p.item_id AND e.repeat = p.repeat;
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
     (3, "fallbacks", m003_fallbacks),
     (4, "drift", m004_drift),
     (5, "judge_verdicts", m005_judge_verdicts),
+    (6, "outcomes", m006_outcomes),
 )
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+"""The newest schema this evalkit knows; a store recording a newer one is refused."""
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Versions recorded in ``schema_migrations`` (empty for a new database)."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return set()
+    return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -201,7 +266,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = applied_versions(con)
     applied = []
     for version, name, func in MIGRATIONS:
         if version in done:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,9 +42,96 @@ def default_store_path(explicit: str | Path | None = None) -> str:
     return str(project_config().get("store", DEFAULT_STORE))
 
 
+def _check_file(path: Path, read_only: bool) -> None:
+    """Refuse what is not a DuckDB database before DuckDB sees it; create nothing when reading."""
+    if not path.exists():
+        if read_only:
+            raise StoreError(
+                f"no store at {path}; `evalkit run` creates one, or pass --store / set "
+                f"{STORE_ENV} to an existing store"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if path.is_dir():
+        raise StoreError(f"store {path} is a folder; give the path of a DuckDB file")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if len(head) and head[8:12] != _DUCKDB_MAGIC:
+        kind = "a SQLite database" if head.startswith(b"SQLite format 3") else "not a DuckDB file"
+        raise StoreError(
+            f"store {path} is {kind}; give the path of an evalkit DuckDB store (e.g. "
+            f"{DEFAULT_STORE})"
+        )
+
+
+def _open_error(path: str, exc: duckdb.Error) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        return (
+            f"store {path} is being written by another process ({text.splitlines()[0]}); wait "
+            "for it to finish, or give each writer its own store and `evalkit merge` them"
+        )
+    return f"cannot open store {path}: {text.splitlines()[0]}"
+
+
 def utcnow() -> datetime:
     """Naive UTC timestamp for DuckDB TIMESTAMP columns."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+_DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8-11 of every DuckDB database file."""
+
+_NO_DOWNLOADS: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+"""Never let DuckDB fetch an extension at run time (a SQLite or Parquet path would otherwise
+make it try to download one)."""
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What happened to every request a run planned: the one definition of "failed".
+
+    Attributes:
+        run_id: The run.
+        status: ``running`` (in progress, or killed), ``finished`` or ``finished_with_errors``.
+        planned: Items x repeats.
+        answered: Requests with a stored response.
+        failed: Requests whose last attempt failed and that have no response.
+        missing: Requests never attempted (a killed or still running run).
+    """
+
+    run_id: str
+    status: str
+    planned: int
+    answered: int
+    failed: int
+    missing: int
+
+    @property
+    def finished(self) -> bool:
+        """The run ended by itself (with or without errors)."""
+        return self.status.startswith("finished")
+
+    @property
+    def complete(self) -> bool:
+        """Finished, and every planned request was attempted."""
+        return self.finished and self.missing == 0
+
+    @property
+    def error_rate(self) -> float:
+        """Failed requests over attempted ones (0 when none was attempted)."""
+        attempted = self.answered + self.failed
+        return self.failed / attempted if attempted else 0.0
+
+    def describe(self) -> str:
+        """One line: status and counts."""
+        return (
+            f"{self.run_id} ({self.status}): {self.planned} planned, {self.answered} answered, "
+            f"{self.failed} failed, {self.missing} never attempted"
+        )
 
 
 class Store:
@@ -51,21 +139,45 @@ class Store:
 
     Args:
         path: Database path; None resolves flag > env > ``[tool.evalkit] store`` > default.
-        read_only: Open without write access (no migrations run).
+        read_only: Open for reading only: the file must exist, nothing is created or migrated,
+            and other readers may hold it at the same time.
+
+    Raises:
+        StoreError: The file is missing (read-only), is not a DuckDB database, was written by a
+            newer evalkit, or is locked by a writer.
     """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = default_store_path(path)
+        self.read_only = read_only
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _check_file(Path(self.path), read_only)
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config=_NO_DOWNLOADS)
         except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open store {self.path}: {exc}; check the path or close other writers"
-            ) from exc
+            raise StoreError(_open_error(self.path, exc)) from exc
+        self._check_schema()
         if not read_only:
             migrate(self.con)
+
+    def _check_schema(self) -> None:
+        from evalkit.store._migrations import SCHEMA_VERSION, applied_versions
+
+        done = applied_versions(self.con)
+        newer = sorted(v for v in done if v > SCHEMA_VERSION)
+        if newer:
+            self.con.close()
+            raise StoreError(
+                f"store {self.path} was written by a newer evalkit (schema version {max(newer)}; "
+                f"this evalkit knows up to {SCHEMA_VERSION}); upgrade evalkit to read it"
+            )
+        if self.read_only and set(range(1, SCHEMA_VERSION + 1)) - done:
+            self.con.close()
+            raise StoreError(
+                f"store {self.path} has schema version {max(done, default=0)} and this evalkit "
+                f"reads version {SCHEMA_VERSION}; upgrade it once with "
+                f"`evalkit migrate --store {self.path}` (reads never change a store)"
+            )
 
     def close(self) -> None:
         """Close the connection."""
@@ -185,10 +297,9 @@ class Store:
         if not rows:
             return
         batch = to_arrow(rows, schema)  # noqa: F841 - read by DuckDB's replacement scan
-        # Keyed tables ignore rows already stored, so a resumed batch can never double-count.
-        verb = "INSERT" if table == "errors" else "INSERT OR IGNORE"
-        if replace:
-            verb = "INSERT OR REPLACE"
+        # Keyed tables ignore rows already stored, so a resumed batch can never double-count; a
+        # request that fails again on resume replaces its earlier error (one row per request).
+        verb = "INSERT OR REPLACE" if replace or table == "errors" else "INSERT OR IGNORE"
         self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
 
     # -- reading -----------------------------------------------------------------------------
@@ -228,9 +339,13 @@ class Store:
     def resolve_run_id(self, ref: str) -> str:
         """Resolve a run reference to its id.
 
-        Accepted: a full run id, a unique prefix, a run name (newest wins), ``latest``,
-        ``target:NAME`` (newest run of a model or router named NAME) and ``branch:NAME``
-        (newest finished run made on git branch NAME, e.g. ``branch:main``).
+        Accepted: a full run id, a run name (the newest run of that name), a prefix of exactly
+        one run id, ``latest``, ``target:NAME`` (newest finished run of a model or router named
+        NAME) and ``branch:NAME`` (newest finished run made on git branch NAME, e.g.
+        ``branch:main``). Characters are literal (``%`` and ``_`` are no wildcards).
+
+        Raises:
+            StoreError: No run matches, or a prefix matches several runs (they are listed).
         """
         kind, _, value = ref.partition(":")
         if ref == "latest":
@@ -246,30 +361,77 @@ class Store:
             ).fetchone()
         else:
             row = self.con.execute(
-                """
-                SELECT run_id FROM runs
-                WHERE run_id = ? OR name = ? OR run_id LIKE ? || '%'
-                ORDER BY (run_id = ?) DESC, created_at DESC LIMIT 1
-                """,
-                [ref, ref, ref, ref],
+                "SELECT run_id FROM runs WHERE run_id = $ref OR name = $ref "
+                "ORDER BY (run_id = $ref) DESC, created_at DESC LIMIT 1",
+                {"ref": ref},
             ).fetchone()
+            if row is None and ref:
+                row = self._unique_prefix(ref)
         if row is None:
             raise StoreError(f"no run {ref!r} in {self.path}; list runs with `evalkit runs`")
         return str(row[0])
 
-    def runs(self) -> pd.DataFrame:
-        """Every run, newest first, with its counts of responses and errors."""
+    def _unique_prefix(self, ref: str) -> tuple[str] | None:
+        matches = self.con.execute(
+            "SELECT run_id, name, created_at FROM runs WHERE starts_with(run_id, ?) "
+            "ORDER BY created_at DESC",
+            [ref],
+        ).fetchall()
+        if len(matches) > 1:
+            shown = "; ".join(f"{m[0]} ({m[1] or 'no name'})" for m in matches[:10])
+            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise StoreError(
+                f"run reference {ref!r} is ambiguous: it starts {len(matches)} run ids: "
+                f"{shown}{more}; give more of the id, or the run's name"
+            )
+        return (matches[0][0],) if matches else None
+
+    def counts(self, run_id: str) -> RunCounts:
+        """What happened to every request ``run_id`` planned (see `RunCounts`)."""
+        run_id = self.resolve_run_id(run_id)
+        row = self.con.execute(
+            """
+            SELECT r.status, count(o.item_id),
+                   count(*) FILTER (WHERE o.outcome = 'answered'),
+                   count(*) FILTER (WHERE o.outcome = 'failed'),
+                   count(*) FILTER (WHERE o.outcome = 'missing')
+            FROM runs r LEFT JOIN outcomes o USING (run_id)
+            WHERE r.run_id = ? GROUP BY r.status
+            """,
+            [run_id],
+        ).fetchone()
+        assert row is not None  # the run was just resolved
+        return RunCounts(run_id, str(row[0]), *(int(v) for v in row[1:]))
+
+    def outcomes_frame(self, run_id: str) -> pd.DataFrame:
+        """One row per planned request of a run: its outcome, route and error kind."""
         return self.con.execute(
             """
+            SELECT o.*, i.task, i.lang, i.pair_id
+            FROM outcomes o JOIN items i USING (item_id, content_hash)
+            WHERE o.run_id = ? ORDER BY o.item_id, o.repeat
+            """,
+            [self.resolve_run_id(run_id)],
+        ).df()
+
+    def runs(self) -> pd.DataFrame:
+        """Every run, newest first, with the outcome counts of its planned requests."""
+        return self.con.execute(
+            """
+            WITH counts AS (
+                SELECT run_id, count(*) AS planned,
+                       count(*) FILTER (WHERE outcome = 'answered') AS answered,
+                       count(*) FILTER (WHERE outcome = 'failed') AS failed,
+                       count(*) FILTER (WHERE outcome = 'missing') AS missing
+                FROM outcomes GROUP BY run_id
+            ),
+            costs AS (SELECT run_id, sum(cost) AS cost FROM responses GROUP BY run_id)
             SELECT r.run_id, r.name, r.target_name, r.status, r.n_items, r.repeats,
-                   (SELECT count(*) FROM responses x WHERE x.run_id = r.run_id) AS responses,
-                   (SELECT count(*) FROM errors e WHERE e.run_id = r.run_id
-                      AND NOT EXISTS (SELECT 1 FROM responses x WHERE x.run_id = e.run_id
-                                      AND x.item_id = e.item_id AND x.repeat = e.repeat))
-                      AS failed,
-                   (SELECT sum(cost) FROM responses x WHERE x.run_id = r.run_id) AS cost,
-                   r.created_at, r.finished_at
-            FROM runs r ORDER BY r.created_at DESC
+                   COALESCE(c.planned, 0) AS planned, COALESCE(c.answered, 0) AS answered,
+                   COALESCE(c.failed, 0) AS failed, COALESCE(c.missing, 0) AS missing,
+                   k.cost, r.created_at, r.finished_at
+            FROM runs r LEFT JOIN counts c USING (run_id) LEFT JOIN costs k USING (run_id)
+            ORDER BY r.created_at DESC
             """
         ).df()
 
@@ -300,29 +462,35 @@ class Store:
             [self.resolve_run_id(run_id)],
         ).df()
 
-    def answered_frame(self, run_id: str) -> pd.DataFrame:
-        """Per item and repeat of a run: 1.0 if a response is stored, 0.0 if only errors are.
+    def answered_frame(self, run_id: str, *, include_missing: bool = False) -> pd.DataFrame:
+        """Per planned item and repeat of a run: 1.0 if a response is stored, 0.0 if it failed.
 
         Shaped like `scores_frame` (metric ``answered``) so the error rate is compared and gated
-        with the same machinery as quality.
+        with the same machinery as quality. Requests never attempted are left out, or, with
+        ``include_missing``, count as 0.0 like failures.
         """
-        run_id = self.resolve_run_id(run_id)
+        keep = "('answered', 'failed', 'missing')" if include_missing else "('answered', 'failed')"
+        return self.con.execute(
+            f"""
+            SELECT o.item_id, o.repeat, i.pair_id, i.task, i.lang, 'answered' AS metric,
+                   CASE WHEN o.outcome = 'answered' THEN 1.0 ELSE 0.0 END AS value,
+                   'answered|v1' AS signature
+            FROM outcomes o JOIN items i USING (item_id, content_hash)
+            WHERE o.run_id = ? AND o.outcome IN {keep}
+            """,
+            [self.resolve_run_id(run_id)],
+        ).df()
+
+    def items_frame(self, run_id: str) -> pd.DataFrame:
+        """The items of a run as rows: id, content hash, set, pair, task, language, item JSON."""
         return self.con.execute(
             """
-            WITH attempted AS (
-                SELECT item_id, repeat FROM responses WHERE run_id = $run
-                UNION SELECT item_id, repeat FROM errors WHERE run_id = $run
-            )
-            SELECT a.item_id, a.repeat, i.pair_id, i.task, i.lang, 'answered' AS metric,
-                   CASE WHEN r.item_id IS NULL THEN 0.0 ELSE 1.0 END AS value,
-                   'answered|v1' AS signature
-            FROM attempted a
-            JOIN run_items ri ON ri.run_id = $run AND ri.item_id = a.item_id
-            JOIN items i ON i.item_id = ri.item_id AND i.content_hash = ri.content_hash
-            LEFT JOIN responses r
-              ON r.run_id = $run AND r.item_id = a.item_id AND r.repeat = a.repeat
+            SELECT i.item_id, i.content_hash, i.set_name, i.set_version, i.pair_id, i.task,
+                   i.lang, i.item_json
+            FROM run_items ri JOIN items i USING (item_id, content_hash)
+            WHERE ri.run_id = ? ORDER BY i.item_id
             """,
-            {"run": run_id},
+            [self.resolve_run_id(run_id)],
         ).df()
 
     def run_items(self, run_id: str) -> list[GoldenItem]:

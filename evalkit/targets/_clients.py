@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from evalkit._secrets import redact
 from evalkit.targets._spec import TargetSpec
 
 
@@ -180,7 +181,8 @@ def _raise_for_base_resp(resp: Any) -> None:
         return
     code = int(base["status_code"])
     kind = _MINIMAX_RETRYABLE.get(code, f"provider_{code}")
-    raise CallFailure(kind, str(base.get("status_msg", "")), code in _MINIMAX_RETRYABLE, None, code)
+    message = redact(str(base.get("status_msg", "")))
+    raise CallFailure(kind, message, code in _MINIMAX_RETRYABLE, None, code)
 
 
 def _aiohttp_client(sdk: Any) -> Any:
@@ -195,7 +197,11 @@ def _aiohttp_client(sdk: Any) -> Any:
 
 
 def classify(exc: BaseException) -> CallFailure:
-    """Map an SDK exception to a `CallFailure` (429, 5xx, timeouts, resets retry; 4xx do not)."""
+    """Map an SDK exception to a `CallFailure` (429, 5xx, timeouts, resets retry; 4xx do not).
+
+    Transport failures are named by their root cause: the aiohttp transport reports a refused
+    connection as a connect *timeout*, which would hide a server that is simply not running.
+    """
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     if isinstance(status, int) and status >= 400:
@@ -203,11 +209,30 @@ def classify(exc: BaseException) -> CallFailure:
         retryable = status in (408, 409, 429) or status >= 500
         kind = "rate_limit" if status == 429 else f"http_{status}"
         return CallFailure(kind, _short(exc), retryable, retry_after, status)
+    root = _root_cause(exc)
+    if isinstance(root, ConnectionRefusedError):
+        return CallFailure("connection_refused", _short(root), retryable=True)
+    if isinstance(root, (ConnectionResetError, BrokenPipeError)) or type(root).__name__ in (
+        "ServerDisconnectedError",
+        "RemoteProtocolError",
+    ):
+        return CallFailure("connection_reset", _short(root), retryable=True)
     if "Timeout" in name:
         return CallFailure("timeout", _short(exc), retryable=True)
     if "Connection" in name:
-        return CallFailure("connection", _short(exc), retryable=True)
+        return CallFailure("connection", _short(root), retryable=True)
     return CallFailure("malformed", f"{name}: {_short(exc)}", retryable=True)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception of the ``__cause__`` / ``__context__`` chain."""
+    seen = {id(exc)}
+    while True:
+        nxt = exc.__cause__ or exc.__context__
+        if nxt is None or id(nxt) in seen:
+            return exc
+        seen.add(id(nxt))
+        exc = nxt
 
 
 def _retry_after(response: Any) -> float | None:
@@ -228,4 +253,5 @@ def _retry_after(response: Any) -> float | None:
 
 
 def _short(exc: BaseException) -> str:
-    return str(exc).replace("\n", " ")[:300]
+    # providers echo the key in error bodies ("Incorrect API key provided: Bearer sk-...")
+    return redact(str(exc).replace("\n", " "))[:300]

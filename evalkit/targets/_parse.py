@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from evalkit._yamlpos import line_of, load_with_lines, validation_problems
 from evalkit.errors import ConfigError
 from evalkit.targets._presets import PRESETS, family_for
 from evalkit.targets._spec import Price, Sampling, TargetModel, TargetSpec
@@ -92,12 +93,9 @@ def parse_target(spec: str) -> TargetSpec:
 
 
 def load_targets_file(path: str | Path) -> list[TargetSpec]:
-    """Load ``targets:`` from a YAML file; errors name the file and the entry."""
+    """Load ``targets:`` from a YAML file; errors name the file, line and entry."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read targets file: {exc}") from exc
+    data, lines = load_with_lines(path)
     entries = data.get("targets") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: expected a top-level 'targets:' list")
@@ -106,11 +104,15 @@ def load_targets_file(path: str | Path) -> list[TargetSpec]:
         try:
             specs.append(from_model(TargetModel.model_validate(entry)))
         except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(
-                f"{path}: targets[{index}].{loc}: {first['msg']} (got {first.get('input')!r})"
-            ) from exc
+            problems = validation_problems(path, _under(lines, ("targets", index)), exc)
+            raise ConfigError(f"{path}: invalid target {index}: " + "; ".join(problems)) from exc
         except ConfigError as exc:
-            raise ConfigError(f"{path}: targets[{index}]: {exc}") from exc
+            line = line_of(lines, ("targets", index))
+            raise ConfigError(f"{path}:{line}: targets[{index}]: {exc}") from exc
     return specs
+
+
+def _under(lines: dict[Any, int], prefix: tuple[str | int, ...]) -> dict[Any, int]:
+    """Line numbers of the keys below ``prefix``, keyed relative to it."""
+    n = len(prefix)
+    return {k[n:]: v for k, v in lines.items() if k[:n] == prefix}

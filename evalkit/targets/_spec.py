@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalkit._hashing import content_hash
+from evalkit._secrets import remember, strip_url_secrets
 from evalkit.errors import ConfigError
 
 Protocol = Literal["openai", "anthropic"]
@@ -83,6 +84,7 @@ class TargetSpec:
                 f"target {self.name!r}: environment variable {self.api_key_env} is not set; "
                 f"export {self.api_key_env}=... (keys are read only from the environment)"
             )
+        remember(value)  # redacted from every error, log, report and stored row from now on
         return value
 
     def public_config(self) -> dict[str, Any]:
@@ -91,7 +93,7 @@ class TargetSpec:
             "name": self.name,
             "protocol": self.protocol,
             "model": self.model,
-            "base_url": self.base_url,
+            "base_url": strip_url_secrets(self.base_url),
             "api_key_env": self.api_key_env,
             "family": self.family,
             "price": self.price.model_dump(),

@@ -101,11 +101,22 @@ def test_demo_then_compare_exit_codes(tmp_path):
     assert ("factual_qa", "zh", "correct") in failing
     assert ("refusal", "zh", "behavior_ok") in failing
     assert all(lang == "zh" for _, lang, _ in failing)
+    # a run compared with itself would always pass: refused as a usage error
     same = evalkit("compare", "demo-sim-good", "demo-sim-good", "--store", db, "--format", "md")
-    assert same.returncode == 0 and "PASS" in same.stdout
+    assert same.returncode == 2 and "same run" in same.stderr
+
+
+def test_compare_on_a_missing_store_is_exit_2_and_creates_nothing(tmp_path):
+    path = tmp_path / "sub" / "e.duckdb"
+    out = evalkit("compare", "nope", "nada", "--store", str(path))
+    assert out.returncode == 2 and "no store at" in out.stderr
+    assert not path.exists() and not path.parent.exists()
 
 
 def test_compare_unknown_run_is_exit_2(tmp_path):
+    from evalkit.store import Store
+
+    Store(tmp_path / "e.duckdb").close()
     out = evalkit("compare", "nope", "nada", "--store", str(tmp_path / "e.duckdb"))
     assert out.returncode == 2 and "no run 'nope'" in out.stderr
 

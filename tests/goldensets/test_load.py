@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-import datasets
+import json
+import os
 
+import pytest
+
+from evalkit.errors import GoldenSetError
+from evalkit.goldensets import load_goldenset
 from evalkit.goldensets._load import read_jsonl
 from tests._helpers import qa_items, write_set
 
@@ -11,29 +16,33 @@ def _folder(tmp_path):
     return write_set(tmp_path / "s", [good[0], "", good[1], "{broken", good[2], good[3]])
 
 
-def test_lines_come_through_datasets_with_their_line_numbers(tmp_path, monkeypatch):
-    calls = []
-    real = datasets.load_dataset
-
-    def spy(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(datasets, "load_dataset", spy)
+def test_lines_keep_their_line_numbers(tmp_path):
     items, problems = read_jsonl(_folder(tmp_path) / "items.jsonl")
-    assert calls and calls[0][0] == "text"
     assert [li.line for li in items] == [1, 3, 5, 6]
     assert len(problems) == 1 and problems[0].split(":")[1] == "4"
 
 
-def test_same_result_without_datasets(tmp_path, monkeypatch):
-    path = _folder(tmp_path) / "items.jsonl"
-    with_ds = read_jsonl(path)
+def test_an_edit_that_keeps_the_mtime_is_never_served_stale(tmp_path):
+    # `cp -p`, rsync and CI cache restores keep modification times; a cache keyed on path and
+    # mtime (the datasets text builder) served the old content here
+    good = [i.model_dump(mode="json", exclude_none=True) for i in qa_items(2)]
+    folder = write_set(tmp_path / "s", good)
+    path = folder / "items.jsonl"
+    before = load_goldenset(folder)
+    stat = os.stat(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["prompt"] = "一个全新的问题？ A brand-new question?"
+    lines[0] = json.dumps(first, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = load_goldenset(folder)
+    assert after.items[0].prompt == "一个全新的问题？ A brand-new question?"
+    assert after.set_hash != before.set_hash
 
-    def broken(*args, **kwargs):
-        raise OSError("read-only cache")
 
-    monkeypatch.setattr(datasets, "load_dataset", broken)
-    without = read_jsonl(path)
-    assert [(li.item, li.line) for li in with_ds[0]] == [(li.item, li.line) for li in without[0]]
-    assert with_ds[1] == without[1]
+def test_a_file_that_is_not_utf8_names_the_file(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "items.jsonl").write_bytes("问题".encode("gb18030"))
+    with pytest.raises(GoldenSetError, match=r"items\.jsonl: not UTF-8"):
+        read_jsonl(folder / "items.jsonl")

@@ -79,7 +79,8 @@ def _write_run(store: Store, run: str, items: list[GoldenItem], planted: str) ->
 def build_pair(planted: str) -> tuple[Comparison, Store]:
     """Store both runs (candidate answer to the first zh item is ``planted``) and compare."""
     store, items = Store(":memory:"), _items()
-    for run, target, day in (("base", "baseline-model", 1), ("cand", EVIL_TARGET, 2)):
+    runs = (("base", "baseline-model", 1), ("cand", EVIL_TARGET, 2), ("twin", "baseline-model", 3))
+    for run, target, day in runs:  # "twin" answers exactly like "base"
         store.create_run(_run_record(run, target, datetime(2026, 1, day, 12, 0, 0)))
         store.add_items(run, [make_set(items)])
         _write_run(store, run, items, planted)

@@ -48,7 +48,7 @@ def test_shows_fail_verdict_and_gate(page):
 
 def test_shows_pass_verdict(pair):
     _, store = pair
-    same = compare_runs(store, "base", "base")
+    same = compare_runs(store, "base", "twin")
     assert '<span class="badge pass">PASS</span>' in render_html(same, store)
 
 

@@ -122,13 +122,13 @@ def test_route_diff_recalls_only_the_changed_route(sim, tmp_path):
     original = commands.load_goldensets
     commands.load_goldensets = lambda names=None: [make_set(items)]  # the test set, not built-ins
     try:
-        result = compare_routers_command(str(a), str(b), store=db)
+        result, _ = compare_routers_command(str(a), str(b), store=db)
     finally:
         commands.load_goldensets = original
     assert result.baseline.summary.called == 80
     assert result.candidate.summary.called == len(diff.changed) == 40
     assert result.candidate.summary.cached == 40
-    assert "40 of 80 items change route" in result.cost_note()
+    assert "40 of 80 items change route" in result.note
     assert not result.comparison.passed  # zh moved from a perfect model to a 70% one
     assert {(r.task, r.lang) for r in result.comparison.failing.itertuples()} == {
         ("factual_qa", "zh")

@@ -1,0 +1,159 @@
+"""Every way the gate could say PASS when it must not (issue: gate integrity)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+import evalkit as ek
+from evalkit.compare import GateConfig, compare_runs
+from evalkit.errors import ConfigError, StoreError
+from evalkit.sim import Faults, Persona
+from evalkit.store import Store
+from evalkit.targets import parse_target
+from tests._helpers import make_set, qa_items
+
+PERFECT = {"accuracy": 1.0, "hallucination": 0.0}
+
+
+def _spec(sim, persona):
+    return parse_target(f"sim:{persona}@{sim.url}")
+
+
+@pytest.fixture
+def two_runs(sim_factory):
+    """Two complete runs of the same 40 items, named base and cand."""
+    items = qa_items(20)
+    sim = sim_factory([Persona(name="p", rates=PERFECT)], items)
+    store = Store(":memory:")
+    gs = make_set(items)
+    ek.run(_spec(sim, "p"), [gs], store=store, name="base", use_cache=False)
+    ek.run(_spec(sim, "p"), [gs], store=store, name="cand", use_cache=False)
+    return store, sim, items
+
+
+@pytest.mark.parametrize(
+    ("gate", "needle"),
+    [
+        (GateConfig(tasks=("factual-qa",)), "did you mean 'factual_qa'"),
+        (GateConfig(langs=("fr",)), "unknown language(s) 'fr'"),
+        (GateConfig(metrics={"factual_qa": ("corect",)}), "did you mean 'correct'"),
+        (GateConfig(metrics={"factual-qa": ("correct",)}), "did you mean 'factual_qa'"),
+    ],
+)
+def test_a_filter_that_names_nothing_is_a_usage_error(two_runs, gate, needle):
+    store, _, _ = two_runs
+    with pytest.raises(ConfigError) as err:
+        compare_runs(store, "base", "cand", gate)
+    assert needle in str(err.value) and "valid:" in str(err.value)
+
+
+def test_a_valid_filter_that_selects_no_slice_never_passes(two_runs):
+    store, _, _ = two_runs
+    with pytest.raises(ConfigError, match="selects no slice"):
+        compare_runs(store, "base", "cand", GateConfig(tasks=("translation",)))
+
+
+def test_a_run_compared_with_itself_is_refused(two_runs):
+    store, _, _ = two_runs
+    with pytest.raises(ConfigError, match="same run"):
+        compare_runs(store, "base", "base")
+
+
+def test_an_ambiguous_prefix_lists_the_matches(two_runs):
+    store, _, _ = two_runs
+    ids = store.runs()["run_id"].tolist()
+    common = ids[0][:2]  # both ids start with the year
+    assert all(i.startswith(common) for i in ids)
+    with pytest.raises(StoreError, match="ambiguous") as err:
+        store.resolve_run_id(common)
+    assert all(i in str(err.value) for i in ids)
+    assert store.resolve_run_id(ids[0][:-1]) == ids[0]  # a unique prefix still works
+
+
+@pytest.mark.parametrize("ref", ["%", "_", "2%", "base%", "b_se"])
+def test_like_wildcards_are_literal(two_runs, ref):
+    store, _, _ = two_runs
+    with pytest.raises(StoreError, match="no run"):
+        store.resolve_run_id(ref)
+
+
+def test_an_unfinished_candidate_is_refused_then_counted_against_when_allowed(sim_factory):
+    items = qa_items(20)
+    sim = sim_factory([Persona(name="p", rates=PERFECT)], items)
+    store = Store(":memory:")
+    gs = make_set(items)
+    ek.run(_spec(sim, "p"), [gs], store=store, name="base")
+    half = ek.run(_spec(sim, "p"), [gs], store=store, name="cand", use_cache=False)
+    # simulate a run killed half-way: half its responses and scores gone, status running
+    keep = sorted(i.id for i in items)[:20]
+    for table in ("responses", "scores"):
+        store.con.execute(
+            f"DELETE FROM {table} WHERE run_id = ? AND NOT list_contains(?, item_id)",
+            [half.run_id, keep],
+        )
+    store.con.execute("UPDATE runs SET status = 'running' WHERE run_id = ?", [half.run_id])
+    assert store.counts("cand").missing == 20
+    with pytest.raises(ConfigError, match="incomplete") as err:
+        compare_runs(store, "base", "cand")
+    assert "20 never attempted" in str(err.value) and "--allow-incomplete" in str(err.value)
+    cmp = compare_runs(store, "base", "cand", allow_incomplete=True)
+    assert not cmp.passed
+    assert cmp.warnings and "never-attempted" in cmp.warnings[0]
+    failing = {(r.task, r.metric) for r in cmp.failing.itertuples()}
+    assert ("factual_qa", "answered") in failing
+    for fmt in ("table", "md", "json"):
+        text = cmp.render(fmt)
+        assert text.index("INCOMPLETE") < text.index("factual_qa")
+    assert json.loads(cmp.render("json"))["coverage"]["candidate"]["missing"] == 20
+
+
+def test_runs_whose_items_differ_are_refused(sim_factory):
+    items = qa_items(20)
+    sim = sim_factory([Persona(name="p", rates=PERFECT)], items)
+    store = Store(":memory:")
+    ek.run(_spec(sim, "p"), [make_set(items)], store=store, name="base")
+    ek.run(_spec(sim, "p"), [make_set(items[:20])], store=store, name="cand")
+    with pytest.raises(ConfigError, match="items differ: 20 only in the baseline"):
+        compare_runs(store, "base", "cand")
+    cmp = compare_runs(store, "base", "cand", allow_incomplete=True)
+    assert not cmp.passed and "only in the baseline count as failures" in cmp.warnings[-1]
+
+
+def test_a_task_empty_on_both_sides_is_a_missing_slice(sim_factory):
+    items = qa_items(10)
+    down = Persona(name="down", rates=PERFECT, faults=Faults(rate_500=1.0))
+    sim = sim_factory([down], items)
+    store = Store(":memory:")
+    gs = make_set(items)
+    for name in ("base", "cand"):
+        ek.run(_spec(sim, "down"), [gs], store=store, name=name, max_retries=0, use_cache=False)
+    cmp = compare_runs(store, "base", "cand")
+    assert not cmp.passed
+    assert "factual_qa/en/correct" in cmp.missing_slices
+    assert "factual_qa/zh/correct" in cmp.missing_slices
+
+
+def test_different_set_versions_are_named_per_set(sim_factory):
+    items = qa_items(10)
+    sim = sim_factory([Persona(name="p", rates=PERFECT)], items)
+    store = Store(":memory:")
+    gs = make_set(items)
+    ek.run(_spec(sim, "p"), [gs], store=store, name="base")
+    edited = [
+        i.model_copy(update={"prompt": i.prompt + " (v2)"}) if i.id == "q-0001-en" else i
+        for i in items
+    ]
+    ek.run(_spec(sim, "p"), [make_set(edited)], store=store, name="cand")
+    cmp = compare_runs(store, "base", "cand")
+    assert any("golden set 'tiny' differs between the runs" in w for w in cmp.warnings)
+    assert cmp.excluded_items == ["q-0001-en"]
+
+
+def test_a_candidate_of_another_target_still_compares(two_runs, sim_factory):
+    store, sim, items = two_runs
+    other = replace(_spec(sim, "p"), name="other")
+    ek.run(other, [make_set(items)], store=store, name="third")
+    assert compare_runs(store, "base", "third").passed
