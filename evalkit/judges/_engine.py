@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
@@ -153,7 +154,7 @@ async def preflight(judges: tuple[TargetSpec, ...]) -> None:
 
 
 def _to_call(
-    units: list[_Unit], done: dict[tuple[str, int, str, str], object], cache: dict[str, str]
+    units: list[_Unit], done: Mapping[tuple[str, int, str, str], object], cache: dict[str, str]
 ) -> tuple[TargetSpec, ...]:
     """The judges this judging will really call (not resumed, not cached), each once."""
     out: dict[str, TargetSpec] = {}

@@ -10,6 +10,8 @@ from dataclasses import replace
 import pytest
 
 import evalkit as ek
+from evalkit.compare import compare_runs
+from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldenset
 from evalkit.sim import Faults, Latency, Persona
 from evalkit.store import Store
@@ -159,11 +161,20 @@ def test_resume_after_sigkill_holds_every_item_exactly_once(sim_factory, tmp_pat
     with Store(db) as store:
         done_before = len(store.done_keys(store.resolve_run_id("killme")))
     assert 0 < done_before < 120, "the kill should land mid-run"
-    calls_before = sim.stats()["requests:slow"]
     store = Store(db)
+    twin = ek.run(target(sim, "slow"), [load_goldenset(folder)], store=store, name="twin",
+                  use_cache=False, concurrency=8)  # fmt: skip
+    with pytest.raises(ConfigError, match="incomplete"):  # killed, never attempted: refused
+        compare_runs(store, twin.run_id, "killme")
+    calls_before = sim.stats()["requests:slow"]
     result = ek.run(
         target(sim, "slow"), [load_goldenset(folder)], store=store, resume="killme", use_cache=False
     )
+    killed, whole = store.counts(result.run_id), store.counts(twin.run_id)
+    assert (killed.planned, killed.answered, killed.failed, killed.missing) == (
+        whole.planned, whole.answered, whole.failed, whole.missing)  # fmt: skip
+    assert killed.status == whole.status == "finished"
+    assert compare_runs(store, twin.run_id, result.run_id).passed
     frame = store.responses_frame(result.run_id)
     assert len(frame) == 120 and frame.item_id.is_unique
     assert sim.stats()["requests:slow"] - calls_before == 120 - done_before
