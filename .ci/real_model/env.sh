@@ -1,4 +1,5 @@
-# Shared settings of the real-model lane (sourced by setup.sh, start.sh, stop.sh, run.sh).
+# shellcheck shell=bash disable=SC2034
+# Shared settings of the real-model lane (sourced by setup.sh, servers.sh, run.sh, corpus.sh).
 # Pins: change them here only.
 HOME_DIR="${EVALKIT_REAL_MODEL_HOME:-$HOME/.cache/evalkit-real-model}"
 LLAMA_CPP_PYTHON_VERSION="0.3.16"

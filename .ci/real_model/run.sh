@@ -11,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 # shellcheck source=env.sh
 source "$here/env.sh"
-cd "$repo"
+cd "$repo" || exit 1
 
 if [ -z "${PYTEST:-}" ]; then
   if [ -x "$repo/.venv/bin/pytest" ]; then PYTEST="$repo/.venv/bin/pytest"; else PYTEST=pytest; fi
