@@ -80,4 +80,6 @@ def shown_input(loc: tuple[Any, ...], err_type: str, value: Any) -> str:
     """`` (got ...)`` for a validation message, or nothing where the value may be a secret."""
     if any(is_secret_name(p) for p in loc) or err_type == "extra_forbidden":
         return ""
+    if isinstance(value, (dict, list)):  # a whole entry may hold a literal key
+        return ""
     return f" (got {redact(repr(value))})"

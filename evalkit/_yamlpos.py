@@ -50,15 +50,26 @@ def line_of(lines: dict[Path_, int], loc: Path_) -> int:
     return 1
 
 
-def validation_problems(path: Path, lines: dict[Path_, int], exc: Any) -> list[str]:
+def validation_problems(
+    path: Path, lines: dict[Path_, int], exc: Any, prefix: Path_ = ()
+) -> list[str]:
     """One ``file:line: field: message`` line per error of a pydantic ``ValidationError``.
 
-    A value that may be a secret (an ``api_key:`` written into the file) is never echoed.
+    ``prefix`` is where the validated object sits in the file (``("targets", 0)``). A value
+    that may be a secret (an ``api_key:`` written into the file) is never echoed.
     """
-    return [
-        f"{path}:{line_of(lines, tuple(e['loc']))}: {'.'.join(map(str, e['loc']))}: " + _message(e)
-        for e in exc.errors(include_url=False)
-    ]
+    out = []
+    for e in exc.errors(include_url=False):
+        loc = (*prefix, *e["loc"])
+        out.append(f"{path}:{line_of(lines, loc)}: {_where(loc)}: {_message(e)}")
+    return out
+
+
+def _where(loc: Path_) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def _message(err: Any) -> str:

@@ -130,6 +130,11 @@ def test_a_literal_key_in_a_targets_file_is_refused_without_echoing_it(tmp_path)
     assert out.returncode == 2
     assert canary not in out.stdout + out.stderr
     assert f"{targets}:4" in out.stderr and "api_key_env" in out.stderr
+    # a literal key beside another mistake: the whole entry is never echoed either
+    targets.write_text(f"targets:\n  - provider: deepseek\n    api_key: {canary}\n")
+    out = evalkit("run", "--targets-file", str(targets), "--store", str(tmp_path / "s.duckdb"))
+    assert out.returncode == 2 and canary not in out.stdout + out.stderr
+    assert "model: Field required" in out.stderr
 
 
 def test_a_key_in_the_base_url_is_never_stored():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -104,15 +103,9 @@ def load_targets_file(path: str | Path) -> list[TargetSpec]:
         try:
             specs.append(from_model(TargetModel.model_validate(entry)))
         except ValidationError as exc:
-            problems = validation_problems(path, _under(lines, ("targets", index)), exc)
-            raise ConfigError(f"{path}: invalid target {index}: " + "; ".join(problems)) from exc
+            problems = validation_problems(path, lines, exc, ("targets", index))
+            raise ConfigError("invalid targets file\n" + "\n".join(problems)) from exc
         except ConfigError as exc:
             line = line_of(lines, ("targets", index))
             raise ConfigError(f"{path}:{line}: targets[{index}]: {exc}") from exc
     return specs
-
-
-def _under(lines: dict[Any, int], prefix: tuple[str | int, ...]) -> dict[Any, int]:
-    """Line numbers of the keys below ``prefix``, keyed relative to it."""
-    n = len(prefix)
-    return {k[n:]: v for k, v in lines.items() if k[:n] == prefix}

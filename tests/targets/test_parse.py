@@ -103,7 +103,7 @@ def test_targets_file_and_errors_name_file_and_entry(tmp_path):
     assert specs[0].price.cost(1_000_000, 500_000) == pytest.approx(6.0)
     bad = tmp_path / "b.yaml"
     bad.write_text("targets:\n  - provider: deepseek\n    modle: x\n")
-    with pytest.raises(ConfigError, match=r"b.yaml: targets\[0\]\.model"):
+    with pytest.raises(ConfigError, match=r"b.yaml:2: targets\[0\]\.model: Field required"):
         load_targets_file(bad)
 
 
