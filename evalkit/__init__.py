@@ -16,7 +16,7 @@ __all__ = ["Comparison", "RunResult", "Store", "__version__", "compare", "run", 
 
 if TYPE_CHECKING:
     from evalkit._api import RunResult, compare, run, run_async
-    from evalkit.compare import Comparison
+    from evalkit.comparison import Comparison
     from evalkit.store import Store
 
 
@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(_api, name)
     if name == "Comparison":
-        from evalkit.compare import Comparison
+        from evalkit.comparison import Comparison
 
         return Comparison
     if name == "Store":

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
-from evalkit.compare import Comparison, GateConfig, compare_runs
+from evalkit._async import run_sync
+from evalkit.comparison import Comparison, GateConfig, compare_runs, resolve_gate
 from evalkit.goldensets import GoldenSet, load_goldenset, load_goldensets
 from evalkit.routers import RouterSpec, import_litellm, load_router
-from evalkit.runner import RunOptions, RunSummary, pinned_options
-from evalkit.runner import run_async as _engine_run
+from evalkit.runner import RunOptions, RunSummary, execute_run, pinned_options
 from evalkit.store import Store
 from evalkit.targets import TargetSpec, parse_target
 
@@ -42,7 +40,7 @@ class RunResult:
     def metrics(self, *, by_route: bool = False) -> pd.DataFrame:
         """Per task x language x metric (x route): n, clusters, mean and its 95% interval
         (Wilson for pass/fail, clustered by ``pair_id`` for scores); repeats averaged first."""
-        from evalkit.compare import slice_summary
+        from evalkit.comparison import slice_summary
 
         return slice_summary(self.store, self.run_id, by_route=by_route)
 
@@ -97,32 +95,65 @@ async def run_async(
     store: Store | str | Path | None = None,
     name: str | None = None,
     resume: str | None = None,
-    **options: Any,
+    concurrency: int | None = None,
+    repeats: int | None = None,
+    limit: int | None = None,
+    shard: tuple[int, int] | None = None,
+    use_cache: bool | None = None,
+    max_retries: int | None = None,
+    retry_budget: float | None = None,
+    backoff_base_s: float | None = None,
+    backoff_max_s: float | None = None,
+    batch_size: int | None = None,
+    flush_interval_s: float | None = None,
+    progress: bool | None = None,
 ) -> RunResult:
     """Run a target over golden sets and store the results.
 
     Args:
         target: A spec string (``"deepseek:deepseek-chat"``, ``"sim:sim-good"``), a router
             config YAML path, or a built `TargetSpec` / `RouterSpec`.
-        goldensets: Set names or folders, or loaded sets; all built-in sets when None.
+        goldensets: Set names or folders, or loaded sets; all built-in sets when None (on
+            resume: the run's own sets).
         store: A `Store`, a DuckDB path, or ``":memory:"``; default ``runs/evalkit.duckdb``.
         name: Run name.
-        resume: Run id to continue.
-        **options: `RunOptions` fields (``concurrency``, ``repeats``, ``limit`` ...).
+        resume: Run to continue; it keeps its stored sets, repeats, limit and shard.
+        concurrency: Requests in flight (default 16).
+        repeats: Samples per item, K (default 1).
+        limit: Only the first N items of each set.
+        shard: ``(i, n)``: run shard i of n.
+        use_cache: Reuse stored responses with the same request hash (default True).
+        max_retries: Retries per request (default 4).
+        retry_budget: Retries across the run as a fraction of planned calls (default 0.25).
+        backoff_base_s: First backoff when the server gives no Retry-After (default 0.5).
+        backoff_max_s: Longest single wait, Retry-After included (default 30).
+        batch_size: Results per store transaction (default 200).
+        flush_interval_s: Longest time results wait in memory (default 1 s).
+        progress: Progress output (default: a bar on a terminal, periodic lines otherwise).
 
     Returns:
         The finished run.
     """
+    given: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "concurrency": concurrency, "repeats": repeats, "limit": limit, "shard": shard,
+            "use_cache": use_cache, "max_retries": max_retries, "retry_budget": retry_budget,
+            "backoff_base_s": backoff_base_s, "backoff_max_s": backoff_max_s,
+            "batch_size": batch_size, "flush_interval_s": flush_interval_s, "progress": progress,
+        }.items()
+        if v is not None
+    }  # fmt: skip
     spec = resolve_target(target)
     db = _open(store)
     if resume is not None:
         # a resumed run keeps what it started with: its sets, repeats, limit and shard
         stored = db.run(resume)
-        options = pinned_options(stored["config"], options)
+        given = pinned_options(stored["config"], given)
         if goldensets is None:
             goldensets = stored["config"].get("sets") or list(stored["goldensets"])
-    summary = await _engine_run(
-        spec, _sets(goldensets), db, name=name, options=RunOptions(**options), resume=resume
+    summary = await execute_run(
+        spec, _sets(goldensets), db, name=name, options=RunOptions(**given), resume=resume
     )
     return RunResult(summary.run_id, summary, db)
 
@@ -130,10 +161,33 @@ async def run_async(
 def run(
     target: str | Path | TargetSpec | RouterSpec,
     goldensets: Sequence[str | GoldenSet] | str | None = None,
-    **kwargs: Any,
+    *,
+    store: Store | str | Path | None = None,
+    name: str | None = None,
+    resume: str | None = None,
+    concurrency: int | None = None,
+    repeats: int | None = None,
+    limit: int | None = None,
+    shard: tuple[int, int] | None = None,
+    use_cache: bool | None = None,
+    max_retries: int | None = None,
+    retry_budget: float | None = None,
+    backoff_base_s: float | None = None,
+    backoff_max_s: float | None = None,
+    batch_size: int | None = None,
+    flush_interval_s: float | None = None,
+    progress: bool | None = None,
 ) -> RunResult:
-    """Synchronous twin of `run_async` (same arguments)."""
-    return anyio.run(lambda: run_async(target, goldensets, **kwargs))
+    """Synchronous twin of `run_async` (same arguments); works inside Jupyter's running loop."""
+    return run_sync(
+        lambda: run_async(
+            target, goldensets, store=store, name=name, resume=resume, concurrency=concurrency,
+            repeats=repeats, limit=limit, shard=shard, use_cache=use_cache,
+            max_retries=max_retries, retry_budget=retry_budget, backoff_base_s=backoff_base_s,
+            backoff_max_s=backoff_max_s, batch_size=batch_size, flush_interval_s=flush_interval_s,
+            progress=progress,
+        )
+    )  # fmt: skip
 
 
 def compare(
@@ -143,23 +197,47 @@ def compare(
     store: Store | str | Path | None = None,
     gate: GateConfig | None = None,
     by_route: bool = False,
-    **gate_options: Any,
+    allow_incomplete: bool = False,
+    alpha: float | None = None,
+    margin: float | None = None,
+    mode: str | None = None,
+    max_drop: float | None = None,
+    tasks: Sequence[str] | None = None,
+    langs: Sequence[str] | None = None,
+    metrics: dict[str, Sequence[str]] | None = None,
+    n_resamples: int | None = None,
 ) -> Comparison:
     """Compare two stored runs (ids, prefixes, names or ``latest``) with the regression gate.
+
+    The gate is the project's ``[tool.evalkit.gate]`` (as for the CLI and the pytest plugin)
+    with the keyword arguments on top; a full ``gate`` replaces both.
 
     Args:
         baseline: The run to compare against.
         candidate: The run under test.
-        store: Store holding both runs.
-        gate: A full gate configuration; or pass its fields as keyword arguments.
+        store: Store holding both runs (a path opens read-only).
+        gate: A full gate configuration.
         by_route: Also split every slice by the candidate's route.
-        **gate_options: `GateConfig` fields (``alpha``, ``margin``, ``mode`` ...).
+        allow_incomplete: Compare an unfinished run or runs whose items differ (see
+            `compare_runs`).
+        alpha: Family-wise error rate across gate slices.
+        margin: Practical / non-inferiority margin, as a fraction of the metric's scale.
+        mode: ``"regression"`` or ``"non_inferiority"``.
+        max_drop: Hard threshold on the observed drop.
+        tasks: Gate only these tasks.
+        langs: Gate only these prompt languages.
+        metrics: Gate metrics per task.
+        n_resamples: Bootstrap / permutation resamples.
 
     Returns:
         The comparison.
     """
-    config = gate or GateConfig(**gate_options)
+    config = gate or resolve_gate(
+        alpha=alpha, margin=margin, mode=mode, max_drop=max_drop, tasks=tasks, langs=langs,
+        metrics=metrics, n_resamples=n_resamples,
+    )  # fmt: skip
+    kwargs = {"by_route": by_route, "allow_incomplete": allow_incomplete}
     if isinstance(store, Store):
-        return compare_runs(store, baseline, candidate, config, by_route=by_route)
+        return compare_runs(store, baseline, candidate, config, **kwargs)
     with Store(store, read_only=True) as db:
-        return compare_runs(db, baseline, candidate, config, by_route=by_route)
+        return compare_runs(db, baseline, candidate, config, **kwargs)

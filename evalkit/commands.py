@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
-
 from evalkit._api import RunResult, resolve_target, run
-from evalkit.compare import Comparison, GateConfig, compare_runs
+from evalkit.comparison import Comparison, compare_runs, resolve_gate
 from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldensets
 from evalkit.routers import RouteDiff, RouterSpec, route_diff
@@ -55,7 +52,7 @@ def run_targets(
     if resume and len(specs) > 1:
         raise ConfigError("--resume continues one run: give the one target it was made with")
     set_names = [s.strip() for s in sets.split(",")] if sets else None
-    given = {k: v for k, v in options.items() if v is not None}
+    given: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     if shard:
         given["shard"] = parse_shard(shard)
     db = Store(store)
@@ -64,15 +61,6 @@ def run_targets(
         run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
         results.append(run(spec, set_names, store=db, name=run_name, resume=resume, **given))
     return results
-
-
-def gate_from_project(**overrides: object) -> GateConfig:
-    """``[tool.evalkit.gate]`` from pyproject.toml, with explicit overrides on top."""
-    from evalkit._config import project_config
-
-    table = dict(project_config().get("gate", {}))
-    table.update({k: v for k, v in overrides.items() if v is not None})
-    return GateConfig.from_mapping(table)
 
 
 def compare_command(
@@ -85,7 +73,7 @@ def compare_command(
     **gate: object,
 ) -> Comparison:
     """Compare two runs with the project's gate settings overridden by ``gate`` (read-only)."""
-    config = gate_from_project(**gate)
+    config = resolve_gate(**gate)
     with Store(store, read_only=True) as db:
         return compare_runs(
             db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
@@ -103,7 +91,7 @@ def compare_report(
     **gate: object,
 ) -> tuple[Comparison, str]:
     """Compare two runs and render the report in ``fmt`` from the same read-only store."""
-    config = gate_from_project(**gate)
+    config = resolve_gate(**gate)
     with Store(store, read_only=True) as db:
         cmp = compare_runs(
             db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
@@ -132,7 +120,7 @@ class RouterComparison:
 
     def cost_note(self) -> str:
         """How many calls the compare made and what it cost."""
-        from evalkit.compare import route_table
+        from evalkit.comparison import route_table
 
         b, c = self.baseline.summary, self.candidate.summary
         lines = [
@@ -170,11 +158,12 @@ def compare_routers_command(
         raise ConfigError("--baseline-router and --candidate-router take router YAML files")
     names = [x.strip() for x in sets.split(",")] if sets else None
     loaded = load_goldensets(names)
-    config = gate_from_project(**gate)  # a bad gate setting fails before any call is made
+    config = resolve_gate(**gate)  # a bad gate setting fails before any call is made
     with Store(store) as db:
-        opts = {"repeats": repeats, "concurrency": concurrency, "progress": progress}
-        base = run(a, loaded, store=db, name=a.name, **opts)
-        cand = run(b, loaded, store=db, name=b.name, **opts)
+        base = run(a, loaded, store=db, name=a.name, repeats=repeats, concurrency=concurrency,
+                   progress=progress)  # fmt: skip
+        cand = run(b, loaded, store=db, name=b.name, repeats=repeats, concurrency=concurrency,
+                   progress=progress)  # fmt: skip
         cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
         routed = RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
         routed.note = routed.cost_note()  # while the store is open
@@ -205,12 +194,12 @@ def judge_command(
     concurrency: int = 16,
 ) -> JudgeOutcome:
     """Judge a run (or a pairwise comparison); a printable summary with the error rate."""
-    from evalkit.judges import agreement, judge_run, load_panel, pairwise_async
+    from evalkit.judges import agreement, judge_run, load_panel, pairwise
 
     db = Store(store)
     p = load_panel(panel)
     if baseline:
-        result = anyio.run(lambda: pairwise_async(db, baseline, run, p, concurrency=concurrency))
+        result = pairwise(db, baseline, run, p, concurrency=concurrency)
         table = result.summary().to_string(index=False, float_format=lambda v: f"{v:.3f}")
         head = f"pairwise: {result.calls} judge calls, {result.errors} failed"
         return JudgeOutcome(f"{head}\n{table}", result.calls, result.errors)
@@ -235,8 +224,3 @@ def judge_command(
         )
     lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return JudgeOutcome("\n".join(lines), attempted, s.errors)
-
-
-def sim_url() -> str | None:
-    """The running simulator's URL from the environment, if any."""
-    return os.environ.get("EVALKIT_SIM_URL")

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from evalkit._api import RunResult, run
-from evalkit.compare import Comparison, compare_runs
+from evalkit.comparison import Comparison, compare_runs, resolve_gate
 from evalkit.goldensets import load_goldensets
 from evalkit.judges import Panel, PanelConfig, judge_run
 from evalkit.measures import measures
@@ -33,8 +33,6 @@ def run_demo(
         Both runs and their comparison (which fails the gate: the candidate is worse on purpose).
 
     """
-    from evalkit.commands import gate_from_project
-
     personas = [p.model_copy(update={"latency": Latency(dist="lognormal", median_ms=30)})
                 for p in DEFAULT_PERSONAS]  # fmt: skip
     personas += [Persona(name=n, family=f"sim-{n}", judge=JudgeRates(error=e))
@@ -62,7 +60,7 @@ def run_demo(
         name = "baseline sim-good" if result is base else "candidate sim-worse"
         echo(f"\nheadline measures of the {name} ({result.run_id}):")
         echo(measures(db, result.run_id).render("table", brief=True))
-    cmp = compare_runs(db, base.run_id, cand.run_id, gate_from_project())
+    cmp = compare_runs(db, base.run_id, cand.run_id, resolve_gate())
     echo(cmp.render("table"))
     _write_report(cmp, db, report, echo)
     echo(f"store: {db.path}")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from evalkit.compare import Comparison
+    from evalkit.comparison import Comparison
     from evalkit.sim import Simulator
 
 

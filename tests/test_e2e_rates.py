@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import evalkit as ek
-from evalkit.compare import wilson
+from evalkit.comparison import wilson
 from evalkit.goldensets import load_goldenset
 from evalkit.sim import Persona, Rates, Simulator
 from evalkit.store import Store

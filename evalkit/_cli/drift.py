@@ -31,7 +31,7 @@ def drift(
     """
     import pandas as pd
 
-    from evalkit.compare import drift as history
+    from evalkit.comparison import drift as history
     from evalkit.store import Store
 
     with Store(store, read_only=True) as db:

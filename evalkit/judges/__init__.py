@@ -10,7 +10,7 @@ from evalkit.judges._agreement import (
     panel_agreement,
     percent_agreement,
 )
-from evalkit.judges._engine import JudgeSummary, judge_run, judge_run_async
+from evalkit.judges._engine import JudgeSummary, judge_run, judge_run_async, pairwise
 from evalkit.judges._pairwise import PairwiseResult, pairwise_async
 from evalkit.judges._panel import Cascade, Panel, PanelConfig, load_panel
 from evalkit.judges._report import agreement
@@ -38,6 +38,7 @@ __all__ = [
     "krippendorff_alpha",
     "load_panel",
     "load_rubric",
+    "pairwise",
     "pairwise_async",
     "panel_agreement",
     "parse_verdict",

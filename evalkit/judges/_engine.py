@@ -6,9 +6,11 @@ import random
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import anyio
 
+from evalkit._async import run_sync
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
 from evalkit.judges._panel import Panel
@@ -23,6 +25,9 @@ from evalkit.judges._store import (
 from evalkit.runner._retry import RetryBudget, call_with_retries
 from evalkit.store import Store
 from evalkit.targets import Client, TargetSpec
+
+if TYPE_CHECKING:
+    from evalkit.judges._pairwise import PairwiseResult
 
 
 @dataclass
@@ -291,6 +296,31 @@ def _counted(ctx: _Ctx, value: str | float | None) -> str | float | None:
     return value
 
 
-def judge_run(store: Store, run: str, panel: Panel, **kwargs: object) -> JudgeSummary:
-    """Synchronous twin of `judge_run_async` (same arguments)."""
-    return anyio.run(lambda: judge_run_async(store, run, panel, **kwargs))  # type: ignore[arg-type]
+def judge_run(
+    store: Store,
+    run: str,
+    panel: Panel,
+    *,
+    tasks: list[str] | None = None,
+    concurrency: int = 16,
+    rubrics_folder: str | None = None,
+    max_retries: int = 4,
+) -> JudgeSummary:
+    """Synchronous twin of `judge_run_async` (same arguments); works inside Jupyter."""
+    return run_sync(
+        lambda: judge_run_async(
+            store, run, panel, tasks=tasks, concurrency=concurrency,
+            rubrics_folder=rubrics_folder, max_retries=max_retries,
+        )
+    )  # fmt: skip
+
+
+def pairwise(
+    store: Store, baseline: str, candidate: str, panel: Panel, *, concurrency: int = 16
+) -> PairwiseResult:
+    """Synchronous twin of `pairwise_async`; works inside Jupyter."""
+    from evalkit.judges._pairwise import pairwise_async
+
+    return run_sync(
+        lambda: pairwise_async(store, baseline, candidate, panel, concurrency=concurrency)
+    )

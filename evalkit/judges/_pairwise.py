@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import anyio
 import pandas as pd
 
-from evalkit.compare import wilson
+from evalkit.comparison import wilson
 from evalkit.goldensets import GoldenItem
 from evalkit.judges._engine import preflight
 from evalkit.judges._panel import Panel

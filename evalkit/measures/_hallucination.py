@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from evalkit.compare import wilson
+from evalkit.comparison import wilson
 
 
 def final_labels(scores: pd.DataFrame, judged: str, deterministic: str) -> pd.DataFrame:

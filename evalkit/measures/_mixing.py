@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from evalkit.compare import HEADLINE_METRICS, paired_ci
+from evalkit.comparison import HEADLINE_METRICS, paired_ci
 from evalkit.metrics import code_mix_stats
 
 

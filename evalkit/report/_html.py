@@ -12,7 +12,7 @@ from evalkit.report._style import CSP, CSS
 from evalkit.report._usage import usage_section
 
 if TYPE_CHECKING:
-    from evalkit.compare import Comparison
+    from evalkit.comparison import Comparison
     from evalkit.store import Store
 
 

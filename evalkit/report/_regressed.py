@@ -10,7 +10,7 @@ import pandas as pd
 from evalkit.report._format import esc, num, row, table
 
 if TYPE_CHECKING:
-    from evalkit.compare import Comparison
+    from evalkit.comparison import Comparison
     from evalkit.store import Store
 
 SLICE_KEYS = ["task", "lang", "metric"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evalkit.compare._gate import METRIC_SCALE
+from evalkit.comparison._gate import METRIC_SCALE
 from evalkit.report._format import esc, is_missing, num, pvalue, row, table
 from evalkit.report._svg import ForestRow, forest_plot
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from evalkit.compare import Comparison
+    from evalkit.comparison import Comparison
 
 VERDICT_COLOURS = {
     "FAIL": "#d62728",

@@ -13,7 +13,7 @@ from evalkit.report._svg import bar_chart
 if TYPE_CHECKING:
     import pandas as pd
 
-    from evalkit.compare import Comparison
+    from evalkit.comparison import Comparison
     from evalkit.store import Store
 
 PERCENTILES = (50, 95, 99)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from evalkit.errors import ConfigError
 
@@ -69,7 +70,7 @@ PINNED = ("repeats", "limit", "shard")
 """Options that define what a run is; a resumed run keeps the values it started with."""
 
 
-def pinned_options(stored: dict[str, object], given: dict[str, object]) -> dict[str, object]:
+def pinned_options(stored: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """The options of a resumed run: its stored ``PINNED`` values, with ``given`` on top.
 
     Args:

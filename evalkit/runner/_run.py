@@ -51,7 +51,7 @@ def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
 
 
-async def run_async(
+async def execute_run(
     target: Target,
     sets: Sequence[GoldenSet],
     store: Store,

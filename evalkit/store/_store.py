@@ -153,12 +153,22 @@ class Store:
         if self.path != ":memory:":
             _check_file(Path(self.path), read_only)
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only, config=_NO_DOWNLOADS)
+            self.con = self._connect(read_only)
         except duckdb.Error as exc:
             raise StoreError(_open_error(self.path, exc)) from exc
         self._check_schema()
         if not read_only:
             migrate(self.con)
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(self.path, read_only=read_only, config=_NO_DOWNLOADS)
+        except duckdb.ConnectionException as exc:
+            # this process already holds the file for writing (a notebook ran ek.run, then
+            # ek.compare reads): share that database; this object still only reads
+            if read_only and "different configuration" in str(exc):
+                return duckdb.connect(self.path, read_only=False, config=_NO_DOWNLOADS)
+            raise
 
     def _check_schema(self) -> None:
         from evalkit.store._migrations import SCHEMA_VERSION, applied_versions

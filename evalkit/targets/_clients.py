@@ -209,30 +209,36 @@ def classify(exc: BaseException) -> CallFailure:
         retryable = status in (408, 409, 429) or status >= 500
         kind = "rate_limit" if status == 429 else f"http_{status}"
         return CallFailure(kind, _short(exc), retryable, retry_after, status)
-    root = _root_cause(exc)
-    if isinstance(root, ConnectionRefusedError):
-        return CallFailure("connection_refused", _short(root), retryable=True)
-    if isinstance(root, (ConnectionResetError, BrokenPipeError)) or type(root).__name__ in (
-        "ServerDisconnectedError",
-        "RemoteProtocolError",
-    ):
-        return CallFailure("connection_reset", _short(root), retryable=True)
+    chain = _chain(exc)
+    refused = next((e for e in chain if isinstance(e, ConnectionRefusedError)), None)
+    if refused is not None:
+        return CallFailure("connection_refused", _short(refused), retryable=True)
+    reset = next((e for e in chain if _is_reset(e)), None)
+    if reset is not None:
+        return CallFailure("connection_reset", _short(reset), retryable=True)
     if "Timeout" in name:
         return CallFailure("timeout", _short(exc), retryable=True)
     if "Connection" in name:
-        return CallFailure("connection", _short(root), retryable=True)
+        return CallFailure("connection", _short(chain[-1]), retryable=True)
     return CallFailure("malformed", f"{name}: {_short(exc)}", retryable=True)
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception of the ``__cause__`` / ``__context__`` chain."""
-    seen = {id(exc)}
-    while True:
-        nxt = exc.__cause__ or exc.__context__
-        if nxt is None or id(nxt) in seen:
-            return exc
-        seen.add(id(nxt))
-        exc = nxt
+def _is_reset(exc: BaseException) -> bool:
+    return isinstance(exc, (ConnectionResetError, BrokenPipeError)) or type(exc).__name__ in (
+        "ServerDisconnectedError",
+        "RemoteProtocolError",
+    )
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and its causes, outermost first (``__cause__``, else ``__context__``)."""
+    out = [exc]
+    while len(out) < 16:
+        nxt = out[-1].__cause__ or out[-1].__context__
+        if nxt is None or nxt in out:
+            break
+        out.append(nxt)
+    return out
 
 
 def _retry_after(response: Any) -> float | None:

@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 import evalkit as ek
-from evalkit.compare import wilson
+from evalkit.comparison import wilson
 from evalkit.goldensets import load_goldenset
 from evalkit.judges import Panel, PanelConfig, agreement, judge_run_async, pairwise_async
 from evalkit.judges._panel import Cascade

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from evalkit.compare import Comparison, GateConfig, compare_runs
+from evalkit.comparison import Comparison, GateConfig, compare_runs
 from evalkit.goldensets import GoldenItem
 from evalkit.store import Store
 from tests._helpers import make_set, qa_items

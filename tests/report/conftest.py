@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalkit.compare import Comparison
+from evalkit.comparison import Comparison
 from evalkit.store import Store
 from tests.report._pair import ALERT, Build, build_pair
 

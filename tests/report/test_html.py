@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from evalkit.compare import compare_runs
+from evalkit.comparison import compare_runs
 from evalkit.report import render_html, write_html
 from tests.report._pair import ALERT, CHINESE, EVIL_ID, EVIL_NOTE, EVIL_TARGET
 

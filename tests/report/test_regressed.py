@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from evalkit.compare import compare_runs
+from evalkit.comparison import compare_runs
 from evalkit.report._regressed import regressed_items, regressed_section
 from tests.report._pair import EVIL_ID, N_WRONG
 

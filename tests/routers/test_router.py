@@ -180,7 +180,7 @@ def test_schema_errors_name_the_line(tmp_path):
 
 
 def test_route_table_reports_cost_latency_errors_and_quality_per_route(sim, tmp_path):
-    from evalkit.compare import route_table
+    from evalkit.comparison import route_table
 
     server, items = sim
     router = RouterSpec.from_config(load_router(write_router(tmp_path, url=server.url)))

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 import evalkit as ek
-from evalkit.compare import compare_runs
+from evalkit.comparison import compare_runs
 from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldenset
 from evalkit.sim import Faults, Latency, Persona

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from evalkit.compare import benjamini_hochberg, holm, mcnemar_exact, paired_ci, sign_flip, wilson
+from evalkit.comparison import benjamini_hochberg, holm, mcnemar_exact, paired_ci, sign_flip, wilson
 
 
 @pytest.mark.parametrize(

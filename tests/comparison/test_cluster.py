@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evalkit.compare._cluster import (
+from evalkit.comparison._cluster import (
     cluster_bootstrap_ci,
     clustered_mean_se,
     paired_clustered_delta,

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from evalkit.compare._cluster import paired_clustered_delta
-from evalkit.compare._coverage import Coverage, check_coverage
-from evalkit.compare._gate import METRIC_SCALE, GateConfig, check_gate_names, wanted_slices
-from evalkit.compare._power import mde_paired_binary, observed_rho
-from evalkit.compare._stats import (
+from evalkit.comparison._cluster import paired_clustered_delta
+from evalkit.comparison._coverage import Coverage, check_coverage
+from evalkit.comparison._gate import METRIC_SCALE, GateConfig, check_gate_names, wanted_slices
+from evalkit.comparison._power import mde_paired_binary, observed_rho
+from evalkit.comparison._stats import (
     benjamini_hochberg,
     holm,
     mcnemar_exact,
@@ -77,7 +77,7 @@ class Comparison:
 
     def render(self, fmt: str = "table") -> str:
         """The comparison as ``table`` (terminal), ``md`` or ``json``."""
-        from evalkit.compare._render import render
+        from evalkit.comparison._render import render
 
         return render(self, fmt)
 
@@ -91,12 +91,12 @@ class Comparison:
         Returns:
             The Axes.
         """
-        from evalkit.compare._plot import forest
+        from evalkit.comparison._plot import forest
 
         return forest(self, ax, gate_only=gate_only)
 
     def _repr_html_(self) -> str:
-        from evalkit.compare._render import to_html_table
+        from evalkit.comparison._render import to_html_table
 
         return to_html_table(self)
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from evalkit.compare._power import (
+from evalkit.comparison._power import (
     mde_paired_binary,
     observed_rho,
     paired_cells,

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from evalkit.compare._compare import Comparison
+    from evalkit.comparison._compare import Comparison
 
 _COLUMNS = [
     "task",

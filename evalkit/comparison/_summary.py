@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evalkit.compare._cluster import clustered_mean_se
-from evalkit.compare._stats import wilson
+from evalkit.comparison._cluster import clustered_mean_se
+from evalkit.comparison._stats import wilson
 
 if TYPE_CHECKING:
     from evalkit.store import Store

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evalkit.compare._gate import METRIC_SCALE
+from evalkit.comparison._gate import METRIC_SCALE
 
 if TYPE_CHECKING:
-    from evalkit.compare._compare import Comparison
+    from evalkit.comparison._compare import Comparison
 
 
 def forest(cmp: Comparison, ax: Any = None, *, gate_only: bool = False) -> Any:

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import evalkit as ek
-from evalkit.compare import GateConfig
+from evalkit.comparison import GateConfig
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
 from evalkit.sim import Faults, Persona, Rates

@@ -163,7 +163,7 @@ def power_paired_binary(
 
     ``exact=False`` is the normal approximation behind `required_n` (science.md §2.6):
     ``Phi(delta sqrt(n) / sigma_d - z_{1-alpha/2})``. ``exact=True`` is the exact power of the
-    exact McNemar test as `evalkit.compare.mcnemar_exact` runs it and the gate reads it
+    exact McNemar test as `evalkit.comparison.mcnemar_exact` runs it and the gate reads it
     (reject when p < alpha; one-sided means "candidate worse"): the number of discordant items
     is Binomial(n, p10 + p01) and, given it, the baseline-only count is Binomial with
     probability p10 / (p10 + p01) (§2.3); the power is summed over both, with no simulation.

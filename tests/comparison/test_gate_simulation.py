@@ -4,7 +4,7 @@ Everything is seeded, so every run gives the figures below (measured with numpy 
 scipy 1.17.1). The assertions check statistical bounds, not these exact numbers.
 
 (a) A/A false alarm, through the real gate: `_slice_row` and `_verdicts` from
-    evalkit.compare._compare (exact McNemar per language slice, one-sided p_worse, Holm across
+    evalkit.comparison._compare (exact McNemar per language slice, one-sided p_worse, Holm across
     the en and zh gate slices, then `_verdict`). 2,000 simulated A/A comparisons with 100-300
     en/zh pairs (200-600 items). Per-pair and per-item heterogeneity makes the runs correlate
     (mean observed phi 0.52).
@@ -40,11 +40,11 @@ import pandas as pd
 import pytest
 from scipy import optimize, special, stats
 
-from evalkit.compare._cluster import clustered_mean_se, paired_clustered_delta
-from evalkit.compare._compare import SLICE_KEYS, _slice_row, _verdicts
-from evalkit.compare._gate import GateConfig
-from evalkit.compare._power import paired_cells, power_paired_binary
-from evalkit.compare._stats import mcnemar_exact
+from evalkit.comparison._cluster import clustered_mean_se, paired_clustered_delta
+from evalkit.comparison._compare import SLICE_KEYS, _slice_row, _verdicts
+from evalkit.comparison._gate import GateConfig
+from evalkit.comparison._power import paired_cells, power_paired_binary
+from evalkit.comparison._stats import mcnemar_exact
 
 ALPHA = 0.05
 N_AA = 2_000

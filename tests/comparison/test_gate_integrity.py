@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 import evalkit as ek
-from evalkit.compare import GateConfig, compare_runs
+from evalkit.comparison import GateConfig, compare_runs
 from evalkit.errors import ConfigError, StoreError
 from evalkit.sim import Faults, Persona
 from evalkit.store import Store

@@ -102,6 +102,16 @@ class GateConfig:
             raise ConfigError(f"{where}: {exc}") from exc
 
 
+def resolve_gate(**overrides: object) -> GateConfig:
+    """The gate of every door (CLI, pytest plugin, ``ek.compare``): ``[tool.evalkit.gate]`` from
+    the nearest pyproject.toml, then the overrides that are not None."""
+    from evalkit._config import project_config
+
+    table = dict(project_config().get("gate", {}))
+    table.update({k: v for k, v in overrides.items() if v is not None})
+    return GateConfig.from_mapping(table)
+
+
 LANGS = ("en", "zh", "mixed")
 """Prompt languages a golden item can have."""
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 import evalkit as ek
-from evalkit.compare import drift
+from evalkit.comparison import drift
 from evalkit.sim import Persona, Rates, Simulator
 from evalkit.store import Store
 from evalkit.targets import parse_target
