@@ -16,6 +16,7 @@ from evalkit.metrics._overlap import (
     rouge_l,
     token_f1,
 )
+from evalkit.metrics._quantity import QUANTITY_VERSION
 from evalkit.metrics._text import NORMALIZER
 
 if TYPE_CHECKING:
@@ -52,13 +53,17 @@ class ExactMatch:
 
 @dataclass(frozen=True)
 class ContainsAnswer:
-    """The reply contains a reference answer or alias (bool); numbers compare by value."""
+    """The reply contains a reference answer or alias (bool).
+
+    v2: quantities compare by value and unit ("4 per cent" = "4%", "Three liters." = "3公升"),
+    English number words count, hyphens read as spaces ("Tim Berners Lee").
+    """
 
     name: ClassVar[str] = "contains_answer"
 
     def signature(self) -> str:
-        """E.g. ``contains_answer|v1|norm:nfkc-cf-nopunct-v2|num:value``."""
-        return f"{self.name}|v1|norm:{NORMALIZER}|num:value"
+        """E.g. ``contains_answer|v2|norm:nfkc-cf-nopunct-v2|num:unit-v1|hyphen:space``."""
+        return f"{self.name}|v2|norm:{NORMALIZER}|num:{QUANTITY_VERSION}|hyphen:space"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
         """Whether any alias is found; ``detail["alias"]`` names it. None without answers."""

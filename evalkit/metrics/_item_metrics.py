@@ -13,7 +13,12 @@ from evalkit.goldensets._schema import JsonCheck
 from evalkit.metrics._base import Score
 from evalkit.metrics._checks import CHECKS_VERSION, parse_json, run_check, run_checks
 from evalkit.metrics._lang import reply_lang_matches, reply_lang_signature
-from evalkit.metrics._refusal import ABSTENTION_VERSION, REFUSAL_VERSION, is_abstention
+from evalkit.metrics._refusal import (
+    ABSTENTION_VERSION,
+    REFUSAL_VERSION,
+    is_abstention,
+    refusal_triage,
+)
 from evalkit.metrics._refusal import refusal_prefilter as _prefilter
 from evalkit.metrics._text import find_word
 
@@ -144,17 +149,21 @@ class LabelMatch:
 
 @dataclass(frozen=True)
 class RefusalLabel:
-    """The refusal pre-filter's label (str): full_refusal, partial_refusal, full_compliance."""
+    """The refusal triage's label (str): full_refusal, partial_refusal, full_compliance, or
+    ``unsure`` where string matching cannot tell (v2; see :func:`refusal_triage`)."""
 
     name: ClassVar[str] = "refusal_label"
 
     def signature(self) -> str:
-        """``refusal_label|v1|strmatch-en-zh-v1``."""
-        return f"{self.name}|v1|{REFUSAL_VERSION}"
+        """``refusal_label|v2|sentences-en-zh-v3``."""
+        return f"{self.name}|v2|{REFUSAL_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
-        """The label of any reply."""
-        return Score(self.name, _prefilter(reply), self.signature())
+        """The label of any reply; an ``unsure`` one has the pre-filter's guess in
+        ``detail["prefilter"]``."""
+        label = refusal_triage(reply)
+        detail = {"prefilter": _prefilter(reply)} if label == "unsure" else None
+        return Score(self.name, label, self.signature(), detail)
 
 
 @dataclass(frozen=True)
@@ -164,8 +173,8 @@ class Abstained:
     name: ClassVar[str] = "abstained"
 
     def signature(self) -> str:
-        """``abstained|v1|phrases-en-zh-v1``."""
-        return f"{self.name}|v1|{ABSTENTION_VERSION}"
+        """``abstained|v2|phrases-en-zh-v3``."""
+        return f"{self.name}|v2|{ABSTENTION_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
         """Whether any reply abstains."""

@@ -30,9 +30,11 @@ ZH_NOT_NUMBERS: tuple[str, ...] = (
     "一些", "一起", "一定", "一样", "一般", "一直", "一切", "一旦", "一致", "一边", "一下",
     "一点", "一再", "一向", "一律", "一共", "一同", "一概", "一味", "一番", "一会", "一半",
     "统一", "唯一", "万一", "千万", "万分", "十分(?!钟)",
+    "周[一二三四五六日]", "星期[一二三四五六日天]", "礼拜[一二三四五六日天]",
 )  # fmt: skip
 """Words (regex fragments) whose numeral characters are not numbers; masked before parsing
-unless another numeral or digit touches them (so 三千万 and 一点五 still parse)."""
+unless another numeral or digit touches them (so 三千万 and 一点五 still parse). Weekdays
+(周六, 星期六) are days, not numbers: "周六几点关门" does not state a 6."""
 
 EN_SCALES: dict[str, int] = {
     "thousand": 10**3,
@@ -139,6 +141,79 @@ def _value(match: re.Match[str], percent_as_fraction: bool) -> float:
     if percent_as_fraction and (match.group("pct") or match.group("zhpct")):
         value /= 100
     return float(value)
+
+
+EN_NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+"""English number words below a hundred; compounds ("sixty-five", "three hundred and two",
+"two thousand") are read by :func:`en_words_to_digits`."""
+
+_EN_WORD = "|".join(sorted(EN_NUMBER_WORDS, key=len, reverse=True))
+_EN_UNDER_100 = rf"(?:{_EN_WORD})(?:[- ](?:{_EN_WORD}))?"
+_EN_NUMBER_RE = re.compile(
+    rf"(?<![\w-])(?P<num>{_EN_UNDER_100}(?:\s+hundred(?:\s+(?:and\s+)?{_EN_UNDER_100})?)?"
+    rf"(?:\s+thousand(?:\s+(?:and\s+)?{_EN_UNDER_100}(?:\s+hundred(?:\s+(?:and\s+)?"
+    rf"{_EN_UNDER_100})?)?)?)?)(?![\w-])",
+    re.IGNORECASE,
+)
+# "one" alone is usually a pronoun ("the first one", "one of the"); it is a number only in a
+# compound or before a measure word ("one month").
+_ONE_MEASURE = re.compile(
+    r"\s+(?:day|week|month|year|hour|minute|second|page|time|person|dollar|euro|pound|yuan"
+    r"|percent|per\s+cent|lit(?:re|er)|met(?:re|er)|mile|kilomet(?:re|er)|gram|kilogram)",
+    re.IGNORECASE,
+)
+
+
+def _en_under_100(words: list[str]) -> int:
+    return sum(EN_NUMBER_WORDS[w] for w in words)
+
+
+def _en_words_value(phrase: str) -> int | None:
+    words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w != "and"]
+    total, current = 0, list[str]()
+    for word in words:
+        if word == "hundred":
+            total += _en_under_100(current or ["one"]) * 100
+            current = []
+        elif word == "thousand":
+            total = (total + _en_under_100(current or ["one"])) * 1000
+            current = []
+        else:
+            current.append(word)
+    tens, units = (EN_NUMBER_WORDS[w] for w in current) if len(current) == 2 else (0, 0)
+    if len(current) == 2 and not (tens >= 20 and tens % 10 == 0 and 0 < units < 10):
+        return None  # "four five" is two numbers, not 45
+    return total + _en_under_100(current)
+
+
+def en_words_to_digits(text: str) -> str:
+    """``text`` with English number words written as digits.
+
+    "sixty-five" -> "65", "Three liters" -> "3 liters", "four per cent" -> "4 per cent",
+    "two thousand and five" -> "2005". A lone "one" stays a word unless a noun follows it
+    ("one month" -> "1 month"; "the first one" is unchanged).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with each number-word phrase replaced by its value.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        phrase = match.group("num")
+        if phrase.lower() == "one" and not _ONE_MEASURE.match(text, match.end()):
+            return match.group()
+        value = _en_words_value(phrase)
+        return match.group() if value is None else str(value)
+
+    return _EN_NUMBER_RE.sub(repl, text)
 
 
 def extract_numbers(text: str, *, percent_as_fraction: bool = False) -> list[float]:

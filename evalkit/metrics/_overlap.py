@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Literal
 
-from evalkit.metrics._numbers import extract_numbers, parse_number
+from evalkit.metrics._quantity import Quantity, parse_quantity, reply_quantities, same_quantity
 from evalkit.metrics._text import find_word, normalize, script_tokens
 
 RougeMode = Literal["char", "jieba"]
-
-_NUMBER_EPS = 1e-9
 
 
 def exact_match(reply: str, answers: Sequence[str]) -> bool:
@@ -31,22 +31,26 @@ def exact_match(reply: str, answers: Sequence[str]) -> bool:
     return any(normalize(answer) == target for answer in answers)
 
 
-def _numbers_close(a: float, b: float) -> bool:
-    return abs(a - b) <= _NUMBER_EPS * max(1.0, abs(b))
+_HYPHENS = re.compile(r"[-\u2010-\u2015\u2212]")
+
+
+def _loose(text: str) -> str:
+    """:func:`normalize` with hyphens read as spaces: "Berners-Lee" and "Berners Lee" agree."""
+    return normalize(_HYPHENS.sub(" ", unicodedata.normalize("NFKC", text)))
 
 
 def matched_alias(reply: str, aliases: Sequence[str]) -> str | None:
     """The first alias the reply contains, or None (see :func:`contains_answer`)."""
-    text = normalize(reply)
-    numbers: list[float] | None = None
+    text = _loose(reply)
+    stated: list[Quantity] | None = None
     for alias in aliases:
-        value = parse_number(alias)
-        if value is not None:
-            numbers = extract_numbers(reply) if numbers is None else numbers
-            if any(_numbers_close(found, value) for found in numbers):
+        quantity = parse_quantity(alias)
+        if quantity is not None:
+            stated = reply_quantities(reply) if stated is None else stated
+            if any(same_quantity(quantity, found) for found in stated):
                 return alias
             continue
-        needle = normalize(alias)
+        needle = _loose(alias)
         if needle and find_word(text, needle) >= 0:
             return alias
     return None
@@ -55,11 +59,15 @@ def matched_alias(reply: str, aliases: Sequence[str]) -> str | None:
 def contains_answer(reply: str, aliases: Sequence[str]) -> bool:
     """Whether the reply contains any alias.
 
-    A purely numeric alias (``"1969"``, ``"1,969"``, ``"一九六九"``) matches when a number stated
-    in the reply equals it, so ``"1969"`` matches ``"一九六九年"`` but not ``"19690"``. Any other
-    alias matches when its normalised form occurs in the normalised reply without cutting a
-    Latin word or digit run in two (``"au"`` is not found in ``"because"``; Han needs no
-    boundary).
+    An alias that is a quantity (a number with an optional known unit or currency sign:
+    ``"1969"``, ``"一九六九"``, ``"450 pages"``, ``"4 per cent"``, ``"$8"``, ``"3公升"``; see
+    :mod:`evalkit.metrics._quantity`) matches when the reply states the same value with the same
+    unit or with none: ``"1969"`` matches ``"一九六九年"`` but not ``"19690"``, ``"6"`` does not
+    match ``"16"`` or ``"周六"``, ``"4%"`` matches ``"Up to 4 percent"``, ``"3 liters"`` matches
+    ``"Three liters."``. English number words count ("sixty-five"). Any other alias matches when
+    its normalised form, with hyphens read as spaces, occurs in the normalised reply without
+    cutting a Latin word or digit run in two (``"au"`` is not found in ``"because"``; Han needs
+    no boundary; ``"Tim Berners-Lee"`` matches ``"Tim Berners Lee"``).
 
     Args:
         reply: The model's reply.

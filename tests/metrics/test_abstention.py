@@ -141,3 +141,44 @@ def test_natural_premise_corrections_are_abstentions(reply):
 )
 def test_a_later_negation_does_not_make_an_answer_an_abstention(reply):
     assert not is_abstention(reply)
+
+
+REAL_REPLY_SHAPES = [
+    # issue 11: abstentions and premise corrections real models write
+    ("It is not stated.", True),
+    ("I can't tell from the passage.", True),
+    ("This information is not provided in the passage.", True),
+    ("I don't have that information.", True),
+    ("There isn't one. 2 is the only even prime number.", True),
+    (
+        "It isn't. The Great Wall is not visible from the Moon with the naked eye; that's a myth.",
+        True,
+    ),
+    ("答案不在文中。", True),
+    ("原文未说明年卡价格。", True),
+    ("没人知道，长城最早的一段何时开工并无记载。", True),
+    ("黄河不经过上海。", True),
+    ("我没有这方面的信息。", True),
+    ("The passage 没有说明 the price.", True),
+    ("文中 doesn't mention 年卡价格。", True),
+    ("There's no doubt about it: the answer is B.", False),
+    ("黄河流经九个省份。", False),
+    ("It is Canberra.", False),
+]
+
+
+@pytest.mark.parametrize(("reply", "expected"), REAL_REPLY_SHAPES)
+def test_real_reply_abstentions(reply, expected):
+    assert is_abstention(reply) is expected
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm not sure, but I think it was 1969.",
+        "我不确定，可能是1969年。",
+        "我不太确定, but I think it's 1969.",
+    ],
+)
+def test_a_hedged_guess_is_an_attempt(reply):
+    assert is_abstention(reply) is False

@@ -1,7 +1,7 @@
 import pytest
 
 from evalkit.metrics import extract_numbers, parse_number
-from evalkit.metrics._numbers import zh_integer
+from evalkit.metrics._numbers import en_words_to_digits, zh_integer
 
 TOL = 1e-9
 
@@ -87,3 +87,27 @@ def test_parse_number_rejects_anything_else(text):
 )
 def test_zh_integer(run, value):
     assert zh_integer(run) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sixty-five", "65"),
+        ("Three liters.", "3 liters."),
+        ("four per cent", "4 per cent"),
+        ("two thousand and five", "2005"),
+        ("three hundred and twenty pages", "320 pages"),
+        ("twenty one", "21"),
+        ("one month", "1 month"),
+        ("the first one", "the first one"),
+        ("Someone is here", "Someone is here"),
+        ("答案是 sixty-five。", "答案是 65。"),
+    ],
+)
+def test_en_words_to_digits(text, expected):
+    assert en_words_to_digits(text) == expected
+
+
+@pytest.mark.parametrize("text", ["大厅周六几点关门", "星期六", "礼拜天见", "每周三开放"])
+def test_weekdays_are_not_numbers(text):
+    assert extract_numbers(text) == []

@@ -43,7 +43,8 @@ def test_exact_match(reply, answers, expected):
         ("大约一千二百人", ["1,200"], True),
         ("in 1969年7月", ["1969年"], True),
         ("THE EIFFEL TOWER", ["Eiffel Tower"], True),
-        ("the Eiffel-Tower", ["Eiffel Tower"], False),
+        # hyphen and space variants agree (issue 11): "Tim Berners Lee" is Tim Berners-Lee
+        ("the Eiffel-Tower", ["Eiffel Tower"], True),
         ("Nothing relevant.", ["Paris", "巴黎"], False),
         ("Anything", ["!!!"], False),
     ],
@@ -111,3 +112,38 @@ def test_jieba_is_not_imported_with_the_package():
     code = "import sys, evalkit.metrics; print('jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("reply", "aliases", "expected"),
+    [
+        # numbers with units and percents, in leading context (issue 11)
+        ("About 450 more pages.", ["about 450 pages", "450 pages"], True),
+        ("大约多出450页。", ["450 pages"], True),
+        ("Up to 4%.", ["4 percent", "4 per cent"], True),
+        ("4 per cent of annual turnover", ["4%"], True),
+        ("罚款最高为年营业额的百分之四。", ["4 percent"], True),
+        ("最多 4 per cent 的营业额", ["年营业额的4%", "4%"], True),
+        ("Three liters.", ["3 liters"], True),
+        ("3公升", ["3 liters", "3 L"], True),
+        ("Up to 30ml", ["30 ml"], True),
+        ("It is 3 kilograms.", ["3 liters"], False),
+        # thousands separators, Chinese numerals and number words
+        ("1,200 people", ["1200 people"], True),
+        ("一千二百人", ["1200 people"], True),
+        ("It is sixty-five.", ["65"], True),
+        ("ASCII 码是 sixty five", ["65"], True),
+        # a short alias never matches inside a longer number, nor in 周六
+        ("It has 16 rooms", ["6"], False),
+        ("18 days", ["8"], False),
+        ("大厅周六几点关门？", ["6"], False),
+        ("It closes at 6 p.m.", ["6"], True),
+        # hyphen and space variants
+        ("Tim Berners Lee invented it.", ["Tim Berners-Lee"], True),
+        ("Tim Berners-Lee invented it.", ["Tim Berners Lee"], True),
+        ("是蒂姆·伯纳斯-李发明的", ["伯纳斯·李"], True),
+        ("Berners-Lee 在 1989 年提出", ["Berners Lee"], True),
+    ],
+)
+def test_contains_answer_understands_quantities_and_variants(reply, aliases, expected):
+    assert contains_answer(reply, aliases) is expected
