@@ -20,14 +20,12 @@ if TYPE_CHECKING:
     from evalkit.sim import Simulator
 
 
-class GateFailure(AssertionError):
-    """A gate slice regressed; the message lists every failing slice."""
-
-
 def explain(cmp: Comparison) -> str:
     """A readable account of the failing slices of a comparison."""
+    names = cmp.names or {}
     lines = [
-        f"evalkit gate failed: candidate {cmp.candidate} vs baseline {cmp.baseline} "
+        f"evalkit gate failed: candidate {names.get('candidate') or ''} ({cmp.candidate}) vs "
+        f"baseline {names.get('baseline') or ''} ({cmp.baseline}) "
         f"(mode={cmp.gate.mode}, alpha={cmp.gate.alpha}, margin={cmp.gate.margin})"
     ]
     for row in cmp.failing.itertuples():
@@ -41,9 +39,10 @@ def explain(cmp: Comparison) -> str:
 
 
 def assert_no_regression(cmp: Comparison) -> None:
-    """Raise `GateFailure` with every failing slice when the gate fails."""
+    """Fail the test with every failing slice (only the message: no traceback, no reprs)."""
+    __tracebackhide__ = True
     if not cmp.passed:
-        raise GateFailure(explain(cmp))
+        pytest.fail(explain(cmp), pytrace=False)
 
 
 @dataclass
@@ -56,19 +55,27 @@ class Gate:
 
     def compare(self, candidate: str, baseline: str | None = None, **gate: Any) -> Comparison:
         """Compare ``candidate`` with ``baseline`` (default: ``--evalkit-baseline``)."""
+        __tracebackhide__ = True
         from evalkit.commands import compare_command
+        from evalkit.errors import EvalkitError
 
         base = baseline or self.baseline
         if base is None:
-            raise pytest.UsageError(
-                "no baseline: pass baseline=... or run pytest with --evalkit-baseline RUN"
+            pytest.fail(
+                "evalkit gate: no baseline: pass baseline=... or run pytest with "
+                "--evalkit-baseline RUN",
+                pytrace=False,
             )
-        cmp = compare_command(base, candidate, store=self.store, **gate)
+        try:
+            cmp = compare_command(base, candidate, store=self.store, **gate)
+        except EvalkitError as exc:  # the same refusal the CLI prints, without a traceback
+            pytest.fail(f"evalkit gate refused: {exc}", pytrace=False)
         self.history.append(cmp)
         return cmp
 
     def check(self, candidate: str, baseline: str | None = None, **gate: Any) -> Comparison:
         """Compare and fail the test, with a readable message, when the gate fails."""
+        __tracebackhide__ = True
         cmp = self.compare(candidate, baseline, **gate)
         assert_no_regression(cmp)
         return cmp
@@ -114,7 +121,7 @@ def evalkit_comparison(evalkit_gate: Gate, request: pytest.FixtureRequest) -> Co
     """The comparison of ``--evalkit-candidate`` against ``--evalkit-baseline``."""
     candidate = request.config.getoption("--evalkit-candidate")
     if candidate is None:
-        raise pytest.UsageError("evalkit_comparison needs --evalkit-candidate RUN")
+        pytest.fail("evalkit_comparison needs --evalkit-candidate RUN", pytrace=False)
     return evalkit_gate.compare(candidate)
 
 
@@ -133,6 +140,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not history:
         return
     terminalreporter.section("evalkit gate")
+    from evalkit.comparison._render import verdict_text
+
     for cmp in history:
-        verdict = "PASS" if cmp.passed else f"FAIL ({len(cmp.failing)} slice(s))"
-        terminalreporter.write_line(f"{cmp.baseline} -> {cmp.candidate}: {verdict}")
+        names = cmp.names or {}
+        base = f"{names.get('baseline') or cmp.baseline} ({cmp.baseline})"
+        cand = f"{names.get('candidate') or cmp.candidate} ({cmp.candidate})"
+        terminalreporter.write_line(f"{base} -> {cand}: {verdict_text(cmp)}")

@@ -47,9 +47,27 @@ def test_gate_fails_with_a_readable_message(pytester, store_path):
             "*evalkit gate failed: candidate * vs baseline *",
             "*factual_qa/zh/correct: 0.9* -> 0.* (delta -0.*, 90% CI [[]-0.*, -0.*[]], n=150*",
             "*evalkit gate*",
-            "*FAIL (1 slice(s))*",
+            "base (*) -> worse (*): FAIL (1 gate slice(s) regressed or missing)",
         ]
     )
+    # only the readable failure: no traceback into the plugin, no reprs of its objects
+    assert "pytest_plugin.py" not in result.stdout.str()
+    assert "Gate(" not in result.stdout.str() and "Comparison(" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--evalkit-baseline", "no-such-run"], "*evalkit gate refused: no run 'no-such-run'*"),
+        ([], "*no baseline: pass baseline=... or run pytest with --evalkit-baseline RUN*"),
+    ],
+)
+def test_bad_references_give_the_clis_message(pytester, store_path, args, needle):
+    pytester.makepyfile(GATE_TEST.format(candidate="worse"))
+    result = pytester.runpytest("-p", "evalkit", "--evalkit-store", str(store_path), *args)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([needle])
+    assert "Traceback" not in result.stdout.str() and "SELECT" not in result.stdout.str()
 
 
 def test_gate_passes_on_an_a_a_pair(pytester, store_path):

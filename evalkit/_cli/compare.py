@@ -32,7 +32,10 @@ from evalkit._cli._common import handle_errors, store_option
     show_default=True,
 )
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), help="Also write the report to this file."
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report to this file instead of stdout (the verdict line still prints).",
 )
 @click.option("--alpha", type=float, default=None, help="Gate family-wise alpha (default 0.05).")
 @click.option(
@@ -88,6 +91,7 @@ def compare(
     Gate settings come from [tool.evalkit.gate] in pyproject.toml, overridden by the flags.
     """
     from evalkit.commands import compare_report, compare_routers_command
+    from evalkit.comparison._render import verdict_text
     from evalkit.errors import ConfigError
 
     gate: dict[str, Any] = {
@@ -128,10 +132,12 @@ def compare(
         raise ConfigError(
             "give BASELINE and CANDIDATE runs, or --baseline-router and --candidate-router"
         )
-    if note and fmt in ("table", "md"):
+    if note and fmt in ("table", "md") and not output:
         click.echo(note)
-    click.echo(text)
     if output:
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write((note + "\n" if note and fmt in ("table", "md") else "") + text)
+        click.echo(f"{verdict_text(result)}: report written to {output}")
+    else:
+        click.echo(text)
     sys.exit(0 if result.passed else 1)

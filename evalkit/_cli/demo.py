@@ -14,13 +14,21 @@ from evalkit._cli._common import handle_errors, store_option
 )
 @click.option(
     "--report",
-    default="runs/demo-report.html",
+    default=None,
     show_default=True,
-    help="Where to write the HTML report ('' for none).",
+    help="Where to write the HTML report ('' for none; default: demo-report.html beside the "
+    "store).",
 )
 @handle_errors
-def demo(store: str | None, limit: int | None, report: str) -> None:
+def demo(store: str | None, limit: int | None, report: str | None) -> None:
     """Offline tour: simulator, two candidates, judges, DuckDB, measures, compare. No API key."""
-    from evalkit.demo import run_demo
+    from pathlib import Path
 
+    from evalkit.demo import run_demo
+    from evalkit.store import default_store_path
+
+    if report is None:  # beside the store: a demo on a scratch store never overwrites runs/
+        where = default_store_path(store)
+        folder = Path(where).parent if where != ":memory:" else Path("runs")
+        report = str(folder / "demo-report.html")
     run_demo(store=store, limit=limit, echo=click.echo, report=report or None)

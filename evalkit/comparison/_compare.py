@@ -44,6 +44,7 @@ class Comparison:
         coverage: Per role (``baseline``, ``candidate``), what happened to every planned request.
         warnings: What the reader must know before the verdict (incomplete runs compared with
             ``allow_incomplete``, golden-set versions that differ); every format shows them first.
+        names: Run names by role (``baseline``, ``candidate``).
     """
 
     baseline: str
@@ -55,6 +56,7 @@ class Comparison:
     missing_slices: list[str] = field(default_factory=list)
     coverage: dict[str, RunCounts] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    names: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def failing(self) -> pd.DataFrame:
@@ -170,9 +172,11 @@ def compare_runs(
         )
     if cov.changed:
         notes.append(f"{len(cov.changed)} item(s) changed between the runs and were left out")
+    names = {"baseline": store.run(base_id)["name"], "candidate": store.run(cand_id)["name"]}
     return Comparison(
-        base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings
-    )
+        base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings,
+        names,
+    )  # fmt: skip
 
 
 def _note_power(slices: pd.DataFrame, gate: GateConfig, notes: list[str]) -> None:

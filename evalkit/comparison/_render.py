@@ -22,8 +22,16 @@ _COLUMNS = [
     "delta",
     "ci",
     "p_adj",
+    "mde",
     "verdict",
 ]
+
+
+def _columns(cmp: Comparison) -> list[str]:
+    """The table's columns; ``route`` after ``metric`` when slices are split by route."""
+    if "route" in cmp.slices.columns:
+        return [*_COLUMNS[:3], "route", *_COLUMNS[3:]]
+    return _COLUMNS
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -33,16 +41,19 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 
 def _cells(row: Any) -> list[str]:
+    route = [str(row.route)] if hasattr(row, "route") else []
     return [
         row.task,
         row.lang,
         row.metric,
+        *route,
         str(row.n),
         _fmt(row.baseline),
         _fmt(row.candidate),
         f"{row.delta:+.3f}",
         f"[{row.ci_low:+.3f}, {row.ci_high:+.3f}]",
         _fmt(row.p_adj, 4),
+        _fmt(getattr(row, "mde", float("nan"))),
         row.verdict,
     ]
 
@@ -81,7 +92,7 @@ def to_table(cmp: Comparison) -> str:
     from rich.table import Table
 
     table = Table(title=_headline(cmp), title_justify="left")
-    for col in _COLUMNS:
+    for col in _columns(cmp):
         table.add_column(col, justify="right" if col in ("n", "baseline", "candidate") else "left")
     for row in cmp.slices.itertuples():
         style = (
@@ -101,8 +112,9 @@ def to_markdown(cmp: Comparison) -> str:
     """GitHub-flavoured Markdown for a CI step summary or PR comment."""
     lines = [f"### evalkit compare: {_headline(cmp)}", ""]
     lines.extend(f"> **Warning:** {w}\n" for w in cmp.warnings)
-    lines.append("| " + " | ".join(_COLUMNS) + " |")
-    lines.append("|" + "---|" * len(_COLUMNS))
+    columns = _columns(cmp)
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("|" + "---|" * len(columns))
     for row in cmp.slices.itertuples():
         cells = [c.replace("|", "\\|") for c in _cells(row)]
         if row.verdict == "FAIL":
@@ -131,7 +143,7 @@ def to_json(cmp: Comparison) -> str:
 
 def to_html_table(cmp: Comparison) -> str:
     """An escaped HTML table for Jupyter."""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in _columns(cmp))
     body = []
     for row in cmp.slices.itertuples():
         colour = ' style="background:#fdd"' if row.verdict == "FAIL" else ""

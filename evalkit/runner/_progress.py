@@ -1,17 +1,34 @@
-"""A progress bar with ETA, throughput and cost so far (rich), or nothing off a terminal."""
+"""Progress: a rich bar on a terminal; off a terminal (CI logs), one plain line every
+``LINE_INTERVAL_S`` seconds and at the end, so a long run is visibly alive."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from typing import Any
+
+LINE_INTERVAL_S = float(os.environ.get("EVALKIT_PROGRESS_INTERVAL", "15"))
+"""Seconds between progress lines when stderr is not a terminal."""
 
 
 class Progress:
-    """Counts finished requests; draws a rich bar when enabled."""
+    """Counts finished requests; a rich bar on a terminal, periodic lines elsewhere.
+
+    Args:
+        total: Requests the run plans.
+        done: Requests already done (resumed or cached).
+        enabled: True: the bar; False: nothing; None: the bar on a terminal, lines elsewhere.
+    """
 
     def __init__(self, total: int, done: int, enabled: bool | None) -> None:
         self.total, self.done = total, done
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        tty = sys.stderr.isatty()
+        self.enabled = tty if enabled is None else enabled
+        self.lines = enabled is None and not tty
+        self.errors, self.cost, self.currency = 0, 0.0, ""
+        self._start = self._last = time.monotonic()
+        self._first = done
         self._bar: Any = None
         self._task: Any = None
 
@@ -45,9 +62,25 @@ class Progress:
             )
         return self
 
-    def advance(self, cost: float, currency: str) -> None:
+    def line(self) -> str:
+        """``done/total (pct), rate, ETA, errors, cost`` as one plain line."""
+        elapsed = max(time.monotonic() - self._start, 1e-9)
+        rate = (self.done - self._first) / elapsed
+        left = self.total - self.done
+        eta = f"{left / rate:.0f}s" if rate > 0 else "?"
+        pct = 100 * self.done / self.total if self.total else 100.0
+        return (
+            f"evalkit: {self.done}/{self.total} ({pct:.1f}%) {rate:.1f} req/s ETA {eta} "
+            f"errors {self.errors} cost {self.cost:.4f} {self.currency}".rstrip()
+        )
+
+    def advance(self, cost: float, currency: str, errors: int = 0) -> None:
         """One more request finished."""
         self.done += 1
+        self.errors, self.cost, self.currency = errors, cost, currency
+        if self.lines and time.monotonic() - self._last >= LINE_INTERVAL_S:
+            self._last = time.monotonic()
+            print(self.line(), file=sys.stderr, flush=True)
         if self._bar is not None:
             task = self._bar.tasks[0]
             speed = task.speed or 0.0
@@ -61,3 +94,5 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
+        if self.lines:
+            print(self.line(), file=sys.stderr, flush=True)

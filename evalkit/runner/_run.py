@@ -122,7 +122,7 @@ def _open_run(
     store.create_run(
         {
             "run_id": run_id,
-            "name": name,
+            "name": name or target.name,  # never unnamed: `evalkit runs` and compare show it
             "target_name": target.name,
             "target_kind": "router" if isinstance(target, RouterSpec) else "model",
             "target_json": json.dumps(target.public_config(), ensure_ascii=False),
@@ -242,7 +242,7 @@ async def _call_all(
             async def worker() -> None:
                 for unit in queue:
                     await _one(clients, unit, ctx)
-                    bar.advance(summary.cost, summary.currency)
+                    bar.advance(summary.cost, summary.currency, summary.failed)
 
             async with anyio.create_task_group() as workers:
                 for _ in range(min(options.concurrency, len(todo))):

@@ -88,6 +88,9 @@ def test_demo_then_compare_exit_codes(tmp_path):
     db = str(tmp_path / "demo.duckdb")
     out = evalkit("demo", "--store", db)
     assert out.returncode == 0, out.stderr[-2000:]
+    # the report goes beside the store: the suite never overwrites the user's runs/
+    assert (tmp_path / "demo-report.html").is_file()
+    assert f"report: {tmp_path / 'demo-report.html'}" in out.stdout
     assert "FAIL" in out.stdout
     runs = evalkit("runs", "--store", db)
     assert runs.stdout.count("demo-sim-") == 2

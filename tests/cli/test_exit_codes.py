@@ -206,4 +206,28 @@ def test_router_cutover_door_in_every_format(server, tmp_path, fmt):
     if fmt == "html":
         assert text.startswith("<!DOCTYPE html>") and "Cost and latency" in text
     if fmt in ("table", "md"):
-        assert "route diff:" in out.stdout
+        assert "route diff:" in text
+    # -o writes the report to the file; stdout keeps only the verdict line
+    assert out.stdout.startswith("FAIL") and "report written to" in out.stdout
+
+
+def test_progress_off_a_terminal_is_plain_periodic_lines(server, tmp_path):
+    sim, folder = server
+    out = evalkit("run", "sim:good", "--sets", str(folder), "--store", str(tmp_path / "p.duckdb"),
+                  "--limit", "5", env={"EVALKIT_SIM_URL": sim.url,
+                                       "EVALKIT_PROGRESS_INTERVAL": "0"})  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = [x for x in out.stderr.splitlines() if x.startswith("evalkit: ")]
+    assert len(lines) >= 2 and "\x1b[" not in out.stderr  # no terminal control codes
+    assert lines[-1].startswith("evalkit: 5/5 (100.0%)") and "errors 0" in lines[-1]
+
+
+def test_a_run_without_a_name_is_named_after_its_target(server, tmp_path):
+    sim, folder = server
+    router = write_router(tmp_path, "today", url=sim.url)
+    db = tmp_path / "n.duckdb"
+    out = evalkit("run", "--router", str(router), "--sets", str(folder), "--store", str(db),
+                  "--limit", "2", "--no-progress")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    with Store(db, read_only=True) as store:
+        assert store.runs()["name"].tolist() == ["today"]
