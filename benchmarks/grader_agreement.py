@@ -78,8 +78,14 @@ def cohen_kappa(pairs: list[tuple[Any, Any]]) -> float:
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         for line in f:
-            if line.strip():
+            if not line.strip():
+                continue
+            try:
                 yield json.loads(line)
+            except json.JSONDecodeError:
+                # a corpus still being written ends in a partial line; it has no label yet
+                if line.endswith("\n"):
+                    raise
 
 
 def load_labels() -> dict[str, dict[str, Any]]:

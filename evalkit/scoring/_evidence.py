@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import pairwise
 
 from evalkit.metrics import normalize, script_tokens
@@ -29,7 +30,7 @@ EN_STOPWORDS = frozenset((
 ZH_STOPCHARS = frozenset("的了是在和与及或吗呢吧啊这那个也就都而被把为于之其么什哪谁多少几")
 """Function characters and question words."""
 
-EVIDENCE_VERSION = "echo-v1-bigram"
+EVIDENCE_VERSION = "echo-v1-bigram|near:0.75"
 """Stored in the QA grade's signature."""
 
 
@@ -119,3 +120,33 @@ def question_part(prompt: str) -> str:
     them ("Using only the text above: ... If the text does not give the answer, say so.")."""
     asking = [c.strip() for c in _CLAUSES.split(prompt) if c.strip() and asks(c)]
     return " ".join(asking) if asking else prompt
+
+
+NEAR_ALIAS_RATIO = 0.75
+"""Similarity (difflib ratio) at which a reply word is a near miss of an alias word."""
+
+
+def _near_words(alias: list[str], words: list[str]) -> bool:
+    ratios = [SequenceMatcher(None, a, w).ratio() for a, w in zip(alias, words, strict=True)]
+    return min(ratios) >= NEAR_ALIAS_RATIO and min(ratios) < 1
+
+
+def near_alias(reply: str, aliases: list[str]) -> str | None:
+    """A Latin-script alias the reply almost states ("Zhang Zhongjia" for "Zhang Zhongjing").
+
+    SimpleQA tolerates name typos, and romanizations vary: string matching cannot tell a typo
+    from another name, so a near miss makes the grade unsure. Word by word on :func:`normalize`
+    text: each alias word has a reply word at difflib ratio >= 0.75 in the same order, not all
+    equal. Aliases with digits (1861 is no typo of 1871) or Han characters are left out.
+    """
+    words = normalize(reply).split()
+    for alias in aliases:
+        needle = normalize(alias).split()
+        if not needle or any(not w.isascii() or not w.isalpha() for w in needle):
+            continue
+        if len("".join(needle)) < 5:
+            continue
+        for start in range(len(words) - len(needle) + 1):
+            if _near_words(needle, words[start : start + len(needle)]):
+                return alias
+    return None

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 
 from evalkit.goldensets import GoldenItem
 from evalkit.metrics import Abstained, ContainsAnswer, RefusalLabel, Score, refusal_triage
-from evalkit.scoring._evidence import EVIDENCE_VERSION, asks, overlap, question_part
+from evalkit.scoring._evidence import (
+    EVIDENCE_VERSION,
+    asks,
+    near_alias,
+    overlap,
+    question_part,
+)
 
 GRADES = ("correct", "incorrect", "not_attempted")
 UNSURE = "unsure"
@@ -87,6 +93,8 @@ class QAGrade:
             return ("not_attempted" if answerable else "correct"), "abstention"
         if refusal_triage(reply) == "full_refusal":
             return "not_attempted", "refusal"
+        if answerable and near_alias(reply, item.reference.answers or []):
+            return UNSURE, "near_alias"
         return _non_answer(reply, item) or ("incorrect", "other_answer")
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from evalkit.scoring._evidence import asks, content_tokens, overlap, question_part
+from evalkit.scoring._evidence import asks, content_tokens, near_alias, overlap, question_part
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,20 @@ def test_overlap_of_an_echo_and_of_an_answer():
     assert answer.new_words == 1 and answer.covers_question == 1
     mixed = overlap("Bill Gates 在1976年创立了 Apple。", "In what year did Bill Gates found Apple?")
     assert mixed.shared_words == 3
+
+
+@pytest.mark.parametrize(
+    ("reply", "aliases", "near"),
+    [
+        ("The author is Zhang Zhongjia.", ["Zhang Zhongjing", "张仲景"], "Zhang Zhongjing"),
+        ("作者是 Zhang Zhongjia。", ["张仲景", "Zhang Zhongjing"], "Zhang Zhongjing"),
+        ("It was Mendeleyev's table.", ["Mendeleev"], "Mendeleev"),
+        ("The poet is Li Bai.", ["Du Fu", "Tu Fu", "杜甫"], None),
+        ("作者是张仲京。", ["张仲景"], None),
+        ("It opened in 1861.", ["1871"], None),
+        ("Symphony No. 24", ["Ninth Symphony", "Symphony No. 9"], None),
+        ("The Zhang Zhongjing text", ["Zhang Zhongjing"], None),
+    ],
+)
+def test_near_alias(reply, aliases, near):
+    assert near_alias(reply, aliases) == near

@@ -107,6 +107,9 @@ PASS_ZH = abstain("年卡多少钱？如果文中没有相关信息，请直接�
             UNSURE,
             "restates_source",
         ),
+        # a near miss of an alias: a typo or another name? (SimpleQA tolerates typos)
+        (BERNERS, "It was Tim Berners-Leigh.", UNSURE, "near_alias"),
+        (BERNERS, "It was Vint Cerf.", "incorrect", "other_answer"),
         # unanswerable and false-premise items
         (PRIME, "There isn't one. 2 is the only even prime.", "correct", "abstention"),
         (PRIME_ZH, "不存在这样的数。", "correct", "abstention"),
