@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evalkit._async import run_sync
-from evalkit.comparison import Comparison, GateConfig, compare_runs, resolve_gate
 from evalkit.goldensets import GoldenSet, load_goldenset, load_goldensets
 from evalkit.routers import RouterSpec, import_litellm, load_router
 from evalkit.runner import RunOptions, RunSummary, execute_run, pinned_options
@@ -17,6 +16,8 @@ from evalkit.targets import TargetSpec, parse_target
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from evalkit.comparison import Comparison, GateConfig
 
 
 @dataclass
@@ -232,6 +233,9 @@ def compare(
     Returns:
         The comparison.
     """
+    # imported here: running and scoring never pay for pandas and scipy (the run path's start-up)
+    from evalkit.comparison import compare_runs, resolve_gate
+
     config = gate or resolve_gate(
         alpha=alpha, margin=margin, mode=mode, max_drop=max_drop, tasks=tasks, langs=langs,
         metrics=metrics, n_resamples=n_resamples,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalkit._api import RunResult, resolve_target, run
-from evalkit.comparison import Comparison, compare_runs, resolve_gate
 from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldensets
 from evalkit.routers import RouteDiff, RouterSpec, route_diff
 from evalkit.runner import parse_shard
 from evalkit.store import Store
 from evalkit.targets import TargetSpec, load_targets_file, parse_target
+
+if TYPE_CHECKING:
+    from evalkit.comparison import Comparison
 
 
 def resolve_targets(
@@ -73,6 +75,8 @@ def compare_command(
     **gate: object,
 ) -> Comparison:
     """Compare two runs with the project's gate settings overridden by ``gate`` (read-only)."""
+    from evalkit.comparison import compare_runs, resolve_gate
+
     config = resolve_gate(**gate)
     with Store(store, read_only=True) as db:
         return compare_runs(
@@ -91,6 +95,8 @@ def compare_report(
     **gate: object,
 ) -> tuple[Comparison, str]:
     """Compare two runs and render the report in ``fmt`` from the same read-only store."""
+    from evalkit.comparison import compare_runs, resolve_gate
+
     config = resolve_gate(**gate)
     with Store(store, read_only=True) as db:
         cmp = compare_runs(
@@ -153,6 +159,8 @@ def compare_routers_command(
 
     The report in ``fmt`` is rendered from the same store connection as the runs.
     """
+    from evalkit.comparison import compare_runs, resolve_gate
+
     a, b = resolve_target(baseline_router), resolve_target(candidate_router)
     if not isinstance(a, RouterSpec) or not isinstance(b, RouterSpec):
         raise ConfigError("--baseline-router and --candidate-router take router YAML files")

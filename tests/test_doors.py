@@ -8,6 +8,7 @@ import json
 import pytest
 
 import evalkit as ek
+import evalkit.comparison  # (loaded before pytester snapshots sys.modules)
 from evalkit.sim import Persona, Rates
 from evalkit.store import Store
 from evalkit.targets import parse_target
@@ -56,8 +57,6 @@ def test_cli_plugin_and_python_agree(store_path, tmp_path, monkeypatch, pytester
 
 
 def test_compare_is_always_the_function():
-    import evalkit.comparison  # noqa: F401  (importing the subpackage must not rebind it)
-
     assert inspect.isfunction(ek.compare)
     params = inspect.signature(ek.compare).parameters
     assert not any(p.kind is p.VAR_KEYWORD for p in params.values())

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 import evalkit as ek
+import evalkit.comparison  # (loaded before pytester snapshots sys.modules)
 from evalkit.sim import Persona, Rates, Simulator
 from evalkit.store import Store
 from evalkit.targets import parse_target

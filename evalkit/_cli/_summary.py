@@ -24,8 +24,23 @@ def print_run(result: RunResult) -> float:
         click.echo(
             "  errors: " + ", ".join(f"{k}={v}" for k, v in sorted(s.errors_by_kind.items()))
         )
-    table = result.metrics()
-    if not table.empty:
-        pivot = table.pivot_table(index=["task", "metric"], columns="lang", values="mean")
-        click.echo(pivot.to_string(float_format=lambda v: f"{v:.3f}"))
+    click.echo(_means_table(result.store.metric_means(s.run_id)))
     return counts.error_rate
+
+
+def _means_table(rows: list[tuple[str, str, str, int, float]]) -> str:
+    """Task x metric rows, one column per language (plain text: no pandas on the run path)."""
+    if not rows:
+        return ""
+    langs = sorted({r[2] for r in rows})
+    cells = {(t, m, lang): v for t, m, lang, _, v in rows}
+    keys = sorted({(t, m) for t, m, *_ in rows})
+    width = max(len(f"{t}  {m}") for t, m in keys)
+    lines = [" " * width + "".join(f"{lang:>9}" for lang in langs)]
+    for t, m in keys:
+        vals = "".join(
+            f"{cells[(t, m, lang)]:>9.3f}" if (t, m, lang) in cells else f"{'-':>9}"
+            for lang in langs
+        )
+        lines.append(f"{t + '  ' + m:<{width}}{vals}")
+    return "\n".join(lines)

@@ -413,6 +413,25 @@ class Store:
         assert row is not None  # the run was just resolved
         return RunCounts(run_id, str(row[0]), *(int(v) for v in row[1:]))
 
+    def metric_means(self, run_id: str) -> list[tuple[str, str, str, int, float]]:
+        """(task, metric, lang, items, mean) of a run, repeats averaged per item first; no pandas.
+
+        Only numeric and pass/fail metrics (labels have no mean).
+        """
+        rows = self.con.execute(
+            """
+            WITH per_item AS (
+                SELECT task, metric, lang, item_id, avg(value) AS v
+                FROM scored WHERE run_id = ? AND value IS NOT NULL
+                GROUP BY ALL
+            )
+            SELECT task, metric, lang, count(*), avg(v) FROM per_item
+            GROUP BY ALL ORDER BY task, metric, lang
+            """,
+            [self.resolve_run_id(run_id)],
+        ).fetchall()
+        return [(str(t), str(m), str(lang), int(n), float(v)) for t, m, lang, n, v in rows]
+
     def outcomes_frame(self, run_id: str) -> pd.DataFrame:
         """One row per planned request of a run: its outcome, route and error kind."""
         return self.con.execute(
