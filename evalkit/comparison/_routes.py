@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from evalkit.store import Store
 
 ROUTE_COLUMNS = [
-    "route", "models", "n", "error_rate", "fallback_rate", "cost", "currency", "cost_per_item",
+    "route", "models", "split", "n", "error_rate", "fallback_rate", "cost", "currency", "cost_per_item",
     "cost_per_mtok", "p50_ms", "p95_ms", "p99_ms", "quality", "quality_low", "quality_high",
 ]  # fmt: skip
 
@@ -23,7 +23,9 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
 
     ``cost_per_mtok`` is the blended price actually paid: total cost / total tokens x 1e6.
     ``quality`` is the pass rate of the pass/fail headline metrics of the route's items, with a
-    Wilson 95% interval; errors count against ``error_rate``, not against quality.
+    Wilson 95% interval; errors count against ``error_rate``, not against quality. ``split``
+    is the share of the route's answered requests each model served (a weighted split, or
+    fallbacks).
     """
     run_id = store.resolve_run_id(run_id)
     econ = store.con.execute(
@@ -54,8 +56,31 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
         {"run": run_id},
     ).df()
     quality = _quality(store, run_id)
-    table = econ.merge(quality, on="route", how="left")
+    table = econ.merge(quality, on="route", how="left").merge(
+        _split(store, run_id), on="route", how="left"
+    )
     return table[ROUTE_COLUMNS]
+
+
+def _split(store: Store, run_id: str) -> pd.DataFrame:
+    """Per route, the share of its answered requests each model served (``a 70% / b 30%``)."""
+    rows = store.con.execute(
+        """
+        SELECT COALESCE(route, '(direct)') AS route, target_name, count(*) AS n
+        FROM responses WHERE run_id = ? GROUP BY ALL ORDER BY route, n DESC, target_name
+        """,
+        [run_id],
+    ).fetchall()
+    totals: dict[str, int] = {}
+    for route, _, n in rows:
+        totals[route] = totals.get(route, 0) + n
+    parts: dict[str, list[str]] = {}
+    for route, model, n in rows:
+        parts.setdefault(route, []).append(f"{model} {n / totals[route]:.0%}")
+    return pd.DataFrame(
+        {"route": list(parts), "split": [" / ".join(v) for v in parts.values()]},
+        columns=["route", "split"],
+    )
 
 
 def _quality(store: Store, run_id: str) -> pd.DataFrame:

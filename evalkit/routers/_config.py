@@ -80,3 +80,10 @@ class RouterConfig(_Strict):
     """Model key for items no rule matches."""
     fallbacks: dict[str, list[str]] = Field(default_factory=dict)
     """Model key -> models to try, in order, when it fails after its retries."""
+    splits: dict[str, dict[str, float]] = Field(default_factory=dict)
+    """Weighted traffic splits: split key -> {model key: weight}. A rule or the default may
+    name a split; each item then goes to one of its models by a seeded draw that reproduces
+    the weights (a load-balanced deployment group, as LiteLLM's ``model_list`` entries that
+    share one ``model_name``)."""
+    split_seed: int = 0
+    """Seed of the per-item draw, so a split routes the same items the same way every run."""

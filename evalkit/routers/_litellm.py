@@ -34,8 +34,10 @@ def import_litellm(
     """Turn a LiteLLM config into an evalkit router config.
 
     LiteLLM routes by the model group the application asks for; evalkit evaluates one group:
-    ``model_group`` (default: the first ``model_name``). Its first deployment is the default
-    route and its other deployments are fallbacks, followed by the groups
+    ``model_group`` (default: the first ``model_name``). A group of several deployments is
+    load-balanced: it becomes a weighted split (``litellm_params.weight``, else ``rpm``, else
+    ``tpm``, else equal weights, as LiteLLM's simple-shuffle), each item drawn to one
+    deployment; on failure the group's other deployments are tried, then the groups
     ``router_settings.fallbacks`` names for it. Keys must be ``os.environ/VAR`` references: a
     literal key is refused, never copied.
 
@@ -49,23 +51,36 @@ def import_litellm(
         raise ConfigError(f"{path}:1: model_list: a LiteLLM config needs a non-empty model_list")
     models: dict[str, RouterModel] = {}
     groups: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, float] = {}
     for i, entry in enumerate(entries):
         where = f"{path}:{line_of(lines, ('model_list', i))}"
         key, model = _deployment(entry, i, where)
         key = key if key not in models else f"{key}#{i}"
         models[key] = model
         groups[entry["model_name"]].append(key)
+        weights[key] = _weight(entry["litellm_params"])
     group = model_group or entries[0]["model_name"]
     if group not in groups:
         raise ConfigError(
             f"{path}: model group {group!r} not in model_list; use one of {sorted(groups)}"
         )
-    chain = groups[group][1:] + _fallback_groups(data, group, groups)
+    members = groups[group]
+    after = _fallback_groups(data, group, groups)
+    if len(members) == 1:
+        chain = after
+        return RouterConfig(
+            name=name or f"litellm:{path.stem}:{group}",
+            models=models,
+            default=members[0],
+            fallbacks={members[0]: chain} if chain else {},
+        )
+    split = f"{group} (load-balanced)"
     return RouterConfig(
         name=name or f"litellm:{path.stem}:{group}",
         models=models,
-        default=groups[group][0],
-        fallbacks={groups[group][0]: chain} if chain else {},
+        default=split,
+        splits={split: {m: weights[m] for m in members}},
+        fallbacks={m: [o for o in members if o != m] + after for m in members},
     )
 
 
@@ -103,6 +118,15 @@ def _deployment(entry: Any, i: int, where: str) -> tuple[str, RouterModel]:
     return str(entry["model_name"]), RouterModel.model_validate(
         {k: v for k, v in fields.items() if v is not None}
     )
+
+
+def _weight(params: dict[str, Any]) -> float:
+    """A deployment's share in LiteLLM's simple-shuffle: weight, else rpm, else tpm, else 1."""
+    for key in ("weight", "rpm", "tpm"):
+        value = params.get(key)
+        if value is not None and float(value) > 0:
+            return float(value)
+    return 1.0
 
 
 def _key_env(value: Any, where: str, api_base: Any) -> str | None:

@@ -36,6 +36,9 @@ def check_router(config: RouterConfig) -> list[tuple[tuple[str | int, ...], str]
     out: list[tuple[tuple[str | int, ...], str]] = []
     known = set(config.models)
     hint = f"use one of: {', '.join(sorted(known))}"
+    out.extend(_split_problems(config, known, hint))
+    models, known = known, known | set(config.splits)  # rules and default may name a split
+    hint = f"use one of: {', '.join(sorted(known))}"
     for i, rule in enumerate(config.rules):
         if rule.model not in known:
             out.append(
@@ -47,11 +50,12 @@ def check_router(config: RouterConfig) -> list[tuple[tuple[str | int, ...], str]
         out.extend(_dead_rule(config, i))
     if config.default not in known:
         out.append((("default",), f"default routes to unknown model {config.default!r}; {hint}"))
+    hint = f"use one of: {', '.join(sorted(models))}"
     for src, targets in config.fallbacks.items():
-        if src not in known:
+        if src not in models:
             out.append((("fallbacks", src), f"fallbacks for unknown model {src!r}; {hint}"))
         for j, dst in enumerate(targets):
-            if dst not in known:
+            if dst not in models:
                 out.append((("fallbacks", src, j), f"fallback to unknown model {dst!r}; {hint}"))
     cycle = _fallback_cycle(config.fallbacks)
     if cycle:
@@ -64,6 +68,23 @@ def check_router(config: RouterConfig) -> list[tuple[tuple[str | int, ...], str]
             out.append(
                 (("rules", i, "name"), f"duplicate rule name {name!r}; names identify routes")
             )
+    return out
+
+
+def _split_problems(
+    config: RouterConfig, models: set[str], hint: str
+) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for key, weights in config.splits.items():
+        if key in models:
+            out.append((("splits", key), f"split {key!r} has the name of a model; rename it"))
+        if not weights:
+            out.append((("splits", key), f"split {key!r} has no models"))
+        for model, weight in weights.items():
+            if model not in models:
+                out.append((("splits", key, model), f"split to unknown model {model!r}; {hint}"))
+            if not weight > 0:
+                out.append((("splits", key, model), f"weight must be > 0, got {weight}"))
     return out
 
 

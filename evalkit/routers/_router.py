@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -67,6 +68,18 @@ def matches(m: Match, item: GoldenItem) -> str | None:
     return ", ".join(why) or "matches all"
 
 
+def draw(weights: dict[str, float], key: str) -> str:
+    """One of ``weights``' keys, chosen by a uniform draw from the hash of ``key``."""
+    u = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:13], 16) / 16**13
+    total = sum(weights.values())
+    acc = 0.0
+    for model, weight in weights.items():
+        acc += weight / total
+        if u < acc:
+            return model
+    return next(reversed(weights))
+
+
 @dataclass(frozen=True)
 class RouterSpec:
     """A router as a run target: the config plus a resolved `TargetSpec` per model."""
@@ -89,21 +102,40 @@ class RouterSpec:
         return self.config.name
 
     def route(self, item: GoldenItem) -> Decision:
-        """The first matching rule's decision, or the default route."""
+        """The first matching rule's decision, or the default route; a split is drawn."""
         for rule in self.config.rules:
             reason = matches(rule.match, item)
             if reason is not None:
-                return Decision(rule.name, reason, rule.model)
-        return Decision("default", "no rule matched", self.config.default)
+                return self._draw(Decision(rule.name, reason, rule.model), item)
+        return self._draw(Decision("default", "no rule matched", self.config.default), item)
+
+    def _draw(self, decision: Decision, item: GoldenItem) -> Decision:
+        weights = self.config.splits.get(decision.model)
+        if not weights:
+            return decision
+        model = draw(weights, f"{self.config.split_seed}:{decision.model}:{item.id}")
+        share = weights[model] / sum(weights.values())
+        reason = f"{decision.reason}; split {decision.model}: {model} ({share:.0%} of traffic)"
+        return Decision(decision.route, reason, model)
 
     def chain(self, model: str) -> list[str]:
         """``model`` then its fallbacks, in order."""
         return [model, *self.config.fallbacks.get(model, [])]
 
+    def reachable(self) -> set[str]:
+        """Model keys a run can send to: rules, default, split members and their fallbacks."""
+        heads = {r.model for r in self.config.rules} | {self.config.default}
+        keys: set[str] = set()
+        for head in heads:
+            members = self.config.splits.get(head) or {head: 1.0}
+            for model in members:
+                keys.update(self.chain(model))
+        return keys
+
     def api_keys(self) -> None:
-        """Fail fast when any model's key variable is missing."""
-        for spec in self.specs.values():
-            spec.api_key()
+        """Fail fast when the key variable of a model the run can reach is missing."""
+        for key in sorted(self.reachable()):
+            self.specs[key].api_key()
 
     def public_config(self) -> dict[str, Any]:
         """The config as stored with a run (it names key variables, never keys)."""

@@ -56,13 +56,53 @@ def litellm_config(tmp_path, url, key="os.environ/SIM_KEY"):
 
 def test_import_maps_groups_fallbacks_prices_and_keys(tmp_path):
     cfg = import_litellm(litellm_config(tmp_path, "http://127.0.0.1:9"))
-    assert cfg.default == "chat"
-    assert cfg.fallbacks == {"chat": ["chat#1", "backup"]}
+    # two deployments share model_name "chat": a load-balanced split, not "first + fallbacks"
+    assert cfg.default == "chat (load-balanced)"
+    assert cfg.splits == {"chat (load-balanced)": {"chat": 1.0, "chat#1": 1.0}}
+    assert cfg.fallbacks == {"chat": ["chat#1", "backup"], "chat#1": ["chat", "backup"]}
     assert cfg.models["chat#1"].price is not None and cfg.models[
         "chat#1"
     ].price.output == pytest.approx(8.0)
     spec = RouterSpec.from_config(cfg).specs["chat"]
     assert spec.base_url == "http://127.0.0.1:9/v1" and spec.api_key_env == "SIM_KEY"
+
+
+def test_weighted_deployments_split_traffic_by_their_weights(tmp_path, monkeypatch):
+    from scipy.stats import binomtest
+
+    monkeypatch.setenv("SIM_KEY", "not-a-real-key")
+    items = qa_items(150)
+    path = litellm_config(tmp_path, "http://127.0.0.1:9")
+    config = yaml.safe_load(path.read_text())
+    config["model_list"][0]["litellm_params"]["weight"] = 7
+    config["model_list"][1]["litellm_params"]["weight"] = 3
+    path.write_text(yaml.safe_dump(config))
+    router = RouterSpec.from_config(import_litellm(path))
+    picks = [router.route(item).model for item in items]
+    n_primary = picks.count("chat")
+    assert set(picks) == {"chat", "chat#1"}
+    # 300 items drawn 70/30: the count lies in the binomial 99% interval of p = 0.7
+    low, high = binomtest(n_primary, len(picks), 0.7).proportion_ci(0.99)
+    assert low <= 0.7 <= high
+    assert picks == [router.route(item).model for item in items]  # seeded: the same every run
+    assert (
+        "split chat (load-balanced): chat (70% of traffic)"
+        in router.route(next(i for i, m in zip(items, picks, strict=True) if m == "chat")).reason
+    )
+
+
+def test_keys_are_needed_only_for_reachable_models(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_KEY", "not-a-real-key")
+    path = litellm_config(tmp_path, "http://127.0.0.1:9")
+    config = yaml.safe_load(path.read_text())
+    config["model_list"].append(
+        {"model_name": "unused", "litellm_params": {"model": "deepseek/deepseek-chat"}}
+    )
+    path.write_text(yaml.safe_dump(config))
+    monkeypatch.delenv("DEEPSEEK_API_KEY", raising=False)
+    router = RouterSpec.from_config(import_litellm(path))
+    router.api_keys()  # "unused" is unreachable from group "chat": its key is not required
+    assert "unused" not in router.reachable()
 
 
 def test_literal_keys_are_refused_and_never_echoed(tmp_path):
@@ -84,6 +124,11 @@ def test_imported_config_runs_and_falls_back(tmp_path, monkeypatch):
         result = ek.run(router, [make_set(items)], store=":memory:", max_retries=0)
     frame = result.store.responses_frame(result.run_id)
     assert len(frame) == 20 and frame.fallback_used.all() and set(frame.served_model) == {"backup"}
+    # each item went to one deployment of the split first, then to the other, then to backup
+    assert set(frame.route_reason.str.extract(r"split chat \(load-balanced\): (\S+)")[0]) == {
+        "chat",
+        "chat#1",
+    }
 
 
 class _LiteLLMEndpoint:
