@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from evalkit.store import Store
 
 ROUTE_COLUMNS = [
-    "route", "models", "split", "n", "error_rate", "fallback_rate", "cost", "currency", "cost_per_item",
+    "route", "models", "split", "n", "error_rate", "fallback_rate", "cost", "currency",
+    "cost_per_item",
     "cost_per_mtok", "p50_ms", "p95_ms", "p99_ms", "quality", "quality_low", "quality_high",
 ]  # fmt: skip
 
