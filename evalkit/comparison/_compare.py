@@ -156,6 +156,7 @@ def compare_runs(
         if (grp["signature_a"] == grp["signature_b"]).all()
     ]
     slices = _verdicts(pd.DataFrame(rows), gate)
+    _add_mde(slices, gate)
     want = wanted_slices(gate, cov.items, set(a["metric"]) | set(b["metric"]))
     if not want:
         raise ConfigError(
@@ -184,7 +185,8 @@ def _note_power(slices: pd.DataFrame, gate: GateConfig, notes: list[str]) -> Non
     if underpowered:
         notes.append(
             f"underpowered: {len(underpowered)} gate slice(s) cannot detect a drop of the "
-            f"margin ({gate.margin:g}) with 80% power: "
+            f"margin ({gate.margin:g}) with 80% power at the Holm-adjusted alpha, or their "
+            "power is unknown (mde -): "
             + ", ".join(underpowered[:8])
             + (" ..." if len(underpowered) > 8 else "")
             + "; see the mde column for the drop each slice can detect"
@@ -251,12 +253,33 @@ def _slice_row(key: Any, grp: pd.DataFrame, gate: GateConfig) -> dict[str, Any]:
         "p": test.p_two_sided,
         "p_worse": test.p_worse,
         "rho": rho,
-        "mde": _mde(binary, len(grp), float(base.mean()), rho, gate.alpha),
+        "binary": binary,
         "gate": gate.gates(task, lang, metric),
     }
+    if gate.max_drop is not None:
+        # the hard threshold tests a confidence bound, not the noisy point estimate: a slice
+        # fails only when the one-sided 95% upper bound of the change is below -max_drop
+        row["drop_bound"] = paired_ci(base, cand, 0.10, gate.n_resamples)[1]
     if len(key) > 3:
         row["route"] = key[3]
     return row
+
+
+def _add_mde(slices: pd.DataFrame, gate: GateConfig) -> None:
+    """The drop each slice detects with 80% power at the alpha its test really uses.
+
+    Gate slices are Holm-adjusted, and Holm's first step tests at alpha / m (m gate slices), so
+    a gate slice's MDE is computed there; other slices at alpha.
+    """
+    if slices.empty:
+        slices["mde"] = []
+        return
+    m = max(int(slices["gate"].astype(bool).sum()), 1)
+    slices["mde"] = [
+        _mde(bool(r.binary), int(r.n), float(r.baseline), float(r.rho),
+             gate.alpha / m if r.gate else gate.alpha)
+        for r in slices.itertuples()
+    ]  # fmt: skip
 
 
 def _mde(binary: bool, n: int, p_base: float, rho: float, alpha: float) -> float:
@@ -270,11 +293,14 @@ def _mde(binary: bool, n: int, p_base: float, rho: float, alpha: float) -> float
 
 
 def _underpowered(slices: pd.DataFrame, gate: GateConfig) -> list[str]:
+    """Gate slices that cannot detect a drop of the margin, or whose power is unknown (NaN
+    MDE: a baseline at 0% or 100%, or a score metric), which is no evidence of power either."""
     if slices.empty or "mde" not in slices:
         return []
+    margin = slices["metric"].map(gate.margin_for)
     mask = (
         slices["gate"].astype(bool)
-        & (slices["mde"] > gate.margin)
+        & ((slices["mde"] > margin) | slices["mde"].isna())
         & (slices["metric"] != "answered")
     )
     return [
@@ -302,7 +328,7 @@ def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
 
 def _verdict(row: Any, gate: GateConfig) -> str:
     margin = gate.margin_for(row.metric)
-    hard = gate.max_drop is not None and row.delta < -gate.max_drop * METRIC_SCALE.get(
+    hard = gate.max_drop is not None and row.drop_bound < -gate.max_drop * METRIC_SCALE.get(
         row.metric, 1.0
     )
     if gate.mode == "non_inferiority":

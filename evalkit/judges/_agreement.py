@@ -22,7 +22,10 @@ _KAPPA_BANDS = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "su
 
 
 def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, (float, np.floating)) and math.isnan(x))
+    """None, NaN, ``pd.NA`` or ``pd.NaT``: a rating that is not there (never a label)."""
+    if x is None or (isinstance(x, (float, np.floating)) and math.isnan(x)):
+        return True
+    return type(x).__name__ in ("NAType", "NaTType")
 
 
 def _pairable_units(ratings: Ratings) -> list[list[object]]:
@@ -111,8 +114,8 @@ def _label_order(pairs: list[tuple[object, object]]) -> list[object]:
     seen = list(dict.fromkeys(itertools.chain.from_iterable(pairs)))
     try:
         return sorted(seen)  # type: ignore[type-var]
-    except TypeError:
-        return seen
+    except TypeError:  # mixed label types (1 and "x"): a stable order by type, then value
+        return sorted(seen, key=lambda v: (type(v).__name__, str(v)))
 
 
 def _disagreement_weights(r: int, weights: Weights | None) -> np.ndarray:

@@ -186,3 +186,32 @@ def test_run_metrics_carry_intervals(pair_of_runs):
     assert row.interval == "wilson95" and row.low < row["mean"] < row.high and row.n == 150
     f1 = table.loc[("factual_qa", "zh", "token_f1")]
     assert f1.interval == "clustered-se95" and f1.se > 0
+
+
+def test_gate_mde_is_at_the_holm_adjusted_alpha(pair_of_runs):
+    from evalkit.comparison import mde_paired_binary
+
+    store, _ = pair_of_runs
+    cmp = ek.compare("base", "twin", store=store)
+    gate = cmp.slices[cmp.slices["gate"].astype(bool) & (cmp.slices["metric"] == "correct")]
+    m = int(cmp.slices["gate"].astype(bool).sum())
+    row = gate.iloc[0]
+    at_alpha = mde_paired_binary(int(row.n), float(row.baseline), float(row.rho), 0.05, 0.8, False)
+    adjusted = mde_paired_binary(
+        int(row.n), float(row.baseline), float(row.rho), 0.05 / m, 0.8, False
+    )
+    assert row.mde == pytest.approx(adjusted) and row.mde > at_alpha
+
+
+def test_unknown_power_is_flagged_underpowered(pair_of_runs):
+    store, _ = pair_of_runs
+    cmp = ek.compare("base", "twin", store=store, metrics={"factual_qa": ("token_f1",)})
+    assert any("underpowered" in n and "factual_qa/en/token_f1" in n for n in cmp.notes)
+
+
+def test_max_drop_tests_a_confidence_bound_not_the_point_estimate(pair_of_runs):
+    store, _ = pair_of_runs
+    # two equal-quality runs: their noisy point estimates may drop a little, never "surely"
+    same = ek.compare("base", "twin", store=store, max_drop=0.01)
+    assert same.failing.empty
+    assert (same.slices["drop_bound"] >= same.slices["delta"]).all()

@@ -275,3 +275,13 @@ def test_panel_report_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.alpha = 1.0  # type: ignore[misc]
     assert isinstance(report, AgreementReport)
+
+
+def test_pandas_missing_values_are_missing_ratings_not_a_label():
+    import pandas as pd
+
+    from evalkit.judges import cohen_kappa
+
+    with_na = cohen_kappa(["a", "b", pd.NA, "a"], ["a", "b", "a", "b"])
+    assert with_na == pytest.approx(cohen_kappa(["a", "b", "a"], ["a", "b", "b"]))
+    assert cohen_kappa([1, 2, None, "x"], [1, 2, 1, "x"]) == pytest.approx(1.0)
