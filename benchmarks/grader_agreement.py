@@ -202,11 +202,12 @@ def _is_refusal(label: Any) -> bool:
     return label in ("full_refusal", "partial_refusal")
 
 
-def summarise(cases: list[Case]) -> list[dict[str, Any]]:
-    """One row per (task, field, language, split)."""
+def summarise(cases: list[Case], by_corpus: bool = False) -> list[dict[str, Any]]:
+    """One row per (task, field, language, split), or per corpus too."""
     groups: dict[tuple[str, str, str, str], list[Case]] = defaultdict(list)
     for c in cases:
-        groups[(c.task, c.field, c.lang, c.split)].append(c)
+        split = f"{c.split} {c.corpus.split('-instruct')[0]}" if by_corpus else c.split
+        groups[(c.task, c.field, c.lang, split)].append(c)
     rows = []
     for (task, field, lang, split), grp in sorted(groups.items()):
         decided = [c for c in grp if c.grader != UNSURE]
@@ -266,6 +267,33 @@ def render(rows: list[dict[str, Any]], md: bool) -> str:
     )
 
 
+def _cell(r: dict[str, Any] | None) -> list[str]:
+    if r is None:
+        return ["–", "–", "–"]
+    ci = f"{_fmt(r['wilson_lo'], 2)}–{_fmt(r['wilson_hi'], 2)}"
+    agree = f"{_fmt(r['agreement'])} ({r['agree']}/{r['decided']}; {ci})"
+    return [str(r["n"]), agree, _fmt(r["unsure_share"], 2)]
+
+
+def render_wide(rows: list[dict[str, Any]]) -> str:
+    """Markdown: one line per task x field x language, dev and held-out side by side."""
+    head = ["task", "field", "lang", "dev n", "dev agreement (decided; Wilson 95%)", "dev unsure"]
+    head += [
+        "held-out n",
+        "held-out agreement (decided; Wilson 95%)",
+        "held-out unsure",
+        "κ dev / held-out",
+    ]
+    keyed = {(r["task"], r["field"], r["lang"], r["split"]): r for r in rows}
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for task, field, lang in sorted({k[:3] for k in keyed}):
+        dev, held = keyed.get((task, field, lang, "dev")), keyed.get((task, field, lang, "heldout"))
+        kappa = " / ".join(_fmt(r["kappa"], 2) if r else "–" for r in (dev, held))
+        cells = [task, field, lang, *_cell(dev), *_cell(held), kappa if field == "xstest" else ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def disagreements(cases: list[Case], excerpt: int = 160) -> str:
     """Every dev-split disagreement (decided) and unsure case, for working on the graders."""
     out = []
@@ -282,17 +310,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--md", action="store_true", help="Markdown table only")
     parser.add_argument("--split", choices=("dev", "heldout"), help="one split only")
-    parser.add_argument("--task", help="one task only")
+    parser.add_argument("--task", help="one task only, or several separated by commas")
     parser.add_argument("--no-list", action="store_true", help="skip the dev disagreement list")
+    parser.add_argument("--by-corpus", action="store_true", help="one row per corpus file too")
     args = parser.parse_args(argv)
     cases = load_cases()
     if args.split:
         cases = [c for c in cases if c.split == args.split]
     if args.task:
-        cases = [c for c in cases if c.task == args.task]
+        cases = [c for c in cases if c.task in args.task.split(",")]
     corpora = sorted({(c.corpus, c.split) for c in cases})
     sizes = {k: len({c.id for c in cases if (c.corpus, c.split) == k}) for k in corpora}
-    print(render(summarise(cases), args.md))
+    rows = summarise(cases, args.by_corpus)
+    print(render_wide(rows) if args.md and not args.by_corpus else render(rows, args.md))
     print()
     print("labelled replies: " + ", ".join(f"{c} {s}: {n}" for (c, s), n in sizes.items()))
     if not args.md and not args.no_list:
