@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ class RunResult:
         s = self.summary
         head = (
             f"<p><b>run {s.run_id}</b>: {s.planned} requests, {s.called} called, "
-            f"{s.cached} cached, {s.failed} failed, cost {s.cost:.4f} {s.currency}</p>"
+            f"{s.cached} cached, {s.failed} failed, cost {html.escape(s.cost_text)}</p>"
         )
         return head + self.metrics().to_html(index=False, float_format="%.3f", escape=True)
 

@@ -10,9 +10,9 @@ from evalkit._api import RunResult, resolve_target, run
 from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldensets
 from evalkit.routers import RouteDiff, RouterSpec, route_diff
-from evalkit.runner import parse_shard
+from evalkit.runner import RunSummary, parse_shard
 from evalkit.store import Store
-from evalkit.targets import TargetSpec, load_targets_file, parse_target
+from evalkit.targets import TargetSpec, format_costs, load_targets_file, parse_target
 
 if TYPE_CHECKING:
     from evalkit.comparison import Comparison
@@ -133,13 +133,21 @@ class RouterComparison:
             f"route diff: {self.diff.summary()}",
             f"re-called: baseline {b.called} of {b.planned}, candidate {c.called} of {c.planned} "
             f"(reused {b.cached + b.already_done} + {c.cached + c.already_done}); "
-            f"compare cost {b.cost + c.cost:.4f} {c.currency}",
+            f"compare cost {_compare_cost(b, c)}",
         ]
         for label, result in (("baseline", self.baseline), ("candidate", self.candidate)):
             table = route_table(result.store, result.run_id)
             lines.append(f"per route, {label} {result.run_id}:")
             lines.append(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         return "\n".join(lines)
+
+
+def _compare_cost(b: RunSummary, c: RunSummary) -> str:
+    """Both runs' calls, per currency (never summed across currencies), naming unpriced models."""
+    costs = dict(b.costs)
+    for currency, total in c.costs.items():
+        costs[currency] = costs.get(currency, 0.0) + total
+    return format_costs(costs, b.unpriced | c.unpriced)
 
 
 def compare_routers_command(

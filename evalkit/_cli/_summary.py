@@ -14,7 +14,7 @@ def print_run(result: RunResult) -> float:
     click.echo(
         f"run {s.run_id}: {s.planned} requests ({s.already_done} already done, {s.cached} cached, "
         f"{s.called} called, {s.failed} failed, {s.retries} retries) "
-        f"cost {s.cost:.4f} {s.currency} in {s.elapsed_s:.1f}s"
+        f"cost {s.cost_text} in {s.elapsed_s:.1f}s"
     )
     click.echo(
         f"  {counts.answered} answered, {counts.failed} failed, {counts.missing} never attempted "

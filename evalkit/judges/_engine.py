@@ -282,7 +282,8 @@ async def _ask(ctx: _Ctx, judge: TargetSpec, unit: _Unit) -> str | float | None:
         return None
     ctx.summary.calls += 1
     c = result.completion
-    cost = judge.price.cost(c.prompt_tokens, c.completion_tokens)
+    priced, _ = judge.cost(c.prompt_tokens, c.completion_tokens)
+    cost = priced or 0.0  # a judge without a price adds nothing (its currency is not summed)
     ctx.summary.cost += cost
     value = ctx.writer.add(
         unit, judge, request.request_hash, c.text, cost=cost, latency_ms=c.latency_ms

@@ -82,7 +82,7 @@ def run_usage(store: Store, run_id: str) -> list[Usage]:
 
 def _money(cost: dict[str, float], per: int = 1, digits: int = 4) -> str:
     if not cost:
-        return "-"
+        return "no price"
     return " + ".join(f"{total / max(per, 1):.{digits}f} {cur}" for cur, total in cost.items())
 
 

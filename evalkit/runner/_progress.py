@@ -26,7 +26,7 @@ class Progress:
         tty = sys.stderr.isatty()
         self.enabled = tty if enabled is None else enabled
         self.lines = enabled is None and not tty
-        self.errors, self.cost, self.currency = 0, 0.0, ""
+        self.errors, self.cost = 0, "no price"
         self._start = self._last = time.monotonic()
         self._first = done
         self._bar: Any = None
@@ -71,13 +71,13 @@ class Progress:
         pct = 100 * self.done / self.total if self.total else 100.0
         return (
             f"evalkit: {self.done}/{self.total} ({pct:.1f}%) {rate:.1f} req/s ETA {eta} "
-            f"errors {self.errors} cost {self.cost:.4f} {self.currency}".rstrip()
+            f"errors {self.errors} cost {self.cost}"
         )
 
-    def advance(self, cost: float, currency: str, errors: int = 0) -> None:
-        """One more request finished."""
+    def advance(self, cost: str, errors: int = 0) -> None:
+        """One more request finished; ``cost`` is the cost so far as text."""
         self.done += 1
-        self.errors, self.cost, self.currency = errors, cost, currency
+        self.errors, self.cost = errors, cost
         if self.lines and time.monotonic() - self._last >= LINE_INTERVAL_S:
             self._last = time.monotonic()
             print(self.line(), file=sys.stderr, flush=True)
@@ -88,7 +88,7 @@ class Progress:
                 self._task,
                 advance=1,
                 rate=f"{speed:6.1f} req/s",
-                cost=f"{cost:.4f} {currency}",
+                cost=cost,
             )
 
     def __exit__(self, *exc: object) -> None:

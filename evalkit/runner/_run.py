@@ -25,7 +25,7 @@ from evalkit.runner._units import Target, Unit, plan_units, select_items
 from evalkit.runner._writer import Writer
 from evalkit.store import Store
 from evalkit.store._store import utcnow
-from evalkit.targets import CallFailure, Client, TargetSpec
+from evalkit.targets import CallFailure, Client, TargetSpec, format_costs
 
 
 @dataclass
@@ -40,10 +40,22 @@ class RunSummary:
     failed: int = 0
     retries: int = 0
     fallbacks: int = 0
-    cost: float = 0.0
-    currency: str = "USD"
+    costs: dict[str, float] = field(default_factory=dict)
+    unpriced: set[str] = field(default_factory=set)
     elapsed_s: float = 0.0
     errors_by_kind: dict[str, int] = field(default_factory=dict)
+
+    def add_cost(self, model: str, cost: float | None, currency: str | None) -> None:
+        """Add one call's cost under its currency (never summed across currencies)."""
+        if cost is None or currency is None:
+            self.unpriced.add(model)
+        else:
+            self.costs[currency] = self.costs.get(currency, 0.0) + cost
+
+    @property
+    def cost_text(self) -> str:
+        """What the calls cost: per currency, and the models without a price."""
+        return format_costs(self.costs, self.unpriced)
 
 
 def new_run_id() -> str:
@@ -78,7 +90,7 @@ async def execute_run(
     sets = select_items(sets, options.limit, options.shard)
     run_id = _open_run(store, target, sets, name, options, resume)
     units = plan_units(target, sets, options.repeats)
-    summary = RunSummary(run_id, planned=len(units), currency=_currency(target))
+    summary = RunSummary(run_id, planned=len(units))
     done = store.done_keys(run_id)
     todo = [u for u in units if (u.item.id, u.repeat) not in done]
     summary.already_done = len(units) - len(todo)
@@ -99,11 +111,6 @@ def _check_keys(target: Target) -> None:
         target.api_keys()
     else:
         target.api_key()
-
-
-def _currency(target: Target) -> str:
-    specs = target.specs.values() if isinstance(target, RouterSpec) else [target]
-    return next(iter(specs)).price.currency
 
 
 def _open_run(
@@ -242,7 +249,7 @@ async def _call_all(
             async def worker() -> None:
                 for unit in queue:
                     await _one(clients, unit, ctx)
-                    bar.advance(summary.cost, summary.currency, summary.failed)
+                    bar.advance(summary.cost_text, summary.failed)
 
             async with anyio.create_task_group() as workers:
                 for _ in range(min(options.concurrency, len(todo))):
@@ -281,9 +288,10 @@ async def _one(clients: dict[str, Client], unit: Unit, ctx: _Context) -> None:
         if result.completion is not None:
             ctx.summary.called += 1
             ctx.summary.fallbacks += index > 0
-            ctx.summary.cost += ctx.writer.add_completion(
+            cost, currency = ctx.writer.add_completion(
                 unit, spec, result.completion, attempts, fallback=index > 0
             )
+            ctx.summary.add_cost(spec.name, cost, currency)
             return
         failure = result.failure
     assert failure is not None

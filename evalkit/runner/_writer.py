@@ -42,9 +42,9 @@ class Writer:
 
     def add_completion(
         self, unit: Unit, spec: TargetSpec, c: Completion, attempts: int, fallback: bool
-    ) -> float:
-        """Record a served call; returns its cost."""
-        cost = spec.price.cost(c.prompt_tokens, c.completion_tokens)
+    ) -> tuple[float | None, str | None]:
+        """Record a served call; returns its (cost, currency), (None, None) without a price."""
+        cost, currency = spec.cost(c.prompt_tokens, c.completion_tokens)
         self.responses.append(
             {
                 **self._base(unit, spec),
@@ -57,25 +57,23 @@ class Writer:
                 "completion_tokens": c.completion_tokens,
                 "latency_ms": c.latency_ms,
                 "cost": cost,
-                "currency": spec.price.currency,
+                "currency": currency,
                 "cached": False,
                 "attempts": attempts,
                 "fallback_used": fallback,
             }
         )
         self._after(unit, c.text)
-        return cost
+        return cost, currency
 
     def add_cached(self, unit: Unit, row: dict[str, Any]) -> None:
         """Record a stored response reused for this unit (this run's route, the stored reply)."""
         keep = {k: row[k] for k in _CACHED_FIELDS}
         # the reply is reused, but its cost is this run's price for the same tokens: a router
         # change that only renegotiates prices must show in the candidate's cost
-        price = unit.spec.price
-        keep["cost"] = price.cost(
+        keep["cost"], keep["currency"] = unit.spec.cost(
             int(row["prompt_tokens"] or 0), int(row["completion_tokens"] or 0)
         )
-        keep["currency"] = price.currency
         self.responses.append(
             {
                 **self._base(unit, unit.spec),

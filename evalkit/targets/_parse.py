@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from evalkit._yamlpos import line_of, load_with_lines, validation_problems
 from evalkit.errors import ConfigError
 from evalkit.targets._presets import PRESETS, family_for
-from evalkit.targets._spec import Price, Sampling, TargetModel, TargetSpec
+from evalkit.targets._spec import Sampling, TargetModel, TargetSpec
 
 SIM_URL_ENV = "EVALKIT_SIM_URL"
 
@@ -58,7 +58,7 @@ def from_model(model: TargetModel) -> TargetSpec:
         base_url=base_url,
         api_key_env=key_env,
         family=family,
-        price=model.price or Price(),
+        price=model.price,
         sampling=Sampling(temperature, model.seed, model.max_tokens),
         timeout_s=model.timeout_s,
         stream=model.stream,

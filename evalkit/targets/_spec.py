@@ -32,6 +32,15 @@ class Price(BaseModel):
         return (prompt_tokens * self.input + completion_tokens * self.output) / 1_000_000
 
 
+def format_costs(costs: dict[str, float], unpriced: set[str] | frozenset[str] = frozenset()) -> str:
+    """``0.0123 USD + 0.4500 CNY`` (currencies are never summed), ``no price`` where none is
+    configured, naming the models without one."""
+    parts = [f"{total:.4f} {currency}" for currency, total in sorted(costs.items())]
+    if unpriced:
+        parts.append(f"no price for {', '.join(sorted(unpriced))}")
+    return " + ".join(parts) if parts else "no price"
+
+
 @dataclass(frozen=True)
 class Sampling:
     """Sampling parameters sent with every request (temperature 0 and a seed by default)."""
@@ -53,7 +62,7 @@ class TargetSpec:
         base_url: Endpoint base URL; None for the SDK default.
         api_key_env: Environment variable holding the key; never the key itself.
         family: Model family, used to keep judges away from their own family.
-        price: Price table.
+        price: Price table; None when none is configured (costs are then "no price", never 0).
         sampling: Sampling parameters.
         timeout_s: Per-request timeout.
         stream: Use streaming responses.
@@ -67,7 +76,7 @@ class TargetSpec:
     base_url: str | None = None
     api_key_env: str | None = None
     family: str = "unknown"
-    price: Price = field(default_factory=Price)
+    price: Price | None = None
     sampling: Sampling = field(default_factory=Sampling)
     timeout_s: float = 60.0
     stream: bool = False
@@ -87,6 +96,12 @@ class TargetSpec:
         remember(value)  # redacted from every error, log, report and stored row from now on
         return value
 
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> tuple[float | None, str | None]:
+        """(cost, currency) of one call; (None, None) when the target has no price."""
+        if self.price is None:
+            return None, None
+        return self.price.cost(prompt_tokens, completion_tokens), self.price.currency
+
     def public_config(self) -> dict[str, Any]:
         """Everything that identifies the target, minus secrets (safe to store and print)."""
         return {
@@ -96,7 +111,7 @@ class TargetSpec:
             "base_url": strip_url_secrets(self.base_url),
             "api_key_env": self.api_key_env,
             "family": self.family,
-            "price": self.price.model_dump(),
+            "price": self.price.model_dump() if self.price else None,
             "sampling": self.sampling.__dict__,
             "timeout_s": self.timeout_s,
             "stream": self.stream,

@@ -78,7 +78,28 @@ def test_cost_uses_each_models_price(sim, tmp_path):
     strong = f[f.target_name == "strong"]
     expected = (strong.prompt_tokens * 10.0 + strong.completion_tokens * 30.0) / 1e6
     assert strong.cost.to_numpy() == pytest.approx(expected.to_numpy())
-    assert set(f.currency) == {"CNY"}
+    assert set(f.currency.dropna()) == {"CNY"}
+
+
+def test_currencies_are_never_summed_and_no_price_is_not_zero(sim, tmp_path):
+    server, items = sim
+    text = write_router(tmp_path, url=server.url).read_text()
+    # strong (zh) bills in USD now; cheap (en) keeps CNY; backup has no price at all
+    text = text.replace("{input: 10.0, output: 30.0, currency: CNY}", "{input: 10.0, output: 30.0}")
+    path = tmp_path / "mixed.yaml"
+    path.write_text(text)
+    result = ek.run(RouterSpec.from_config(load_router(path)), [make_set(items)], store=":memory:")
+    s = result.summary
+    assert set(s.costs) == {"CNY", "USD"} and s.costs["USD"] > 0 and s.costs["CNY"] > 0
+    assert "CNY + " in s.cost_text and "USD" in s.cost_text
+    f = result.store.responses_frame(result.run_id)
+    assert set(f[f.target_name == "strong"].currency) == {"USD"}
+    unpriced = ek.run(f"sim:backup@{server.url}", [make_set(items[:4])], store=":memory:")
+    assert unpriced.summary.cost_text == "no price for sim:backup" or (
+        "no price" in unpriced.summary.cost_text
+    )
+    rows = unpriced.store.responses_frame(unpriced.run_id)
+    assert rows.cost.isna().all() and rows.currency.isna().all()  # never a made-up 0.0
 
 
 def test_fallback_serves_when_the_routed_model_fails(tmp_path):
