@@ -11,8 +11,9 @@ from evalkit.metrics._text import language_spans, tag_scripts
 ReplyLang = Literal["en", "zh", "mixed", "unknown"]
 
 # Code blocks, inline code and URLs are language-independent: a Chinese answer quoting
-# `ps aux | grep python` is still Chinese.
-_NOT_PROSE = re.compile(r"```.*?```|`[^`\n]*`|https?://\S+", re.DOTALL)
+# `ps aux | grep python` is still Chinese. A fence left open (a reply cut at max_tokens) runs to
+# the end of the reply.
+_NOT_PROSE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`|https?://\S+", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class LangThresholds:
             f"zh>={self.zh_share:.2f}|en<={self.en_share:.2f}"
             f"|term<={self.term_words}w|name<={self.name_chars}c"
             f"|clauses>={self.clause_words}w+{self.clause_chars}c"
-            f"@{self.clause_band[0]:.2f}-{self.clause_band[1]:.2f}|skip:code,url"
+            f"@{self.clause_band[0]:.2f}-{self.clause_band[1]:.2f}|skip:code,open-fence,url"
         )
 
 

@@ -116,7 +116,7 @@ def test_check_score_is_named_and_signed():
 def test_reply_lang_check_signature_carries_thresholds():
     score = run_check(check(type="reply_lang", lang="zh"), "你好")
     assert score.signature.endswith(
-        "zh>=0.70|en<=0.30|term<=2w|name<=4c|clauses>=5w+10c@0.15-0.85|skip:code,url|mixmin5/3"
+        "zh>=0.70|en<=0.30|term<=2w|name<=4c|clauses>=5w+10c@0.15-0.85|skip:code,open-fence,url|mixmin5/3"
     )
     assert score.detail is not None and score.detail["detected"] == "zh"
 

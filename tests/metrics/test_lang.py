@@ -65,7 +65,7 @@ def test_custom_thresholds_change_the_verdict():
 def test_thresholds_signature_names_every_threshold():
     assert (
         DEFAULT_THRESHOLDS.signature()
-        == "zh>=0.70|en<=0.30|term<=2w|name<=4c|clauses>=5w+10c@0.15-0.85|skip:code,url"
+        == "zh>=0.70|en<=0.30|term<=2w|name<=4c|clauses>=5w+10c@0.15-0.85|skip:code,open-fence,url"
     )
 
 
@@ -86,3 +86,15 @@ def test_thresholds_signature_names_every_threshold():
 )
 def test_a_clause_in_each_language_is_mixed_but_a_quoted_phrase_is_not(text, lang):
     assert detect_reply_lang(text) == lang
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "以下是示例代码，展示了如何使用标准化：\n\n```python\nfrom sklearn.preprocessing import "
+        "StandardScaler\n# create a scaler and fit it on the training data only\nscaler = Standard",
+        "先这样写：\n```bash\nps aux | grep python\nkill -9 the process id you found above",
+    ],
+)
+def test_an_open_fence_of_a_cut_reply_is_code(reply):
+    assert detect_reply_lang(reply) == "zh"
