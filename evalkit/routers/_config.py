@@ -21,8 +21,6 @@ class RouterModel(TargetModel):
 
     region: str | None = None
     """Where the model is served (for data-residency rules and reports)."""
-    concurrency: int | None = Field(default=None, ge=1)
-    """Requests in flight to this model at once (default: the run's concurrency)."""
     rpm: int | None = Field(default=None, ge=1)
     """Requests per minute allowed by the provider."""
 

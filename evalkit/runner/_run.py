@@ -214,10 +214,10 @@ def _reuse_cached(
 
 def _limits(target: Target, options: RunOptions) -> Limits:
     if not isinstance(target, RouterSpec):
-        return Limits(options.concurrency, {}, {})
-    models = target.config.models
-    per_model = {k: m.concurrency for k, m in models.items() if m.concurrency}
-    rpm = {k: m.rpm for k, m in models.items() if m.rpm}
+        per = {target.name: target.concurrency} if target.concurrency else {}
+        return Limits(options.concurrency, per, {})
+    per_model = {k: s.concurrency for k, s in target.specs.items() if s.concurrency}
+    rpm = {k: m.rpm for k, m in target.config.models.items() if m.rpm}
     return Limits(options.concurrency, per_model, rpm)
 
 

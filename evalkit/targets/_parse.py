@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
@@ -37,8 +40,10 @@ def from_model(model: TargetModel) -> TargetSpec:
         protocol = model.protocol or preset.protocol
         base_url = model.base_url or preset.base_url
         family = model.family or family_for(model.provider, model.model)
-        if model.provider == "openai" and model.base_url and not model.family:
-            family = "unknown"  # any OpenAI-compatible server (a proxy, vLLM): not GPT
+        if model.provider in ("openai", "anthropic") and model.base_url and not model.family:
+            # any compatible server (a LiteLLM proxy, vLLM) behind a first-party protocol: not
+            # GPT or Claude, unless stated (a wrong family would wrongly exclude a judge)
+            family = "unknown"
         # api_key_env: "" means "no key" (a keyless self-hosted server behind a preset URL).
         key_env = preset.api_key_env if model.api_key_env is None else (model.api_key_env or None)
     else:
@@ -48,9 +53,7 @@ def from_model(model: TargetModel) -> TargetSpec:
             )
         protocol, base_url = model.protocol, model.base_url
         family, key_env = model.family or "unknown", model.api_key_env
-    temperature = model.temperature
-    if protocol == "anthropic" and "temperature" not in model.model_fields_set:
-        temperature = None
+    preset_limit = PRESETS[model.provider].concurrency if model.provider in PRESETS else None
     return TargetSpec(
         name=model.name or model.model,
         protocol=protocol,
@@ -59,12 +62,45 @@ def from_model(model: TargetModel) -> TargetSpec:
         api_key_env=key_env,
         family=family,
         price=model.price,
-        sampling=Sampling(temperature, model.seed, model.max_tokens),
+        sampling=Sampling(model.temperature, model.seed, model.max_tokens),
         timeout_s=model.timeout_s,
         stream=model.stream,
         provider=model.provider,
         extra_body=model.extra_body,
+        concurrency=model.concurrency or preset_limit,
     )
+
+
+_SPEC_OPTIONS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "max_tokens": ("max_tokens", int),
+    "timeout": ("timeout_s", float),
+    "timeout_s": ("timeout_s", float),
+    "concurrency": ("concurrency", int),
+    "temperature": ("temperature", float),
+    "seed": ("seed", int),
+    "stream": ("stream", lambda v: v.lower() in ("1", "true", "yes")),
+}
+"""Options a spec string may carry in its URL's query (``...@url?max_tokens=256``)."""
+
+
+def _spec_options(base_url: str) -> tuple[str | None, dict[str, Any]]:
+    """Split the evalkit options off a spec string's base URL; other query parameters stay."""
+    parts = urlsplit(base_url)
+    kept, options = [], {}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key not in _SPEC_OPTIONS:
+            kept.append((key, value))
+            continue
+        field, convert = _SPEC_OPTIONS[key]
+        try:
+            options[field] = convert(value)
+        except ValueError as exc:
+            raise ConfigError(
+                f"spec string option {key}={value!r} is not a valid {field}; e.g. "
+                "?max_tokens=256&timeout=300&concurrency=1&temperature=0"
+            ) from exc
+    url = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
+    return url or None, options
 
 
 def parse_target(spec: str) -> TargetSpec:
@@ -72,7 +108,9 @@ def parse_target(spec: str) -> TargetSpec:
 
     Forms: ``provider:model`` (``deepseek:deepseek-chat``), ``provider:model@base_url``
     (``vllm:qwen2.5-7b@http://10.0.0.5:8000/v1``), ``sim:persona`` (the bundled simulator), each
-    optionally prefixed with ``name=``.
+    optionally prefixed with ``name=``. The URL's query may carry ``max_tokens``, ``timeout``,
+    ``concurrency``, ``temperature``, ``seed`` and ``stream``
+    (``llamacpp:qwen@http://127.0.0.1:8080/v1?max_tokens=256&timeout=300&concurrency=1``).
 
     Raises:
         ConfigError: The string has no provider or names an unknown one.
@@ -86,8 +124,12 @@ def parse_target(spec: str) -> TargetSpec:
             f"target {spec!r}: expected provider:model, e.g. openai:gpt-4o-mini or sim:good"
         )
     model, _, base_url = rest.partition("@")
+    options: dict[str, Any] = {}
+    if base_url:
+        url, options = _spec_options(base_url)
+        base_url = url or ""
     return from_model(
-        TargetModel(name=name, provider=provider, model=model, base_url=base_url or None)
+        TargetModel(name=name, provider=provider, model=model, base_url=base_url or None, **options)
     )
 
 

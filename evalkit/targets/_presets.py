@@ -20,6 +20,8 @@ class Preset:
     api_key_env: str | None
     family: str
     notes: str = ""
+    concurrency: int | None = None
+    """Requests in flight the server handles well (llama.cpp answers one at a time)."""
 
 
 PRESETS: dict[str, Preset] = {
@@ -51,7 +53,14 @@ PRESETS: dict[str, Preset] = {
     ),
     "vllm": Preset("openai", "http://127.0.0.1:8000/v1", None, "local"),
     "ollama": Preset("openai", "http://127.0.0.1:11434/v1", None, "local"),
-    "llamacpp": Preset("openai", "http://127.0.0.1:8080/v1", None, "local"),
+    "llamacpp": Preset(
+        "openai",
+        "http://127.0.0.1:8080/v1",
+        None,
+        "local",
+        "llama.cpp's server answers one request at a time: more in flight only queue and time out",
+        concurrency=1,
+    ),
 }
 
 _OPENROUTER_FAMILIES = {

@@ -68,6 +68,7 @@ class TargetSpec:
         stream: Use streaming responses.
         provider: Preset name this target came from, if any.
         extra_body: Extra JSON fields sent with each request (provider-specific switches).
+        concurrency: Requests in flight to this endpoint at most (None: the run's setting).
     """
 
     name: str
@@ -82,6 +83,7 @@ class TargetSpec:
     stream: bool = False
     provider: str | None = None
     extra_body: dict[str, Any] = field(default_factory=dict)
+    concurrency: int | None = None
 
     def api_key(self) -> str:
         """The key from the environment; a placeholder for keyless local servers."""
@@ -117,6 +119,7 @@ class TargetSpec:
             "stream": self.stream,
             "provider": self.provider,
             "extra_body": self.extra_body,
+            "concurrency": self.concurrency,
         }
 
     def request_hash(self, messages: list[dict[str, str]], seed: int | None) -> str:
@@ -160,8 +163,8 @@ class TargetModel(BaseModel):
     price: Price | None = None
     """Price table; defaults to the preset's entry for this model, else zero."""
     temperature: float | None = 0.0
-    """Sampling temperature; null sends none (the provider's default). Anthropic targets send
-    none unless this is set explicitly, since newer Claude models reject it."""
+    """Sampling temperature, 0 by default on both doors (a server otherwise samples, and the
+    same item gives different answers); null sends none (the provider's default)."""
     seed: int | None = 0
     """Sampling seed."""
     max_tokens: int = 1024
@@ -172,3 +175,5 @@ class TargetModel(BaseModel):
     """Use streaming responses."""
     extra_body: dict[str, Any] = Field(default_factory=dict)
     """Extra JSON fields for each request."""
+    concurrency: int | None = Field(default=None, ge=1)
+    """Requests in flight to this model at once (default: the preset's, else the run's)."""

@@ -52,11 +52,6 @@ def test_streaming_straight_to_llama_stores_token_counts(servers, store, lane_di
     assert all(r["prompt_tokens"] > 0 and r["completion_tokens"] > 0 for r in rows), rows
 
 
-@pytest.mark.xfail(
-    reason="issue 11: the anthropic door sends no temperature unless the target sets one, so "
-    "the server samples",
-    strict=False,
-)
 def test_anthropic_door_defaults_to_temperature_0(servers, store, lane_dir):
     entry = target(
         "anthropic-default", "anthropic", servers.litellm, "qwen-en", api_key_env=LITELLM_KEY_ENV

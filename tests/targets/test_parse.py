@@ -77,10 +77,12 @@ def test_every_preset_is_tested_above():
     }
 
 
-def test_name_prefix_and_anthropic_sends_no_temperature_by_default():
+def test_name_prefix_and_temperature_none_only_when_asked(tmp_path):
     t = parse_target("prod=anthropic:claude-sonnet-4-5")
-    assert t.name == "prod" and t.sampling.temperature is None
-    assert parse_target("openai:gpt-4o").sampling.temperature == 0.0
+    assert t.name == "prod" and t.sampling.temperature == 0.0
+    path = tmp_path / "t.yaml"
+    path.write_text("targets:\n  - {provider: anthropic, model: claude-x, temperature: null}\n")
+    assert load_targets_file(path)[0].sampling.temperature is None
 
 
 def test_bad_spec_messages():
@@ -121,3 +123,39 @@ def test_public_config_has_no_secret(monkeypatch):
 def test_an_openai_compatible_proxy_is_not_assumed_to_be_gpt():
     assert parse_target("openai:chat@http://proxy:4000/v1").family == "unknown"
     assert parse_target("openai:gpt-4o").family == "gpt"
+
+
+def test_a_spec_string_carries_the_common_options():
+    spec = parse_target(
+        "llamacpp:qwen@http://127.0.0.1:8080/v1?max_tokens=256&timeout=300&concurrency=2"
+        "&temperature=0.5&api-version=7"
+    )
+    assert spec.sampling.max_tokens == 256 and spec.sampling.temperature == 0.5
+    assert spec.timeout_s == 300 and spec.concurrency == 2
+    assert spec.base_url == "http://127.0.0.1:8080/v1?api-version=7"  # other params stay
+    with pytest.raises(ConfigError, match="max_tokens='many'"):
+        parse_target("vllm:m@http://h/v1?max_tokens=many")
+
+
+def test_local_presets_default_to_what_the_server_handles():
+    assert parse_target("llamacpp:qwen").concurrency == 1  # llama.cpp answers one at a time
+    assert parse_target("vllm:qwen").concurrency is None  # vLLM batches: the run's setting
+    assert parse_target("llamacpp:qwen@http://h/v1?concurrency=4").concurrency == 4
+
+
+@pytest.mark.parametrize("spec", ["anthropic:claude-x", "openai:gpt-4o", "deepseek:deepseek-chat"])
+def test_both_doors_default_to_temperature_0(spec):
+    assert parse_target(spec).sampling.temperature == 0.0
+
+
+@pytest.mark.parametrize(
+    ("spec", "family"),
+    [
+        ("anthropic:claude-x", "claude"),
+        ("anthropic:qwen-en@http://127.0.0.1:4000", "unknown"),  # a proxy: not Claude
+        ("openai:chat@http://127.0.0.1:4000/v1", "unknown"),
+        ("openai:gpt-4o", "gpt"),
+    ],
+)
+def test_a_proxy_behind_a_first_party_protocol_has_no_family(spec, family):
+    assert parse_target(spec).family == family
