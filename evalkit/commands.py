@@ -157,6 +157,7 @@ def compare_routers_command(
     sets: str | None = None,
     store: str | None = None,
     repeats: int = 1,
+    limit: int | None = None,
     concurrency: int = 16,
     progress: bool | None = None,
     by_route: bool = False,
@@ -176,10 +177,10 @@ def compare_routers_command(
     loaded = load_goldensets(names)
     config = resolve_gate(**gate)  # a bad gate setting fails before any call is made
     with Store(store) as db:
-        base = run(a, loaded, store=db, name=a.name, repeats=repeats, concurrency=concurrency,
-                   progress=progress)  # fmt: skip
-        cand = run(b, loaded, store=db, name=b.name, repeats=repeats, concurrency=concurrency,
-                   progress=progress)  # fmt: skip
+        base = run(a, loaded, store=db, name=a.name, repeats=repeats, limit=limit,
+                   concurrency=concurrency, progress=progress)  # fmt: skip
+        cand = run(b, loaded, store=db, name=b.name, repeats=repeats, limit=limit,
+                   concurrency=concurrency, progress=progress)  # fmt: skip
         cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
         routed = RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
         routed.note = routed.cost_note()  # while the store is open

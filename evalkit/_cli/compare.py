@@ -25,6 +25,19 @@ from evalkit._cli._common import handle_errors, store_option
     help="With routers: samples per item.",
 )
 @click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With routers: only the first N items of each set.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="With routers: requests in flight.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "md", "json", "html"]),
@@ -71,6 +84,8 @@ def compare(
     candidate_router: str | None,
     sets: str | None,
     repeats: int,
+    limit: int | None,
+    concurrency: int,
     fmt: str,
     output: str | None,
     alpha: float | None,
@@ -112,6 +127,8 @@ def compare(
             sets=sets,
             store=store,
             repeats=repeats,
+            limit=limit,
+            concurrency=concurrency,
             progress=progress,
             by_route=by_route,
             fmt=fmt,

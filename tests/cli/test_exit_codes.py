@@ -196,6 +196,13 @@ def test_router_cutover_door_in_every_format(server, tmp_path, fmt):
         "-o", str(report), "--no-progress",
     )  # fmt: skip
     assert out.returncode == 1, out.stderr  # zh moved from a perfect model to a 40% one
+    small = evalkit(
+        "compare", "--baseline-router", str(a), "--candidate-router", str(b), "--sets",
+        str(folder), "--store", str(tmp_path / "small.duckdb"), "--limit", "4",
+        "--concurrency", "2", "--format", "json", "--no-progress",
+    )  # fmt: skip
+    assert small.returncode in (0, 1), small.stderr
+    assert json.loads(small.stdout)["coverage"]["baseline"]["planned"] == 4
     text = report.read_text(encoding="utf-8")
     if fmt == "json":
         failing = {(s["task"], s["lang"]) for s in json.loads(text)["slices"]
