@@ -20,6 +20,11 @@ def print_run(result: RunResult) -> float:
         f"  {counts.answered} answered, {counts.failed} failed, {counts.missing} never attempted "
         f"of {counts.planned}: error rate {counts.error_rate:.1%}"
     )
+    if counts.truncated:
+        click.echo(
+            f"  warning: {counts.truncated} of {counts.answered} replies stopped at the token "
+            "limit (finish_reason length/max_tokens) and may be cut off; raise max_tokens"
+        )
     if s.errors_by_kind:
         click.echo(
             "  errors: " + ", ".join(f"{k}={v}" for k, v in sorted(s.errors_by_kind.items()))

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from evalkit.goldensets import GoldenItem, GoldenSet
 
 STORE_ENV = "EVALKIT_STORE"
+TRUNCATED = "finish_reason IN ('length', 'max_tokens')"
+"""A reply cut off at the token limit (OpenAI ``length``, Anthropic ``max_tokens``)."""
 DEFAULT_STORE = "runs/evalkit.duckdb"
 
 
@@ -101,6 +103,8 @@ class RunCounts:
         answered: Requests with a stored response.
         failed: Requests whose last attempt failed and that have no response.
         missing: Requests never attempted (a killed or still running run).
+        truncated: Answered requests cut off at the token limit (``finish_reason`` ``length``
+            or ``max_tokens``): their replies may be incomplete.
     """
 
     run_id: str
@@ -109,6 +113,7 @@ class RunCounts:
     answered: int
     failed: int
     missing: int
+    truncated: int = 0
 
     @property
     def finished(self) -> bool:
@@ -411,7 +416,12 @@ class Store:
             [run_id],
         ).fetchone()
         assert row is not None  # the run was just resolved
-        return RunCounts(run_id, str(row[0]), *(int(v) for v in row[1:]))
+        cut = self.con.execute(
+            f"SELECT count(*) FROM responses WHERE run_id = ? AND {TRUNCATED}", [run_id]
+        ).fetchone()
+        planned, answered, failed, missing = (int(v) for v in row[1:])
+        truncated = int(cut[0]) if cut else 0
+        return RunCounts(run_id, str(row[0]), planned, answered, failed, missing, truncated)
 
     def metric_means(self, run_id: str) -> list[tuple[str, str, str, int, float]]:
         """(task, metric, lang, items, mean) of a run, repeats averaged per item first; no pandas.
@@ -446,7 +456,7 @@ class Store:
     def runs(self) -> pd.DataFrame:
         """Every run, newest first, with the outcome counts of its planned requests."""
         return self.con.execute(
-            """
+            f"""
             WITH counts AS (
                 SELECT run_id, count(*) AS planned,
                        count(*) FILTER (WHERE outcome = 'answered') AS answered,
@@ -454,11 +464,13 @@ class Store:
                        count(*) FILTER (WHERE outcome = 'missing') AS missing
                 FROM outcomes GROUP BY run_id
             ),
-            costs AS (SELECT run_id, sum(cost) AS cost FROM responses GROUP BY run_id)
+            costs AS (SELECT run_id, sum(cost) AS cost,
+                             count(*) FILTER (WHERE {TRUNCATED}) AS truncated
+                      FROM responses GROUP BY run_id)
             SELECT r.run_id, r.name, r.target_name, r.status, r.n_items, r.repeats,
                    COALESCE(c.planned, 0) AS planned, COALESCE(c.answered, 0) AS answered,
                    COALESCE(c.failed, 0) AS failed, COALESCE(c.missing, 0) AS missing,
-                   k.cost, r.created_at, r.finished_at
+                   COALESCE(k.truncated, 0) AS truncated, k.cost, r.created_at, r.finished_at
             FROM runs r LEFT JOIN counts c USING (run_id) LEFT JOIN costs k USING (run_id)
             ORDER BY r.created_at DESC
             """
