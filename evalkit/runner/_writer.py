@@ -45,6 +45,8 @@ class Writer:
     ) -> tuple[float | None, str | None]:
         """Record a served call; returns its (cost, currency), (None, None) without a price."""
         cost, currency = spec.cost(c.prompt_tokens, c.completion_tokens)
+        if cost is None and c.proxy_cost is not None:  # no contract price: the proxy's own
+            cost, currency = c.proxy_cost, "USD"
         self.responses.append(
             {
                 **self._base(unit, spec),
@@ -60,7 +62,7 @@ class Writer:
                 "currency": currency,
                 "cached": False,
                 "attempts": attempts,
-                "fallback_used": fallback,
+                "fallback_used": fallback or c.proxy_fallback,
             }
         )
         self._after(unit, c.text)

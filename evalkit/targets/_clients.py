@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,10 @@ class Completion:
     finish_reason: str | None
     latency_ms: float
     reasoning: str | None = None
+    proxy_fallback: bool = False
+    """A router in front (LiteLLM proxy) served this from a fallback deployment."""
+    proxy_cost: float | None = None
+    """What the router says the call cost (USD), when it says."""
 
 
 @dataclass(frozen=True)
@@ -84,9 +89,13 @@ class Client:
             raise
         except Exception as exc:
             raise classify(exc) from exc
-        text, pt, ct, served, finish, reasoning = result
+        (text, pt, ct, served, finish, reasoning), headers = result
         latency = (time.perf_counter() - start) * 1000
-        return Completion(text, pt, ct, served, finish, latency, reasoning)
+        proxy = proxy_info(headers)
+        return Completion(
+            text, pt, ct, proxy.served_model or served, finish, latency, reasoning,
+            proxy.fallback, proxy.cost,
+        )  # fmt: skip
 
     async def _openai(self, messages: list[dict[str, str]], seed: int | None) -> tuple[Any, ...]:
         s = self.spec.sampling
@@ -104,8 +113,9 @@ class Client:
         if self.spec.extra_body:
             kwargs["extra_body"] = self.spec.extra_body
         if self.spec.stream:
-            return await self._openai_stream(kwargs)
-        resp = await self._sdk.chat.completions.create(**kwargs)
+            return await self._openai_stream(kwargs), {}
+        raw = await self._sdk.chat.completions.with_raw_response.create(**kwargs)
+        resp = await _parsed(raw)
         _raise_for_base_resp(resp)
         if not getattr(resp, "choices", None):
             raise CallFailure("malformed", "response has no choices", retryable=True)
@@ -119,7 +129,7 @@ class Client:
             resp.model or self.spec.model,
             choice.finish_reason,
             reasoning,
-        )
+        ), raw.headers
 
     async def _openai_stream(self, kwargs: dict[str, Any]) -> tuple[Any, ...]:
         kwargs["stream"] = True
@@ -154,11 +164,13 @@ class Client:
             extra.setdefault("temperature", self.spec.sampling.temperature)
         if extra:
             kwargs["extra_body"] = extra
+        headers: Any = {}
         if self.spec.stream:
             async with self._sdk.messages.stream(**kwargs) as stream:
                 msg = await stream.get_final_message()
         else:
-            msg = await self._sdk.messages.create(**kwargs)
+            raw = await self._sdk.messages.with_raw_response.create(**kwargs)
+            msg, headers = await _parsed(raw), raw.headers
         text = "".join(b.text for b in msg.content if getattr(b, "type", "") == "text")
         return (
             text,
@@ -167,7 +179,47 @@ class Client:
             msg.model,
             msg.stop_reason,
             None,
-        )
+        ), headers
+
+
+async def _parsed(raw: Any) -> Any:
+    """The body of a raw response (``parse()`` is sync in some SDK versions, async in others)."""
+    body = raw.parse()
+    return await body if inspect.isawaitable(body) else body
+
+
+@dataclass(frozen=True)
+class ProxyInfo:
+    """What a router in front of the model (a LiteLLM proxy) says about one call."""
+
+    served_model: str | None = None
+    fallback: bool = False
+    cost: float | None = None
+
+
+def proxy_info(headers: Any) -> ProxyInfo:
+    """Read a LiteLLM proxy's ``x-litellm-*`` response headers (no headers: an empty record).
+
+    ``x-litellm-model-name`` names the deployment that served (after any fallback),
+    ``x-litellm-attempted-fallbacks`` counts the fallbacks tried, and
+    ``x-litellm-response-cost`` is the proxy's cost of the call in USD.
+    """
+    if not headers:
+        return ProxyInfo()
+    get = headers.get
+    fallbacks = _number(get("x-litellm-attempted-fallbacks"))
+    return ProxyInfo(
+        served_model=get("x-litellm-model-name") or None,
+        fallback=bool(fallbacks and fallbacks > 0),
+        cost=_number(get("x-litellm-response-cost")),
+    )
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
 
 
 # MiniMax answers some failures with HTTP 200 and a non-zero base_resp.status_code.
