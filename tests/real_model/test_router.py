@@ -112,3 +112,7 @@ def test_compare_two_routers_recalls_only_the_changed_route(servers, store, lane
     recalled = {r["item_id"] for r in cand if not r["cached"]}
     assert recalled == {r["item_id"] for r in cand if r["lang"] == "zh"}, dumps(cand)
     assert {r["target_name"] for r in cand if r["lang"] == "zh"} == {"dead"}
+    # the proxy fell back: its x-litellm-* headers say so, and that is what is stored
+    zh = [r for r in cand if r["lang"] == "zh"]
+    assert all(r["fallback_used"] for r in zh), dumps(zh)
+    assert all(r["served_model"] != "dead" for r in zh), dumps(zh)
