@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,66 +13,24 @@ from evalkit._secrets import redact, remember, strip_url_secrets
 from evalkit.store import Store
 from evalkit.targets import parse_target
 from tests._helpers import qa_items, write_set
+from tests._http import StubServer, chat_completion
 from tests.cli.test_cli import evalkit
 
 
-class EchoServer:
-    """An OpenAI-compatible server that echoes the caller's key: in a 401 body for model
-    ``reject``, and inside a 200 reply for model ``chatty``."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.url = ""
-
-    async def _chat(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        auth = request.headers.get("Authorization", "")
-        if body.get("model") == "reject":
-            message = f"Incorrect API key provided: {auth}. You can find your API key at ..."
-            return web.json_response({"error": {"message": message, "type": "auth"}}, status=401)
-        reply = f"Your header was {auth}; key {auth.removeprefix('Bearer ')}."
-        return web.json_response(
-            {
-                "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": reply}}],
-                "usage": {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8},
-            }
-        )  # fmt: skip
-
-    def __enter__(self) -> EchoServer:
-        ready = threading.Event()
-
-        async def start() -> None:
-            app = web.Application()
-            app.add_routes([web.post("/v1/chat/completions", self._chat)])
-            self.runner = web.AppRunner(app)
-            await self.runner.setup()
-            site = web.TCPSite(self.runner, "127.0.0.1", 0)
-            await site.start()
-            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            self.url = f"http://127.0.0.1:{port}"
-            ready.set()
-
-        def serve() -> None:
-            asyncio.set_event_loop(self.loop)
-            self.loop.run_until_complete(start())
-            self.loop.run_forever()
-
-        self.thread = threading.Thread(target=serve, daemon=True)
-        self.thread.start()
-        ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
+async def _echo(request: web.Request) -> web.Response:
+    """Echo the caller's key: in a 401 body for model ``reject``, inside a reply otherwise."""
+    body = await request.json()
+    auth = request.headers.get("Authorization", "")
+    if body.get("model") == "reject":
+        message = f"Incorrect API key provided: {auth}. You can find your API key at ..."
+        return web.json_response({"error": {"message": message, "type": "auth"}}, status=401)
+    reply = f"Your header was {auth}; key {auth.removeprefix('Bearer ')}."
+    return web.json_response(chat_completion(body["model"], reply))
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[EchoServer]:
-    with EchoServer() as server:
+def echo() -> Iterator[StubServer]:
+    with StubServer(_echo) as server:
         yield server
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +11,7 @@ import evalkit as ek
 from evalkit.targets import parse_target
 from evalkit.targets._clients import proxy_info
 from tests._helpers import make_set, qa_items
+from tests._http import StubServer, chat_completion
 
 # as litellm[proxy]==1.106.2 sends them when a group fell back to another deployment
 FELL_BACK = {
@@ -27,55 +26,14 @@ FELL_BACK = {
 }
 
 
-class ProxyLike:
-    """An OpenAI-compatible endpoint that answers with LiteLLM's headers."""
-
-    def __init__(self, headers: dict[str, str]) -> None:
-        self.headers, self.url = headers, ""
-        self.loop = asyncio.new_event_loop()
-
-    async def _chat(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        payload = {
-            "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": "巴黎 Paris"}}],
-            "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
-        }  # fmt: skip
-        return web.json_response(payload, headers=self.headers)
-
-    def __enter__(self) -> ProxyLike:
-        ready = threading.Event()
-
-        async def start() -> None:
-            app = web.Application()
-            app.add_routes([web.post("/v1/chat/completions", self._chat)])
-            self.runner = web.AppRunner(app)
-            await self.runner.setup()
-            site = web.TCPSite(self.runner, "127.0.0.1", 0)
-            await site.start()
-            self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
-            ready.set()
-
-        def serve() -> None:
-            asyncio.set_event_loop(self.loop)
-            self.loop.run_until_complete(start())
-            self.loop.run_forever()
-
-        self.thread = threading.Thread(target=serve, daemon=True)
-        self.thread.start()
-        ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
+async def _answer(request: web.Request) -> web.Response:
+    body = await request.json()
+    return web.json_response(chat_completion(body["model"], "巴黎 Paris"), headers=FELL_BACK)
 
 
 @pytest.fixture
-def proxy() -> Iterator[ProxyLike]:
-    with ProxyLike(FELL_BACK) as server:
+def proxy() -> Iterator[StubServer]:
+    with StubServer(_answer) as server:
         yield server
 
 
