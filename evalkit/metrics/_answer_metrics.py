@@ -62,7 +62,7 @@ class ContainsAnswer:
     name: ClassVar[str] = "contains_answer"
 
     def signature(self) -> str:
-        """E.g. ``contains_answer|v2|norm:nfkc-cf-nopunct-v2|num:unit-v1|hyphen:space``."""
+        """E.g. ``contains_answer|v2|norm:nfkc-cf-nopunct-v2|num:unit-v2|hyphen:space``."""
         return f"{self.name}|v2|norm:{NORMALIZER}|num:{QUANTITY_VERSION}|hyphen:space"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:

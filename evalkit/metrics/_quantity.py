@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from evalkit.metrics._numbers import _NOT_NUMBER_RE, _NUMBER_RE, _value, en_words_to_digits
 
-QUANTITY_VERSION = "unit-v1"
+QUANTITY_VERSION = "unit-v2"
 """Stored in the signature of metrics that match quantities."""
 
 UNITS: dict[str, tuple[str, ...]] = {
@@ -119,10 +119,32 @@ def parse_quantity(alias: str) -> Quantity | None:
     return quantity if not rest else None
 
 
+OTHER_UNIT = "(other)"
+"""The unit of a number that counts something else ("zero information", "0 details")."""
+
+
 def reply_quantities(reply: str) -> list[Quantity]:
-    """Every quantity stated in a reply, in order (see :func:`parse_quantity`)."""
+    """Every quantity stated in a reply, in order (see :func:`parse_quantity`).
+
+    A number followed by a word that is no known unit counts something else: "There is zero
+    information in the passage" must not match the alias "0 days" (an abstention graded
+    correct), while a bare "Zero." still does.
+    """
     text = fold(reply)
-    return [_quantity_at(text, m)[0] for m in _NUMBER_RE.finditer(text) if m.group().strip()]
+    out = []
+    for m in _NUMBER_RE.finditer(text):
+        if not m.group().strip():
+            continue
+        quantity, end = _quantity_at(text, m)
+        if quantity.unit is None and _word_follows(text, end):
+            quantity = Quantity(quantity.value, OTHER_UNIT)
+        out.append(quantity)
+    return out
+
+
+def _word_follows(text: str, end: int) -> bool:
+    rest = text[end:].lstrip()
+    return bool(rest) and unicodedata.category(rest[0]).startswith("L")
 
 
 def same_quantity(alias: Quantity, stated: Quantity, eps: float = 1e-9) -> bool:

@@ -242,7 +242,10 @@ def test_zh_number_only_items_say_to_leave_out_the_unit():
         ("grounded_qa", "gqa-0017-zh", "最多装3公升。", True),
         ("grounded_qa", "gqa-0072-en", "Up to 30ml", True),
         ("grounded_qa", "gqa-0090-en", "None.", False),
-        ("grounded_qa", "gqa-0090-en", "Zero.", False),
+        # "Zero." answers "how many days" (0 days); "zero information" is an abstention
+        ("grounded_qa", "gqa-0090-en", "Zero.", True),
+        ("grounded_qa", "gqa-0090-en", "There is zero information about it in the passage.", False),
+        ("grounded_qa", "gqa-0090-en", "The passage gives 0 details on that.", False),
         ("grounded_qa", "gqa-0090-en", "Not yet stated in the passage.", False),
         ("grounded_qa", "gqa-0090-en", "They can work from home two days a week.", False),
         ("grounded_qa", "gqa-0090-en", "They cannot work from home yet.", True),

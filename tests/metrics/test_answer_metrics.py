@@ -74,7 +74,7 @@ def test_cmrc_token_f1_detail_has_em_and_average():
     [
         (ExactMatch(), "exact_match|v1|norm:nfkc-cf-nopunct-v2"),
         (ExactMatch(mode="cmrc2018"), "exact_match|v1|norm:cmrc2018-v5-nonltk"),
-        (ContainsAnswer(), "contains_answer|v2|norm:nfkc-cf-nopunct-v2|num:unit-v1|hyphen:space"),
+        (ContainsAnswer(), "contains_answer|v2|norm:nfkc-cf-nopunct-v2|num:unit-v2|hyphen:space"),
         (TokenF1(), "token_f1|v1|tok:script|norm:nfkc-cf-nopunct-v2"),
         (TokenF1(mode="cmrc2018"), "token_f1|v1|cmrc2018-v5-nonltk"),
         (RougeL(), "rouge_l|v1|tok:char|norm:nfkc-cf-nopunct-v2"),

@@ -1,6 +1,12 @@
 import pytest
 
-from evalkit.metrics._quantity import Quantity, parse_quantity, reply_quantities, same_quantity
+from evalkit.metrics._quantity import (
+    OTHER_UNIT,
+    Quantity,
+    parse_quantity,
+    reply_quantities,
+    same_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +52,10 @@ def test_an_alias_with_more_than_a_quantity_is_not_one(alias):
         ("上限是 4 per cent of 年营业额", [Quantity(4, "%")]),
         ("It costs $30.", [Quantity(30, "usd")]),
         ("大厅周六几点关门？", []),
-        ("3 large eggs", [Quantity(3, None)]),
+        ("3 large eggs", [Quantity(3, OTHER_UNIT)]),  # counts something that is no known unit
+        ("There is zero information in the passage.", [Quantity(0, OTHER_UNIT)]),
+        ("Zero.", [Quantity(0, None)]),
+        ("答案是 3。", [Quantity(3, None)]),
     ],
 )
 def test_reply_quantities(reply, expected):
