@@ -28,7 +28,9 @@ def hallucination(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     correct, incorrect, not_attempted are shares of all replies; correct_given_attempted =
     correct / (correct + incorrect); f_score = harmonic mean of correct and
     correct_given_attempted; hallucination_rate = incorrect / (incorrect + not_attempted).
-    ``premise_corrected`` is the share of false-premise replies graded correct.
+    ``premise_corrected`` is the share of false-premise replies graded correct. ``unsure`` is the
+    share the deterministic grader left undecided and no judge settled: those replies count in
+    no other share, so a large ``unsure`` says the other figures rest on fewer replies.
     """
     graded = final_labels(scores[scores["task"].isin(["factual_qa", "grounded_qa"])],
                           "judge_grade", "grade")  # fmt: skip
@@ -41,6 +43,7 @@ def hallucination(scores: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         rows.append({
             **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
             "n": n, "correct": c, "incorrect": i, "not_attempted": na,
+            "unsure": counts.get("unsure", 0) / n,
             "correct_given_attempted": cga,
             "f_score": 2 * c * cga / (c + cga) if c + cga else math.nan,
             "hallucination_rate": i / (i + na) if i + na else math.nan,
