@@ -8,17 +8,33 @@ import pandas as pd
 
 from evalkit.comparison import wilson
 
+MIN_OVERRIDE_JUDGES = 2
+"""A panel may replace a decided deterministic label only with this many judges voting: one
+weak judge (a 0.5B model calling every reply correct) must not turn 0.2 accuracy into 1.0."""
+
 
 def final_labels(scores: pd.DataFrame, judged: str, deterministic: str) -> pd.DataFrame:
-    """Per reply, the panel's label where the panel judged it, else the deterministic one."""
+    """Per reply, the panel's label where it may decide, else the deterministic one.
+
+    The panel decides where the deterministic tier is unsure (or silent), and overrides a
+    decided label only when at least ``MIN_OVERRIDE_JUDGES`` judges voted (``n_judges``, when
+    the scores carry it). ``overruled`` marks replies where a smaller panel disagreed and the
+    deterministic label was kept.
+    """
     keys = ["item_id", "repeat"]
     extra = [c for c in ("false_premise",) if c in scores]
     cols = [*keys, "value_label", "task", "lang", "category", "expected_behavior", *extra]
     det = scores[scores["metric"] == deterministic][cols]
-    jud = scores[scores["metric"] == judged][[*keys, "value_label"]]
+    jcols = [*keys, "value_label", *(["n_judges"] if "n_judges" in scores else [])]
+    jud = scores[scores["metric"] == judged][jcols]
     merged = det.merge(jud, on=keys, how="left", suffixes=("_det", "_judge"))
-    merged["label"] = merged["value_label_judge"].fillna(merged["value_label_det"])
-    merged["source"] = merged["value_label_judge"].notna().map({True: "panel", False: "rules"})
+    judge, rules = merged["value_label_judge"], merged["value_label_det"]
+    sizes = merged["n_judges"] if "n_judges" in merged else pd.Series(99, index=merged.index)
+    undecided = rules.isna() | (rules == "unsure")
+    may = judge.notna() & (undecided | (sizes.fillna(0) >= MIN_OVERRIDE_JUDGES))
+    merged["label"] = judge.where(may, rules)
+    merged["source"] = may.map({True: "panel", False: "rules"})
+    merged["overruled"] = judge.notna() & ~may & (judge != rules)
     return merged
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.measures._hallucination import hallucination, refusal
+from evalkit.measures._hallucination import (
+    MIN_OVERRIDE_JUDGES,
+    final_labels,
+    hallucination,
+    refusal,
+)
 from evalkit.measures._mixing import code_mixed, parity
 
 if TYPE_CHECKING:
@@ -25,6 +30,7 @@ class Measures:
         refusal_by_category: Harmful-compliance and over-refusal per harm category.
         code_mixed: Fidelity, terminology, naturalness and mixing statistics.
         parity: Paired en-minus-zh gaps per task.
+        notes: Warnings (a panel too small to override the deterministic grade disagreed).
     """
 
     run_id: str
@@ -33,6 +39,7 @@ class Measures:
     refusal_by_category: pd.DataFrame
     code_mixed: pd.DataFrame
     parity: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name."""
@@ -54,7 +61,7 @@ class Measures:
                 ensure_ascii=False,
                 indent=2,
             )
-        out = []
+        out = [f"warning: {n}" for n in self.notes]
         for name, table in self.tables().items():
             if brief and name == "refusal_by_category":
                 continue
@@ -84,6 +91,9 @@ def measures(store: Store, run: str) -> Measures:
     false_premise = {i.id for i in store.run_items(run_id) if "false_premise" in i.tags}
     scores = store.scores_frame(run_id)
     scores["false_premise"] = scores["item_id"].isin(false_premise)
+    scores = scores.merge(
+        store.judge_panel_sizes(run_id), on=["item_id", "repeat", "metric"], how="left"
+    )
     responses = store.responses_frame(run_id)
     return Measures(
         run_id=run_id,
@@ -92,4 +102,19 @@ def measures(store: Store, run: str) -> Measures:
         refusal_by_category=refusal(scores, ["lang", "category"]),
         code_mixed=code_mixed(scores, responses, ["lang"]),
         parity=parity(scores),
+        notes=_overruled_notes(scores),
     )
+
+
+def _overruled_notes(scores: pd.DataFrame) -> list[str]:
+    notes = []
+    for judged, rules in (("judge_grade", "grade"), ("judge_refusal_label", "refusal_label")):
+        merged = final_labels(scores, judged, rules)
+        n = int(merged["overruled"].sum())
+        if n:
+            notes.append(
+                f"a panel of fewer than {MIN_OVERRIDE_JUDGES} judges disagreed with the "
+                f"deterministic {rules} on {n} decided replies; the deterministic label was "
+                "kept (both views: `evalkit judge` prints the panel's agreement)"
+            )
+    return notes

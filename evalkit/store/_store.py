@@ -442,6 +442,17 @@ class Store:
         ).fetchall()
         return [(str(t), str(m), str(lang), int(n), float(v)) for t, m, lang, n, v in rows]
 
+    def judge_panel_sizes(self, run_id: str) -> pd.DataFrame:
+        """Per judge score of a run: how many judges voted (``n_judges``)."""
+        return self.con.execute(
+            """
+            SELECT item_id, repeat, metric,
+                   CAST(json_extract(detail_json, '$.n_judges') AS INTEGER) AS n_judges
+            FROM scores WHERE run_id = ? AND starts_with(metric, 'judge_')
+            """,
+            [self.resolve_run_id(run_id)],
+        ).df()
+
     def outcomes_frame(self, run_id: str) -> pd.DataFrame:
         """One row per planned request of a run: its outcome, route and error kind."""
         return self.con.execute(
