@@ -15,25 +15,38 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-import sacrebleu
-from sacrebleu.metrics import BLEU, CHRF
-
 from evalkit.metrics._base import Score
 
 if TYPE_CHECKING:
+    from sacrebleu.metrics import BLEU, CHRF
+
     from evalkit.goldensets import GoldenItem
 
 BleuTokenize = Literal["auto", "zh", "13a"]
 
 
+# sacrebleu is imported when a translation is first scored: runs of other tasks never pay for it
+
+
 @lru_cache(maxsize=8)
 def _chrf(char_order: int, word_order: int, beta: int) -> CHRF:
+    from sacrebleu.metrics import CHRF
+
     return CHRF(char_order=char_order, word_order=word_order, beta=beta)
 
 
 @lru_cache(maxsize=8)
 def _bleu(tokenize: str, effective_order: bool) -> BLEU:
+    from sacrebleu.metrics import BLEU
+
     return BLEU(tokenize=tokenize, effective_order=effective_order)
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("sacrebleu")
 
 
 def _case_stats(metric: CHRF | BLEU, reply: str, references: Sequence[str]) -> list[int]:
@@ -62,10 +75,7 @@ class ChrF:
 
     def signature(self) -> str:
         """E.g. ``chrf|v1|nc6|nw0|b2|sacrebleu2.6.0``."""
-        return (
-            f"chrf|v1|nc{self.char_order}|nw{self.word_order}|b{self.beta}"
-            f"|sacrebleu{sacrebleu.__version__}"
-        )
+        return f"chrf|v1|nc{self.char_order}|nw{self.word_order}|b{self.beta}|sacrebleu{_version()}"
 
     def statistics(self, reply: str, references: Sequence[str]) -> list[int]:
         """sacrebleu's sufficient statistics for one case (best reference)."""
@@ -121,10 +131,7 @@ class Bleu:
         """
         effective = "yes" if self.effective_order else "no"
         tokenize = self.tokenize if lang is None else self.tokenizer_for(lang)
-        return (
-            f"bleu|v1|tok:{tokenize}|case:mixed|smooth:exp|eff:{effective}"
-            f"|sacrebleu{sacrebleu.__version__}"
-        )
+        return f"bleu|v1|tok:{tokenize}|case:mixed|smooth:exp|eff:{effective}|sacrebleu{_version()}"
 
     def statistics(self, reply: str, references: Sequence[str], lang: str) -> list[int]:
         """``[hyp_len, ref_len, correct_1..4, total_1..4]`` for one case."""
