@@ -25,6 +25,11 @@ def print_run(result: RunResult) -> float:
             f"  warning: {counts.truncated} of {counts.answered} replies stopped at the token "
             "limit (finish_reason length/max_tokens) and may be cut off; raise max_tokens"
         )
+    if counts.estimated:
+        click.echo(
+            f"  warning: the server reported no token usage for {counts.estimated} replies; "
+            "their token counts and cost are estimates (usage_estimated in the store)"
+        )
     if s.errors_by_kind:
         click.echo(
             "  errors: " + ", ".join(f"{k}={v}" for k, v in sorted(s.errors_by_kind.items()))

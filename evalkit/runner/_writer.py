@@ -16,7 +16,7 @@ from evalkit.targets import CallFailure, Completion, TargetSpec
 
 _CACHED_FIELDS = (
     "served_model", "text", "reasoning", "finish_reason", "prompt_tokens",
-    "completion_tokens", "latency_ms", "cost", "currency",
+    "completion_tokens", "latency_ms", "cost", "currency", "usage_estimated",
 )  # fmt: skip
 
 
@@ -63,6 +63,7 @@ class Writer:
                 "cached": False,
                 "attempts": attempts,
                 "fallback_used": fallback or c.proxy_fallback,
+                "usage_estimated": c.usage_estimated,
             }
         )
         self._after(unit, c.text)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+from evalkit.targets._tokens import estimate_tokens
 
-
-def count_tokens(text: str) -> int:
-    """A deterministic token estimate: one per Han character, one per four other characters."""
-    han = len(_HAN.findall(text))
-    return han + (len(text) - han + 3) // 4
+count_tokens = estimate_tokens
+"""The simulator's usage counts: the same deterministic estimate evalkit uses when a server
+reports none."""
 
 
 def dialect_extras(dialect: str, body: dict[str, Any]) -> dict[str, Any]:

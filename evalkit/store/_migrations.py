@@ -237,6 +237,11 @@ def m006_outcomes(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m007_usage_estimated(con: duckdb.DuckDBPyConnection) -> None:
+    """Whether a response's token counts are evalkit's estimate (the server reported none)."""
+    con.execute("ALTER TABLE responses ADD COLUMN usage_estimated BOOLEAN DEFAULT FALSE")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
@@ -244,6 +249,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (4, "drift", m004_drift),
     (5, "judge_verdicts", m005_judge_verdicts),
     (6, "outcomes", m006_outcomes),
+    (7, "usage_estimated", m007_usage_estimated),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -31,6 +31,7 @@ RESPONSE_SCHEMA = pa.schema(
         ("attempts", pa.int32()),
         ("created_at", pa.timestamp("us")),
         ("fallback_used", pa.bool_()),
+        ("usage_estimated", pa.bool_()),
     ]
 )
 

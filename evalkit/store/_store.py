@@ -105,6 +105,8 @@ class RunCounts:
         missing: Requests never attempted (a killed or still running run).
         truncated: Answered requests cut off at the token limit (``finish_reason`` ``length``
             or ``max_tokens``): their replies may be incomplete.
+        estimated: Answered requests whose token counts (and so cost) are evalkit's estimate:
+            the server reported no usage.
     """
 
     run_id: str
@@ -114,6 +116,7 @@ class RunCounts:
     failed: int
     missing: int
     truncated: int = 0
+    estimated: int = 0
 
     @property
     def finished(self) -> bool:
@@ -417,11 +420,15 @@ class Store:
         ).fetchone()
         assert row is not None  # the run was just resolved
         cut = self.con.execute(
-            f"SELECT count(*) FROM responses WHERE run_id = ? AND {TRUNCATED}", [run_id]
+            f"SELECT count(*) FILTER (WHERE {TRUNCATED}), count(*) FILTER (WHERE usage_estimated)"
+            " FROM responses WHERE run_id = ?",
+            [run_id],
         ).fetchone()
         planned, answered, failed, missing = (int(v) for v in row[1:])
-        truncated = int(cut[0]) if cut else 0
-        return RunCounts(run_id, str(row[0]), planned, answered, failed, missing, truncated)
+        truncated, estimated = (int(cut[0] or 0), int(cut[1] or 0)) if cut else (0, 0)
+        return RunCounts(
+            run_id, str(row[0]), planned, answered, failed, missing, truncated, estimated
+        )
 
     def metric_means(self, run_id: str) -> list[tuple[str, str, str, int, float]]:
         """(task, metric, lang, items, mean) of a run, repeats averaged per item first; no pandas.

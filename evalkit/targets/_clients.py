@@ -9,6 +9,7 @@ from typing import Any
 
 from evalkit._secrets import redact
 from evalkit.targets._spec import TargetSpec
+from evalkit.targets._tokens import estimate_tokens
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Completion:
     """A router in front (LiteLLM proxy) served this from a fallback deployment."""
     proxy_cost: float | None = None
     """What the router says the call cost (USD), when it says."""
+    usage_estimated: bool = False
+    """The server reported no token usage (a stream without a usage chunk): the counts are
+    evalkit's estimate, never a silent 0."""
 
 
 @dataclass(frozen=True)
@@ -92,9 +96,13 @@ class Client:
         (text, pt, ct, served, finish, reasoning), headers = result
         latency = (time.perf_counter() - start) * 1000
         proxy = proxy_info(headers)
+        estimated = pt is None or ct is None
+        if estimated:
+            pt = sum(estimate_tokens(m["content"]) for m in messages)
+            ct = estimate_tokens(text)
         return Completion(
             text, pt, ct, proxy.served_model or served, finish, latency, reasoning,
-            proxy.fallback, proxy.cost,
+            proxy.fallback, proxy.cost, estimated,
         )  # fmt: skip
 
     async def _openai(self, messages: list[dict[str, str]], seed: int | None) -> tuple[Any, ...]:
@@ -135,7 +143,7 @@ class Client:
         kwargs["stream"] = True
         kwargs["stream_options"] = {"include_usage": True}
         parts: list[str] = []
-        pt = ct = 0
+        pt = ct = None  # stays None when the server sends no usage chunk
         served, finish = self.spec.model, None
         async for chunk in await self._sdk.chat.completions.create(**kwargs):
             served = chunk.model or served
