@@ -37,10 +37,7 @@ def redact(text: str) -> str:
     """``text`` with every remembered key and every key-shaped token replaced by ``[REDACTED]``."""
     if not text:
         return text
-    for value in sorted(_known, key=len, reverse=True):
-        if value in text:
-            text = text.replace(value, REDACTED)
-    return _SHAPES.sub(_keep_prefix, text)
+    return _SHAPES.sub(_keep_prefix, redact_known(text))
 
 
 def redact_known(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -103,8 +102,7 @@ def _incomplete_notes(counts: dict[str, RunCounts], only_a: int, only_b: int) ->
 
 def _set_notes(store: Store, base_id: str, cand_id: str) -> list[str]:
     """One line per golden set whose content hash differs between the runs."""
-    sa = json.loads(store.run(base_id)["goldensets_json"])
-    sb = json.loads(store.run(cand_id)["goldensets_json"])
+    sa, sb = store.run(base_id)["goldensets"], store.run(cand_id)["goldensets"]
     notes = []
     for name in sorted(sa.keys() | sb.keys()):
         x, y = sa.get(name), sb.get(name)
