@@ -36,10 +36,7 @@ def drift(
     the whole history, and ``step`` marks significant changes (``up`` / ``down``).
     Without ``metric``, each task's headline metric is used.
     """
-    runs = store.con.execute(
-        "SELECT run_id, name, created_at FROM runs WHERE target_name = ? ORDER BY created_at",
-        [target],
-    ).fetchall()
+    runs = store.runs_of_target(target)
     frames = [_scores(store, run_id, task, lang, metric) for run_id, _, _ in runs]
     frames = _split_changed_definitions(frames)
     rows = []

@@ -29,33 +29,7 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
     fallbacks).
     """
     run_id = store.resolve_run_id(run_id)
-    econ = store.con.execute(
-        """
-        WITH attempts AS (
-            SELECT item_id, repeat, COALESCE(route, '(direct)') AS route, target_name,
-                   TRUE AS ok, fallback_used, cost, currency, prompt_tokens, completion_tokens,
-                   latency_ms
-            FROM responses WHERE run_id = $run
-            UNION ALL
-            -- the store's one definition of a failed request (see the `outcomes` view)
-            SELECT item_id, repeat, COALESCE(route, '(direct)'), target_name, FALSE,
-                   FALSE, NULL, NULL, NULL, NULL, NULL
-            FROM outcomes WHERE run_id = $run AND outcome = 'failed'
-        )
-        SELECT route, string_agg(DISTINCT target_name, ',' ORDER BY target_name) AS models,
-               count(*) AS n,
-               1 - avg(CAST(ok AS DOUBLE)) AS error_rate,
-               avg(CAST(fallback_used AS DOUBLE)) FILTER (WHERE ok) AS fallback_rate,
-               sum(cost) AS cost, any_value(currency) AS currency,
-               sum(cost) / count(*) FILTER (WHERE ok) AS cost_per_item,
-               sum(cost) * 1e6 / NULLIF(sum(prompt_tokens + completion_tokens), 0) AS cost_per_mtok,
-               quantile_cont(latency_ms, 0.50) AS p50_ms,
-               quantile_cont(latency_ms, 0.95) AS p95_ms,
-               quantile_cont(latency_ms, 0.99) AS p99_ms
-        FROM attempts GROUP BY route ORDER BY route
-        """,
-        {"run": run_id},
-    ).df()
+    econ = store.route_economics(run_id)
     quality = _quality(store, run_id)
     table = econ.merge(quality, on="route", how="left").merge(
         _split(store, run_id), on="route", how="left"
@@ -65,13 +39,7 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
 
 def _split(store: Store, run_id: str) -> pd.DataFrame:
     """Per route, the share of its answered requests each model served (``a 70% / b 30%``)."""
-    rows = store.con.execute(
-        """
-        SELECT COALESCE(route, '(direct)') AS route, target_name, count(*) AS n
-        FROM responses WHERE run_id = ? GROUP BY ALL ORDER BY route, n DESC, target_name
-        """,
-        [run_id],
-    ).fetchall()
+    rows = store.route_model_counts(run_id)
     totals: dict[str, int] = {}
     for route, _, n in rows:
         totals[route] = totals.get(route, 0) + n

@@ -11,8 +11,7 @@ from evalkit.judges._signals import combine, deterministic_label, pass_view
 from evalkit.judges._verdict import parse_verdict
 from evalkit.metrics import Score
 from evalkit.scoring import to_row
-from evalkit.store import Store
-from evalkit.store._store import utcnow
+from evalkit.store import ScoreRow, Store, VerdictRow, VerdictStatus, utcnow
 from evalkit.targets import TargetSpec
 from evalkit.targets._presets import _OPENROUTER_FAMILIES
 
@@ -45,7 +44,7 @@ class VerdictWriter:
 
     def __init__(self, store: Store, run_id: str, panel: Panel) -> None:
         self.store, self.run_id, self.panel = store, run_id, panel
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[VerdictRow] = []
 
     def stored_verdicts(
         self, rubric_hashes: set[str]
@@ -53,30 +52,28 @@ class VerdictWriter:
         """(item, repeat, measure, judge) -> verdict already stored for this run by this panel's
         judge (same name and model) under these rubrics (None: the reply could not be parsed)."""
         models = {j.name: j.model for j in self.panel.judges}
-        rows = self.store.con.execute(
-            "SELECT item_id, repeat, measure, judge_name, label, score, judge_model, rubric_hash "
-            "FROM judge_verdicts WHERE run_id = ? AND status IN ('ok', 'parse_error')",
-            [self.run_id],
-        ).fetchall()
         return {
-            (r[0], r[1], r[2], r[3]): (r[4] if r[4] is not None else r[5])
-            for r in rows
-            if models.get(r[3]) == r[6] and r[7] in rubric_hashes
+            (v.item_id, v.repeat, v.measure, v.judge_name): v.value
+            for v in self.store.stored_verdicts(self.run_id)
+            if models.get(v.judge_name) == v.judge_model and v.rubric_hash in rubric_hashes
         }
 
-    def _base(self, unit: _Unit, judge: TargetSpec, status: str) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "item_id": unit.item.id,
-            "repeat": unit.repeat,
-            "measure": unit.rubric.measure,
-            "judge_name": judge.name,
-            "judge_model": judge.model,
-            "judge_family": judge.family,
-            "rubric_hash": unit.rubric.hash,
-            "status": status,
-            "created_at": utcnow(),
-        }
+    def _row(
+        self, unit: _Unit, judge: TargetSpec, status: VerdictStatus, **rest: Any
+    ) -> VerdictRow:
+        return VerdictRow(
+            run_id=self.run_id,
+            item_id=unit.item.id,
+            repeat=unit.repeat,
+            measure=unit.rubric.measure,
+            judge_name=judge.name,
+            judge_model=judge.model,
+            judge_family=judge.family,
+            rubric_hash=unit.rubric.hash,
+            status=status.value,
+            created_at=utcnow(),
+            **rest,
+        )
 
     def add(
         self,
@@ -91,28 +88,40 @@ class VerdictWriter:
     ) -> str | float | None:
         """Parse and buffer one judge reply; returns the verdict value, None on a parse failure."""
         verdict, error = parse_verdict(raw, unit.rubric)
-        row = {
-            **self._base(unit, judge, "ok" if verdict else "parse_error"),
-            "request_hash": request_hash,
-            "raw_text": redact_known(raw),
-            "parse_error": error,
-            "cost": cost,
-            "latency_ms": latency_ms,
-            "cached": cached,
-        }
-        if judge.family == unit.family:
-            row["excluded_reason"] = f"flagged: same family as the candidate ({unit.family})"
-        if verdict is not None:
-            row.update(label=verdict.label, score=verdict.score, rationale=verdict.rationale,
-                       rationale_first=verdict.rationale_first)  # fmt: skip
-        self.rows.append(row)
+        flagged = (
+            f"flagged: same family as the candidate ({unit.family})"
+            if judge.family == unit.family
+            else None
+        )
+        self.rows.append(
+            self._row(
+                unit,
+                judge,
+                VerdictStatus.OK if verdict else VerdictStatus.PARSE_ERROR,
+                request_hash=request_hash,
+                raw_text=redact_known(raw),
+                parse_error=error,
+                cost=cost,
+                latency_ms=latency_ms,
+                cached=cached,
+                excluded_reason=flagged,
+                label=verdict.label if verdict else None,
+                score=verdict.score if verdict else None,
+                rationale=verdict.rationale if verdict else None,
+                rationale_first=verdict.rationale_first if verdict else None,
+            )
+        )
         self._maybe_flush()
         return None if verdict is None else verdict.value
 
     def add_error(self, unit: _Unit, judge: TargetSpec, request_hash: str, message: str) -> None:
         """Buffer a judge call that failed after its retries."""
-        self.rows.append({**self._base(unit, judge, "error"), "request_hash": request_hash,
-                          "parse_error": redact(message)})  # fmt: skip
+        self.rows.append(
+            self._row(
+                unit, judge, VerdictStatus.ERROR, request_hash=request_hash,
+                parse_error=redact(message),
+            )
+        )  # fmt: skip
         self._maybe_flush()
 
     def note_exclusions(self, unit: _Unit, panel: Panel, excluding: bool) -> None:
@@ -122,7 +131,9 @@ class VerdictWriter:
         for judge in panel.judges:
             if judge.family == unit.family:
                 reason = f"excluded: same family as the candidate ({unit.family})"
-                self.rows.append({**self._base(unit, judge, "excluded"), "excluded_reason": reason})
+                self.rows.append(
+                    self._row(unit, judge, VerdictStatus.EXCLUDED, excluded_reason=reason)
+                )
 
     def _maybe_flush(self) -> None:
         if len(self.rows) >= 200:
@@ -138,13 +149,13 @@ class VerdictWriter:
 def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -> int:
     """Combine every reply's stored verdicts into scores; returns the number of label ties."""
     frame = store.verdicts_frame(run_id)
-    frame = frame[frame["status"] == "ok"]
+    frame = frame[frame["status"] == VerdictStatus.OK.value]
     by_key: dict[tuple[str, int, str, str], list[tuple[str, str, Any]]] = defaultdict(list)
     for row in frame.itertuples():
         value = row.label if isinstance(row.label, str) else row.score
         key = (row.item_id, int(row.repeat), row.measure, row.rubric_hash)
         by_key[key].append((row.judge_name, row.judge_model, value))
-    scores: list[dict[str, Any]] = []
+    scores: list[ScoreRow] = []
     ties = 0
     for unit in units:
         # only this panel's eligible judges count: an old panel's verdicts, or a judge now

@@ -23,8 +23,8 @@ from evalkit.runner._progress import Progress
 from evalkit.runner._retry import RetryBudget, call_with_retries
 from evalkit.runner._units import Target, Unit, plan_units, select_items
 from evalkit.runner._writer import Writer
-from evalkit.store import Store
-from evalkit.store._store import utcnow
+from evalkit.scoring import score_rows
+from evalkit.store import RunRecord, RunStatus, Store, utcnow
 from evalkit.targets import CallFailure, Client, TargetSpec, format_costs
 
 
@@ -94,7 +94,7 @@ async def execute_run(
     done = store.done_keys(run_id)
     todo = [u for u in units if (u.item.id, u.repeat) not in done]
     summary.already_done = len(units) - len(todo)
-    writer = Writer(store, run_id, options)
+    writer = Writer(store, run_id, options, score_rows)
     if options.use_cache:
         todo = _reuse_cached(store, todo, writer, summary)
     started = anyio.current_time()
@@ -102,7 +102,9 @@ async def execute_run(
         await _call_all(target, todo, options, writer, summary, bar)
     writer.flush()
     summary.elapsed_s = anyio.current_time() - started
-    store.finish_run(run_id, "finished" if summary.failed == 0 else "finished_with_errors")
+    store.finish_run(
+        run_id, RunStatus.FINISHED if summary.failed == 0 else RunStatus.FINISHED_WITH_ERRORS
+    )
     return summary
 
 
@@ -127,16 +129,16 @@ def _open_run(
         return run_id
     run_id = new_run_id()
     store.create_run(
-        {
-            "run_id": run_id,
-            "name": name or target.name,  # never unnamed: `evalkit runs` and compare show it
-            "target_name": target.name,
-            "target_kind": "router" if isinstance(target, RouterSpec) else "model",
-            "target_json": json.dumps(target.public_config(), ensure_ascii=False),
-            "goldensets_json": json.dumps(
+        RunRecord(
+            run_id=run_id,
+            name=name or target.name,  # never unnamed: `evalkit runs` and compare show it
+            target_name=target.name,
+            target_kind="router" if isinstance(target, RouterSpec) else "model",
+            target_json=json.dumps(target.public_config(), ensure_ascii=False),
+            goldensets_json=json.dumps(
                 {gs.name: {"version": gs.version, "hash": gs.set_hash, "n": len(gs)} for gs in sets}
             ),
-            "config_json": json.dumps(
+            config_json=json.dumps(
                 {
                     "repeats": options.repeats,
                     "limit": options.limit,
@@ -144,15 +146,14 @@ def _open_run(
                     "sets": [set_ref(gs) for gs in sets],
                 }
             ),
-            "evalkit_version": evalkit.__version__,
-            "git_sha": git_sha(),
-            "git_branch": git_branch(),
-            "repeats": options.repeats,
-            "seed": None,
-            "status": "running",
-            "n_items": sum(len(gs) for gs in sets),
-            "created_at": utcnow(),
-        }
+            evalkit_version=evalkit.__version__,
+            git_sha=git_sha(),
+            git_branch=git_branch(),
+            repeats=options.repeats,
+            status=RunStatus.RUNNING.value,
+            n_items=sum(len(gs) for gs in sets),
+            created_at=utcnow(),
+        )
     )
     store.add_items(run_id, sets)
     return run_id

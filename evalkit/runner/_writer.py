@@ -2,43 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Callable
 
 import anyio
 
 from evalkit._secrets import redact, redact_known
+from evalkit.goldensets import GoldenItem
 from evalkit.runner._options import RunOptions
 from evalkit.runner._units import Unit
-from evalkit.scoring import score_rows
-from evalkit.store import Store
-from evalkit.store._store import utcnow
+from evalkit.store import ErrorRow, ResponseRow, ScoreRow, Store, utcnow
 from evalkit.targets import CallFailure, Completion, TargetSpec
 
-_CACHED_FIELDS = (
-    "served_model", "text", "reasoning", "finish_reason", "prompt_tokens",
-    "completion_tokens", "latency_ms", "cost", "currency", "usage_estimated",
-)  # fmt: skip
+Scorer = Callable[[str, GoldenItem, int, str], list[ScoreRow]]
+"""(run_id, item, repeat, reply text) -> the reply's score rows."""
 
 
 class Writer:
-    """Collects responses, errors and scores; flushes by size and by time."""
+    """Collects responses, errors and scores; flushes by size and by time.
 
-    def __init__(self, store: Store, run_id: str, options: RunOptions) -> None:
-        self.store, self.run_id, self.options = store, run_id, options
-        self.responses: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.scores: list[dict[str, Any]] = []
+    Scoring is a stage in front of the sink: ``scorer`` turns each stored reply into score rows
+    (the runner passes the default plan; a run that stores replies only passes None).
+    """
 
-    def _base(self, unit: Unit, spec: TargetSpec) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "item_id": unit.item.id,
-            "repeat": unit.repeat,
-            "request_hash": spec.request_hash(unit.messages, unit.seed),
-            "target_name": spec.name,
-            "route": unit.route,
-            "created_at": utcnow(),
-        }
+    def __init__(
+        self, store: Store, run_id: str, options: RunOptions, scorer: Scorer | None
+    ) -> None:
+        self.store, self.run_id, self.options, self.scorer = store, run_id, options, scorer
+        self.responses: list[ResponseRow] = []
+        self.errors: list[ErrorRow] = []
+        self.scores: list[ScoreRow] = []
 
     def add_completion(
         self, unit: Unit, spec: TargetSpec, c: Completion, attempts: int, fallback: bool
@@ -47,63 +40,78 @@ class Writer:
         cost, currency = spec.cost(c.prompt_tokens, c.completion_tokens)
         if cost is None and c.proxy_cost is not None:  # no contract price: the proxy's own
             cost, currency = c.proxy_cost, "USD"
-        self.responses.append(
-            {
-                **self._base(unit, spec),
-                "route_reason": unit.route_reason,
-                "served_model": c.served_model,
-                "text": redact_known(c.text),
-                "reasoning": redact_known(c.reasoning) if c.reasoning else c.reasoning,
-                "finish_reason": c.finish_reason,
-                "prompt_tokens": c.prompt_tokens,
-                "completion_tokens": c.completion_tokens,
-                "latency_ms": c.latency_ms,
-                "cost": cost,
-                "currency": currency,
-                "cached": False,
-                "attempts": attempts,
-                "fallback_used": fallback or c.proxy_fallback,
-                "usage_estimated": c.usage_estimated,
-            }
+        row = ResponseRow(
+            run_id=self.run_id,
+            item_id=unit.item.id,
+            repeat=unit.repeat,
+            request_hash=spec.request_hash(unit.messages, unit.seed),
+            target_name=spec.name,
+            route=unit.route,
+            route_reason=unit.route_reason,
+            served_model=c.served_model,
+            text=redact_known(c.text),
+            reasoning=redact_known(c.reasoning) if c.reasoning else c.reasoning,
+            finish_reason=c.finish_reason,
+            prompt_tokens=c.prompt_tokens,
+            completion_tokens=c.completion_tokens,
+            latency_ms=c.latency_ms,
+            cost=cost,
+            currency=currency,
+            cached=False,
+            attempts=attempts,
+            fallback_used=fallback or c.proxy_fallback,
+            usage_estimated=c.usage_estimated,
+            created_at=utcnow(),
         )
-        self._after(unit, c.text)
+        self._add(unit, row)
         return cost, currency
 
-    def add_cached(self, unit: Unit, row: dict[str, Any]) -> None:
+    def add_cached(self, unit: Unit, stored: ResponseRow) -> None:
         """Record a stored response reused for this unit (this run's route, the stored reply)."""
-        keep = {k: row[k] for k in _CACHED_FIELDS}
         # the reply is reused, but its cost is this run's price for the same tokens: a router
         # change that only renegotiates prices must show in the candidate's cost
-        keep["cost"], keep["currency"] = unit.spec.cost(
-            int(row["prompt_tokens"] or 0), int(row["completion_tokens"] or 0)
+        cost, currency = unit.spec.cost(stored.prompt_tokens or 0, stored.completion_tokens or 0)
+        row = dataclasses.replace(
+            stored,
+            run_id=self.run_id,
+            item_id=unit.item.id,
+            repeat=unit.repeat,
+            request_hash=unit.spec.request_hash(unit.messages, unit.seed),
+            target_name=unit.spec.name,
+            route=unit.route,
+            route_reason=unit.route_reason,
+            cost=cost,
+            currency=currency,
+            cached=True,
+            attempts=0,
+            fallback_used=False,
+            created_at=utcnow(),
         )
-        self.responses.append(
-            {
-                **self._base(unit, unit.spec),
-                **keep,
-                "route_reason": unit.route_reason,
-                "cached": True,
-                "attempts": 0,
-                "fallback_used": False,
-            }
-        )
-        self._after(unit, row["text"])
+        self._add(unit, row)
 
     def add_error(self, unit: Unit, spec: TargetSpec, failure: CallFailure, attempts: int) -> None:
         """Record a request that failed after its retries (and fallbacks)."""
         self.errors.append(
-            {
-                **self._base(unit, spec),
-                "kind": failure.kind,
-                "message": redact(failure.message),
-                "status": failure.status,
-                "attempts": attempts,
-            }
+            ErrorRow(
+                run_id=self.run_id,
+                item_id=unit.item.id,
+                repeat=unit.repeat,
+                request_hash=spec.request_hash(unit.messages, unit.seed),
+                target_name=spec.name,
+                route=unit.route,
+                kind=failure.kind,
+                message=redact(failure.message),
+                status=failure.status,
+                attempts=attempts,
+                created_at=utcnow(),
+            )
         )
         self._maybe_flush()
 
-    def _after(self, unit: Unit, text: str) -> None:
-        self.scores.extend(score_rows(self.run_id, unit.item, unit.repeat, text))
+    def _add(self, unit: Unit, row: ResponseRow) -> None:
+        self.responses.append(row)
+        if self.scorer is not None:
+            self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, row.text))
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:

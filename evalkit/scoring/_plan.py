@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
 
 from evalkit.goldensets import GoldenItem
 from evalkit.metrics import (
@@ -25,6 +24,7 @@ from evalkit.metrics import (
     TokenF1,
 )
 from evalkit.scoring._grade import BehaviorOk, QACorrect, QAGrade
+from evalkit.store import ScoreRow
 
 
 @lru_cache(maxsize=1)
@@ -62,23 +62,23 @@ def score_reply(item: GoldenItem, text: str) -> list[Score]:
     return out
 
 
-def score_rows(run_id: str, item: GoldenItem, repeat: int, text: str) -> list[dict[str, Any]]:
+def score_rows(run_id: str, item: GoldenItem, repeat: int, text: str) -> list[ScoreRow]:
     """Scores of one reply as rows of the ``scores`` table."""
     return [to_row(run_id, item.id, repeat, s) for s in score_reply(item, text)]
 
 
-def to_row(run_id: str, item_id: str, repeat: int, s: Score) -> dict[str, Any]:
+def to_row(run_id: str, item_id: str, repeat: int, s: Score) -> ScoreRow:
     """One `Score` as a ``scores`` row, filed by the type of its value."""
     kind = s.kind
-    return {
-        "run_id": run_id,
-        "item_id": item_id,
-        "repeat": repeat,
-        "metric": s.metric,
-        "kind": kind,
-        "value_bool": s.value if kind == "bool" else None,
-        "value_num": float(s.value) if kind == "number" else None,
-        "value_label": s.value if kind == "label" else None,
-        "signature": s.signature,
-        "detail_json": json.dumps(s.detail, ensure_ascii=False) if s.detail else None,
-    }
+    return ScoreRow(
+        run_id=run_id,
+        item_id=item_id,
+        repeat=repeat,
+        metric=s.metric,
+        kind=kind,
+        signature=s.signature,
+        value_bool=bool(s.value) if kind == "bool" else None,
+        value_num=float(s.value) if kind == "number" else None,
+        value_label=str(s.value) if kind == "label" and s.value is not None else None,
+        detail_json=json.dumps(s.detail, ensure_ascii=False) if s.detail else None,
+    )

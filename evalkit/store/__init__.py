@@ -2,16 +2,44 @@
 
 from evalkit.store._merge import merge_shards
 from evalkit.store._migrations import MIGRATIONS, SCHEMA_VERSION, migrate
-from evalkit.store._store import DEFAULT_STORE, STORE_ENV, RunCounts, Store, default_store_path
+from evalkit.store._rows import (
+    ErrorRow,
+    ResponseRow,
+    RunRecord,
+    RunStatus,
+    ScoreKind,
+    ScoreRow,
+    VerdictRow,
+    VerdictStatus,
+)
+from evalkit.store._store import (
+    DEFAULT_STORE,
+    STORE_ENV,
+    RunCounts,
+    Store,
+    StoredVerdict,
+    default_store_path,
+    utcnow,
+)
 
 __all__ = [
     "DEFAULT_STORE",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STORE_ENV",
+    "ErrorRow",
+    "ResponseRow",
     "RunCounts",
+    "RunRecord",
+    "RunStatus",
+    "ScoreKind",
+    "ScoreRow",
     "Store",
+    "StoredVerdict",
+    "VerdictRow",
+    "VerdictStatus",
     "default_store_path",
     "merge_shards",
     "migrate",
+    "utcnow",
 ]

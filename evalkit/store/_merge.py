@@ -8,6 +8,7 @@ from typing import Any
 
 from evalkit._hashing import content_hash
 from evalkit.errors import StoreError
+from evalkit.store._rows import RunStatus
 from evalkit.store._store import Store, utcnow
 
 _TABLES = ("run_items", "responses", "errors", "scores")
@@ -86,7 +87,8 @@ def _copy(out: Store, shards: list[dict[str, Any]], run_id: str) -> None:
 def _finish_row(out: Store, run_id: str, shards: list[dict[str, Any]], name: str | None) -> None:
     rows = [s["row"] for s in shards]
     config = dict(rows[0]["config"], shard=None, merged_from=[r["run_id"] for r in rows])
-    status = "finished" if all(r["status"] == "finished" for r in rows) else "finished_with_errors"
+    done = all(r["status"] == RunStatus.FINISHED for r in rows)
+    status = (RunStatus.FINISHED if done else RunStatus.FINISHED_WITH_ERRORS).value
     out.con.execute(
         "UPDATE runs SET name = ?, config_json = ?, goldensets_json = ?, n_items = ?, status = ?,"
         " finished_at = ? WHERE run_id = ?",

@@ -242,6 +242,11 @@ def m007_usage_estimated(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE responses ADD COLUMN usage_estimated BOOLEAN DEFAULT FALSE")
 
 
+def m008_drop_run_seed(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop ``runs.seed``: it was never set (per-request seeds live in each request's hash)."""
+    con.execute("ALTER TABLE runs DROP COLUMN seed")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
@@ -250,6 +255,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (5, "judge_verdicts", m005_judge_verdicts),
     (6, "outcomes", m006_outcomes),
     (7, "usage_estimated", m007_usage_estimated),
+    (8, "drop_run_seed", m008_drop_run_seed),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

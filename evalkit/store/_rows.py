@@ -1,93 +1,237 @@
-"""Arrow schemas of the bulk-ingested tables (explicit, so empty or all-null columns keep types)."""
+"""Typed rows: the one definition of every table evalkit writes.
+
+Each row class names its table (``TABLE``) and its columns (its fields); the Arrow schema used for
+bulk ingest is derived from the field types, so an empty or all-null column keeps its type.
+``tests/store/test_rows.py`` checks every class against the live DDL after all migrations, so the
+migrations (which are history and never edited) and these classes cannot drift apart.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from enum import Enum
+from typing import Any, ClassVar, Union
 
 import pyarrow as pa
 
-_REPLY_KEY = [("run_id", pa.string()), ("item_id", pa.string()), ("repeat", pa.int32())]
-"""Which reply of which run a row belongs to: the key every result table starts with."""
 
-_REQUEST = [("request_hash", pa.string()), ("target_name", pa.string()), ("route", pa.string())]
-"""The request a response or error answers."""
+class ScoreKind(str, Enum):
+    """How a score's value is filed: ``value_bool``, ``value_num`` or ``value_label``."""
 
-RESPONSE_SCHEMA = pa.schema(
-    [
-        *_REPLY_KEY,
-        *_REQUEST,
-        ("route_reason", pa.string()),
-        ("served_model", pa.string()),
-        ("text", pa.string()),
-        ("reasoning", pa.string()),
-        ("finish_reason", pa.string()),
-        ("prompt_tokens", pa.int64()),
-        ("completion_tokens", pa.int64()),
-        ("latency_ms", pa.float64()),
-        ("cost", pa.float64()),
-        ("currency", pa.string()),
-        ("cached", pa.bool_()),
-        ("attempts", pa.int32()),
-        ("created_at", pa.timestamp("us")),
-        ("fallback_used", pa.bool_()),
-        ("usage_estimated", pa.bool_()),
-    ]
-)
+    BOOL = "bool"
+    NUMBER = "number"
+    LABEL = "label"
 
-ERROR_SCHEMA = pa.schema(
-    [
-        *_REPLY_KEY,
-        *_REQUEST,
-        ("kind", pa.string()),
-        ("message", pa.string()),
-        ("status", pa.int32()),
-        ("attempts", pa.int32()),
-        ("created_at", pa.timestamp("us")),
-    ]
-)
-
-SCORE_SCHEMA = pa.schema(
-    [
-        *_REPLY_KEY,
-        ("metric", pa.string()),
-        ("kind", pa.string()),
-        ("value_bool", pa.bool_()),
-        ("value_num", pa.float64()),
-        ("value_label", pa.string()),
-        ("signature", pa.string()),
-        ("detail_json", pa.string()),
-    ]
-)
+    def __str__(self) -> str:
+        return self.value
 
 
-def to_arrow(rows: Sequence[dict[str, Any]], schema: pa.Schema | None = None) -> pa.Table:
-    """Rows as an Arrow table; with a schema, missing keys become nulls."""
-    if schema is None:
-        return pa.Table.from_pylist(list(rows))
-    return pa.Table.from_pylist(list(rows), schema=schema)
+class VerdictStatus(str, Enum):
+    """What became of one judge's look at one reply."""
+
+    OK = "ok"
+    PARSE_ERROR = "parse_error"
+    """The judge answered, but its reply could not be read (stored raw, never scored)."""
+    ERROR = "error"
+    """The judge call failed after its retries."""
+    EXCLUDED = "excluded"
+    """The judge shares the candidate's model family and was left out."""
+
+    def __str__(self) -> str:
+        return self.value
 
 
-VERDICT_SCHEMA = pa.schema(
-    [
-        *_REPLY_KEY,
-        ("measure", pa.string()),
-        ("judge_name", pa.string()),
-        ("judge_model", pa.string()),
-        ("judge_family", pa.string()),
-        ("rubric_hash", pa.string()),
-        ("request_hash", pa.string()),
-        ("status", pa.string()),
-        ("raw_text", pa.string()),
-        ("label", pa.string()),
-        ("score", pa.float64()),
-        ("rationale", pa.string()),
-        ("rationale_first", pa.bool_()),
-        ("parse_error", pa.string()),
-        ("excluded_reason", pa.string()),
-        ("cost", pa.float64()),
-        ("latency_ms", pa.float64()),
-        ("cached", pa.bool_()),
-        ("created_at", pa.timestamp("us")),
-    ]
-)
+class RunStatus(str, Enum):
+    """A run's life: ``running`` until it ends by itself (a killed run stays ``running``)."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FINISHED_WITH_ERRORS = "finished_with_errors"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class RunRecord:
+    """One row of ``runs``."""
+
+    TABLE: ClassVar[str] = "runs"
+    run_id: str
+    name: str | None
+    target_name: str
+    target_kind: str
+    target_json: str
+    goldensets_json: str
+    config_json: str
+    evalkit_version: str
+    repeats: int
+    status: str
+    n_items: int
+    created_at: datetime
+    git_sha: str | None = None
+    git_branch: str | None = None
+    finished_at: datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ItemRow:
+    """One row of ``items``: a golden item's content, once per content hash."""
+
+    TABLE: ClassVar[str] = "items"
+    item_id: str
+    content_hash: str
+    set_name: str
+    set_version: str
+    pair_id: str
+    task: str
+    lang: str
+    reply_lang: str
+    expected_behavior: str
+    category: str | None
+    tags: list[str]
+    item_json: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class RunItemRow:
+    """One row of ``run_items``: which content of an item a run used."""
+
+    TABLE: ClassVar[str] = "run_items"
+    run_id: str
+    item_id: str
+    content_hash: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ResponseRow:
+    """One row of ``responses``: a served (or reused) reply."""
+
+    TABLE: ClassVar[str] = "responses"
+    run_id: str
+    item_id: str
+    repeat: int
+    request_hash: str
+    target_name: str
+    text: str
+    cached: bool
+    attempts: int
+    created_at: datetime
+    route: str | None = None
+    route_reason: str | None = None
+    served_model: str | None = None
+    reasoning: str | None = None
+    finish_reason: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: float | None = None
+    cost: float | None = None
+    currency: str | None = None
+    fallback_used: bool = False
+    usage_estimated: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ErrorRow:
+    """One row of ``errors``: a request that failed after its retries (one per request)."""
+
+    TABLE: ClassVar[str] = "errors"
+    run_id: str
+    item_id: str
+    repeat: int
+    request_hash: str
+    target_name: str
+    kind: str
+    attempts: int
+    created_at: datetime
+    route: str | None = None
+    message: str | None = None
+    status: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ScoreRow:
+    """One row of ``scores``: one metric's value for one reply, filed by its kind."""
+
+    TABLE: ClassVar[str] = "scores"
+    run_id: str
+    item_id: str
+    repeat: int
+    metric: str
+    kind: str
+    signature: str
+    value_bool: bool | None = None
+    value_num: float | None = None
+    value_label: str | None = None
+    detail_json: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class VerdictRow:
+    """One row of ``judge_verdicts``: one judge's verdict (or failure, or exclusion)."""
+
+    TABLE: ClassVar[str] = "judge_verdicts"
+    run_id: str
+    item_id: str
+    repeat: int
+    measure: str
+    judge_name: str
+    judge_model: str
+    judge_family: str
+    rubric_hash: str
+    status: str
+    created_at: datetime
+    request_hash: str | None = None
+    raw_text: str | None = None
+    label: str | None = None
+    score: float | None = None
+    rationale: str | None = None
+    rationale_first: bool | None = None
+    parse_error: str | None = None
+    excluded_reason: str | None = None
+    cost: float | None = None
+    latency_ms: float | None = None
+    cached: bool | None = None
+
+
+Row = RunRecord | ItemRow | RunItemRow | ResponseRow | ErrorRow | ScoreRow | VerdictRow
+ROW_CLASSES: tuple[type[Any], ...] = typing.get_args(Row)
+
+_ARROW: dict[Any, pa.DataType] = {
+    str: pa.string(),
+    int: pa.int64(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+    datetime: pa.timestamp("us"),
+    list[str]: pa.list_(pa.string()),
+}
+
+
+def _arrow_type(hint: Any) -> pa.DataType:
+    if typing.get_origin(hint) in (Union, types.UnionType):  # X | None
+        (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _arrow_type(inner)
+    return _ARROW[hint]
+
+
+_SCHEMAS: dict[type[Any], pa.Schema] = {}
+
+
+def arrow_schema(cls: type[Any]) -> pa.Schema:
+    """The Arrow schema of a row class, from its field types."""
+    if cls not in _SCHEMAS:
+        hints = typing.get_type_hints(cls)
+        fields = dataclasses.fields(cls)
+        _SCHEMAS[cls] = pa.schema([(f.name, _arrow_type(hints[f.name])) for f in fields])
+    return _SCHEMAS[cls]
+
+
+def to_arrow(rows: Sequence[Row]) -> pa.Table:
+    """Rows of one class as an Arrow table with that class's schema (column by column)."""
+    schema = arrow_schema(type(rows[0]))
+    columns = {name: [getattr(r, name) for r in rows] for name in schema.names}
+    return pa.table(columns, schema=schema)

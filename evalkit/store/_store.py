@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,10 +17,16 @@ import duckdb
 from evalkit.errors import StoreError
 from evalkit.store._migrations import migrate
 from evalkit.store._rows import (
-    ERROR_SCHEMA,
-    RESPONSE_SCHEMA,
-    SCORE_SCHEMA,
-    VERDICT_SCHEMA,
+    ErrorRow,
+    ItemRow,
+    ResponseRow,
+    Row,
+    RunItemRow,
+    RunRecord,
+    RunStatus,
+    ScoreRow,
+    VerdictRow,
+    VerdictStatus,
     to_arrow,
 )
 
@@ -142,6 +150,19 @@ class RunCounts:
         )
 
 
+@dataclass(frozen=True)
+class StoredVerdict:
+    """One judge's stored verdict on one reply (``value`` None: its reply could not be read)."""
+
+    item_id: str
+    repeat: int
+    measure: str
+    judge_name: str
+    judge_model: str
+    rubric_hash: str
+    value: str | float | None
+
+
 class Store:
     """A DuckDB file (or ``":memory:"``) holding runs, items, responses, errors and scores.
 
@@ -209,76 +230,70 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def create_run(self, record: dict[str, Any]) -> None:
-        """Insert a run row (see the ``runs`` table for the fields)."""
-        cols = ", ".join(record)
-        marks = ", ".join("?" for _ in record)
-        self.con.execute(f"INSERT INTO runs ({cols}) VALUES ({marks})", list(record.values()))
+    def create_run(self, record: RunRecord) -> None:
+        """Insert a run row."""
+        self._ingest([record])
 
-    def finish_run(self, run_id: str, status: str) -> None:
+    def finish_run(self, run_id: str, status: RunStatus) -> None:
         """Mark a run finished (or failed) now."""
         self.con.execute(
             "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
-            [status, utcnow(), run_id],
+            [status.value, utcnow(), run_id],
         )
 
     def add_items(self, run_id: str, sets: Iterable[GoldenSet]) -> None:
         """Record the items of ``sets`` (once per content hash) and link them to the run."""
-        rows, links = [], []
+        rows: list[ItemRow] = []
+        links: list[RunItemRow] = []
         for gs in sets:
             for item in gs.items:
                 h = item.content_hash
                 rows.append(
-                    {
-                        "item_id": item.id,
-                        "content_hash": h,
-                        "set_name": gs.name,
-                        "set_version": gs.version,
-                        "pair_id": item.pair_id,
-                        "task": item.task,
-                        "lang": item.lang,
-                        "reply_lang": item.expected_reply_lang,
-                        "expected_behavior": item.expected_behavior,
-                        "category": item.category,
-                        "tags": list(item.tags),
-                        "item_json": item.model_dump_json(exclude_none=True, by_alias=True),
-                    }
+                    ItemRow(
+                        item_id=item.id,
+                        content_hash=h,
+                        set_name=gs.name,
+                        set_version=gs.version,
+                        pair_id=item.pair_id,
+                        task=item.task,
+                        lang=item.lang,
+                        reply_lang=item.expected_reply_lang,
+                        expected_behavior=item.expected_behavior,
+                        category=item.category,
+                        tags=list(item.tags),
+                        item_json=item.model_dump_json(exclude_none=True, by_alias=True),
+                    )
                 )
-                links.append({"run_id": run_id, "item_id": item.id, "content_hash": h})
-        self._ingest("items", rows)
-        self._ingest("run_items", links)
+                links.append(RunItemRow(run_id=run_id, item_id=item.id, content_hash=h))
+        self._ingest(rows)
+        self._ingest(links)
 
     def write_batch(
         self,
-        responses: Sequence[dict[str, Any]],
-        errors: Sequence[dict[str, Any]],
-        scores: Sequence[dict[str, Any]],
+        responses: Sequence[ResponseRow],
+        errors: Sequence[ErrorRow],
+        scores: Sequence[ScoreRow],
     ) -> None:
         """Ingest one batch of results atomically: a kill never leaves half a batch."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            if responses:
-                self._ingest("responses", responses, RESPONSE_SCHEMA)
-            if errors:
-                self._ingest("errors", errors, ERROR_SCHEMA)
-            if scores:
-                self._ingest("scores", scores, SCORE_SCHEMA)
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
+        with self._transaction():
+            self._ingest(responses)
+            self._ingest(errors)
+            self._ingest(scores)
 
-    def write_verdicts(
-        self, verdicts: Sequence[dict[str, Any]], scores: Sequence[dict[str, Any]]
-    ) -> None:
+    def write_verdicts(self, verdicts: Sequence[VerdictRow], scores: Sequence[ScoreRow]) -> None:
         """Ingest judge verdicts and the scores aggregated from them, in one transaction."""
+        with self._transaction():
+            self._ingest(verdicts)
+            # a re-judged reply replaces its aggregated judge scores
+            self._ingest(scores, replace=True)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self._ingest("judge_verdicts", verdicts, VERDICT_SCHEMA)
-            # a re-judged reply replaces its aggregated judge scores
-            self._ingest("scores", scores, SCORE_SCHEMA, replace=True)
+            yield
             self.con.execute("COMMIT")
-        except Exception:
+        except BaseException:
             self.con.execute("ROLLBACK")
             raise
 
@@ -295,6 +310,21 @@ class Store:
             [self.resolve_run_id(run_id)],
         ).df()
 
+    def stored_verdicts(self, run_id: str) -> list[StoredVerdict]:
+        """Every judge verdict of a run that a judge returned (read or not): resume keys."""
+        rows = self.con.execute(
+            "SELECT item_id, repeat, measure, judge_name, judge_model, rubric_hash, label, score "
+            "FROM judge_verdicts WHERE run_id = ? AND status IN (?, ?)",
+            [run_id, VerdictStatus.OK.value, VerdictStatus.PARSE_ERROR.value],
+        ).fetchall()
+        return [
+            StoredVerdict(
+                item_id=r[0], repeat=r[1], measure=r[2], judge_name=r[3], judge_model=r[4],
+                rubric_hash=r[5], value=r[6] if r[6] is not None else r[7],
+            )
+            for r in rows
+        ]  # fmt: skip
+
     def cached_verdicts(self, request_hashes: Iterable[str]) -> dict[str, str]:
         """Raw judge replies already stored for these request hashes (any run)."""
         import pyarrow as pa
@@ -309,12 +339,11 @@ class Store:
         ).fetchall()
         return dict(rows)
 
-    def _ingest(
-        self, table: str, rows: Sequence[dict[str, Any]], schema: Any = None, replace: bool = False
-    ) -> None:
+    def _ingest(self, rows: Sequence[Row], replace: bool = False) -> None:
         if not rows:
             return
-        batch = to_arrow(rows, schema)  # noqa: F841 - read by DuckDB's replacement scan
+        table = type(rows[0]).TABLE
+        batch = to_arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
         # Keyed tables ignore rows already stored, so a resumed batch can never double-count; a
         # request that fails again on resume replaces its earlier error (one row per request).
         verb = "INSERT OR REPLACE" if replace or table == "errors" else "INSERT OR IGNORE"
@@ -329,20 +358,21 @@ class Store:
         ).fetchall()
         return {(r[0], r[1]) for r in rows}
 
-    def cached(self, request_hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def cached(self, request_hashes: Iterable[str]) -> dict[str, ResponseRow]:
         """The newest stored response for each request hash that has one."""
         import pyarrow as pa
 
         wanted = pa.table({"request_hash": list(set(request_hashes))})  # noqa: F841
+        cols = [f.name for f in dataclasses.fields(ResponseRow)]
         cur = self.con.execute(
-            """
-            SELECT r.* FROM responses r JOIN wanted USING (request_hash)
+            f"""
+            SELECT {", ".join("r." + c for c in cols)}
+            FROM responses r JOIN wanted USING (request_hash)
             QUALIFY row_number() OVER (PARTITION BY r.request_hash ORDER BY r.created_at DESC) = 1
             """
         )
-        cols = [d[0] for d in cur.description]
-        key = cols.index("request_hash")
-        return {row[key]: dict(zip(cols, row, strict=True)) for row in cur.fetchall()}
+        rows = (ResponseRow(**dict(zip(cols, row, strict=True))) for row in cur.fetchall())
+        return {r.request_hash: r for r in rows}
 
     def run(self, run_id: str) -> dict[str, Any]:
         """One run's row, with JSON columns decoded."""
@@ -493,6 +523,55 @@ class Store:
             ORDER BY r.created_at DESC
             """
         ).df()
+
+    def runs_of_target(self, target: str) -> list[tuple[str, str | None, datetime]]:
+        """(run_id, name, created_at) of every run of ``target``, oldest first."""
+        return self.con.execute(
+            "SELECT run_id, name, created_at FROM runs WHERE target_name = ? ORDER BY created_at",
+            [target],
+        ).fetchall()
+
+    def route_economics(self, run_id: str) -> pd.DataFrame:
+        """Per route of a run (``(direct)`` for a model target): requests, error and fallback
+        rates, cost, blended price per million tokens and latency percentiles."""
+        return self.con.execute(
+            """
+            WITH attempts AS (
+                SELECT item_id, repeat, COALESCE(route, '(direct)') AS route, target_name,
+                       TRUE AS ok, fallback_used, cost, currency, prompt_tokens, completion_tokens,
+                       latency_ms
+                FROM responses WHERE run_id = $run
+                UNION ALL
+                -- the store's one definition of a failed request (see the `outcomes` view)
+                SELECT item_id, repeat, COALESCE(route, '(direct)'), target_name, FALSE,
+                       FALSE, NULL, NULL, NULL, NULL, NULL
+                FROM outcomes WHERE run_id = $run AND outcome = 'failed'
+            )
+            SELECT route, string_agg(DISTINCT target_name, ',' ORDER BY target_name) AS models,
+                   count(*) AS n,
+                   1 - avg(CAST(ok AS DOUBLE)) AS error_rate,
+                   avg(CAST(fallback_used AS DOUBLE)) FILTER (WHERE ok) AS fallback_rate,
+                   sum(cost) AS cost, any_value(currency) AS currency,
+                   sum(cost) / count(*) FILTER (WHERE ok) AS cost_per_item,
+                   sum(cost) * 1e6 / NULLIF(sum(prompt_tokens + completion_tokens), 0)
+                       AS cost_per_mtok,
+                   quantile_cont(latency_ms, 0.50) AS p50_ms,
+                   quantile_cont(latency_ms, 0.95) AS p95_ms,
+                   quantile_cont(latency_ms, 0.99) AS p99_ms
+            FROM attempts GROUP BY route ORDER BY route
+            """,
+            {"run": run_id},
+        ).df()
+
+    def route_model_counts(self, run_id: str) -> list[tuple[str, str, int]]:
+        """(route, model, answered requests) of a run, most served first within each route."""
+        return self.con.execute(
+            """
+            SELECT COALESCE(route, '(direct)') AS route, target_name, count(*) AS n
+            FROM responses WHERE run_id = ? GROUP BY ALL ORDER BY route, n DESC, target_name
+            """,
+            [run_id],
+        ).fetchall()
 
     def scores_frame(self, run_id: str) -> pd.DataFrame:
         """One row per (item, repeat, metric) of a run, joined with item attributes."""

@@ -241,7 +241,7 @@ def test_a_run_without_a_name_is_named_after_its_target(server, tmp_path):
 
 
 def test_replies_cut_at_the_token_limit_are_flagged(tmp_path):
-    from evalkit.store._store import utcnow
+    from evalkit.store import ResponseRow, RunRecord, utcnow
 
     db = tmp_path / "t.duckdb"
     with Store(db) as store:
@@ -249,16 +249,16 @@ def test_replies_cut_at_the_token_limit_are_flagged(tmp_path):
         from tests._helpers import make_set
 
         store.create_run(
-            {"run_id": "r1", "name": "cut", "target_name": "m", "target_kind": "model",
+            RunRecord(**{"run_id": "r1", "name": "cut", "target_name": "m", "target_kind": "model",
              "target_json": "{}", "goldensets_json": "{}", "config_json": "{}",
              "evalkit_version": "0", "repeats": 1, "status": "finished", "n_items": 2,
-             "created_at": utcnow()}
+             "created_at": utcnow()})
         )  # fmt: skip
         store.add_items("r1", [make_set(items)])
         rows = [
-            {"run_id": "r1", "item_id": item.id, "repeat": 0, "request_hash": item.id,
-             "target_name": "m", "text": "半句话", "finish_reason": reason, "cached": False,
-             "attempts": 1, "created_at": utcnow()}
+            ResponseRow(run_id="r1", item_id=item.id, repeat=0, request_hash=item.id,
+                        target_name="m", text="半句话", finish_reason=reason, cached=False,
+                        attempts=1, created_at=utcnow())
             for item, reason in zip(items, ("length", "stop"), strict=True)
         ]  # fmt: skip
         store.write_batch(rows, [], [])

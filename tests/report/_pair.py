@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from evalkit.comparison import Comparison, GateConfig, compare_runs
 from evalkit.goldensets import GoldenItem
-from evalkit.store import Store
+from evalkit.store import ErrorRow, ResponseRow, RunRecord, ScoreRow, Store
 from tests._helpers import make_set, qa_items
 
 N_PAIRS = 40
@@ -28,41 +27,43 @@ def _items() -> list[GoldenItem]:
     return [i.model_copy(update={"id": EVIL_ID}) if i.id == "q-0000-zh" else i for i in items]
 
 
-def _run_record(run_id: str, target: str, created: datetime) -> dict[str, Any]:
-    return {
+def _run_record(run_id: str, target: str, created: datetime) -> RunRecord:
+    return RunRecord(**{
         "run_id": run_id, "name": run_id, "target_name": target, "target_kind": "model",
         "target_json": "{}", "goldensets_json": "{}", "config_json": "{}",
         "evalkit_version": "0.1.0", "repeats": 1, "status": "finished",
         "n_items": 2 * N_PAIRS, "created_at": created,
-    }  # fmt: skip
+    })  # fmt: skip
 
 
-def _response(run: str, item: GoldenItem, i: int, text: str, route: str | None) -> dict[str, Any]:
-    return {
+def _response(run: str, item: GoldenItem, i: int, text: str, route: str | None) -> ResponseRow:
+    return ResponseRow(**{
         "run_id": run, "item_id": item.id, "repeat": 0, "request_hash": f"h:{run}:{item.id}",
         "target_name": run, "route": route, "served_model": "m", "text": text,
         "latency_ms": (300.0 if route == "slow" else 100.0) + i, "cost": 0.001,
         "currency": "USD", "cached": False, "attempts": 1, "created_at": datetime(2026, 1, 1),
-    }  # fmt: skip
+    })  # fmt: skip
 
 
-def _score(run: str, item: GoldenItem, ok: bool) -> dict[str, Any]:
-    return {
+def _score(run: str, item: GoldenItem, ok: bool) -> ScoreRow:
+    return ScoreRow(**{
         "run_id": run, "item_id": item.id, "repeat": 0, "metric": "correct", "kind": "bool",
         "value_bool": ok, "signature": "correct|v1",
-    }  # fmt: skip
+    })  # fmt: skip
 
 
-def _error(run: str, item: GoldenItem, route: str) -> dict[str, Any]:
-    return {
+def _error(run: str, item: GoldenItem, route: str) -> ErrorRow:
+    return ErrorRow(**{
         "run_id": run, "item_id": item.id, "repeat": 0, "request_hash": f"h:{run}:{item.id}",
         "target_name": run, "route": route, "kind": "http_500", "message": "<b>boom</b>",
         "status": 500, "attempts": 3, "created_at": datetime(2026, 1, 1),
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 def _write_run(store: Store, run: str, items: list[GoldenItem], planted: str) -> None:
-    responses, scores, errors = [], [], []
+    responses: list[ResponseRow] = []
+    scores: list[ScoreRow] = []
+    errors: list[ErrorRow] = []
     for i, item in enumerate(items):
         n = int(item.pair_id.rsplit("-", 1)[1])
         wrong = run == "cand" and item.lang == "zh" and n < N_WRONG
