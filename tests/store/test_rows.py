@@ -35,7 +35,7 @@ def test_every_row_class_matches_its_table_after_all_migrations(cls):
     schema = arrow_schema(cls)
     assert set(schema.names) == set(live), f"{cls.__name__} vs {cls.TABLE}"
     for field in schema:
-        kind, nullable = live[field.name]
+        kind, _ = live[field.name]
         if kind == "BIGINT":
             kind = "INTEGER"
         assert _DUCK[field.type] == kind, field.name
