@@ -151,9 +151,9 @@ async def run_async(
     if resume is not None:
         # a resumed run keeps what it started with: its sets, repeats, limit and shard
         stored = db.run(resume)
-        given = pinned_options(stored["config"], given)
+        given = pinned_options(stored.config, given)
         if goldensets is None:
-            goldensets = stored["config"].get("sets") or list(stored["goldensets"])
+            goldensets = stored.config.get("sets") or list(stored.goldensets)
     summary = await execute_run(
         spec, _sets(goldensets), db, name=name, options=RunOptions(**given), resume=resume
     )

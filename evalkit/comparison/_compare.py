@@ -173,7 +173,7 @@ def compare_runs(
         )
     if cov.changed:
         notes.append(f"{len(cov.changed)} item(s) changed between the runs and were left out")
-    names = {"baseline": store.run(base_id)["name"], "candidate": store.run(cand_id)["name"]}
+    names = {"baseline": store.run(base_id).name, "candidate": store.run(cand_id).name}
     return Comparison(
         base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings,
         names,

@@ -102,7 +102,7 @@ def _incomplete_notes(counts: dict[str, RunCounts], only_a: int, only_b: int) ->
 
 def _set_notes(store: Store, base_id: str, cand_id: str) -> list[str]:
     """One line per golden set whose content hash differs between the runs."""
-    sa, sb = store.run(base_id)["goldensets"], store.run(cand_id)["goldensets"]
+    sa, sb = store.run(base_id).goldensets, store.run(cand_id).goldensets
     notes = []
     for name in sorted(sa.keys() | sb.keys()):
         x, y = sa.get(name), sb.get(name)

@@ -180,7 +180,8 @@ def _plan(
     folder: str | None,
     summary: JudgeSummary,
 ) -> list[_Unit]:
-    families = target_families(store.run(run_id))  # once per run, not per reply
+    run_row = store.run(run_id)  # families once per run, not per reply
+    families = target_families(run_row.target_kind, run_row.target_name, run_row.target)
     items = {i.id: i for i in store.run_items(run_id)}
     units = []
     for row in store.responses_frame(run_id).itertuples():

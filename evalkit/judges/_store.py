@@ -19,15 +19,14 @@ if TYPE_CHECKING:
     from evalkit.judges._engine import _Unit
 
 
-def target_families(run_row: dict[str, Any]) -> dict[str, str]:
+def target_families(target_kind: str, target_name: str, target: dict[str, Any]) -> dict[str, str]:
     """Family of each model a run's target may call: the model itself, or every routed model."""
-    target = run_row["target"]
-    if run_row["target_kind"] == "router":
+    if target_kind == "router":
         from evalkit.routers import RouterConfig, RouterSpec
 
         spec = RouterSpec.from_config(RouterConfig.model_validate(target["router"]))
         return {name: s.family for name, s in spec.specs.items()}
-    return {run_row["target_name"]: str(target.get("family", "unknown"))}
+    return {target_name: str(target.get("family", "unknown"))}
 
 
 def candidate_family(families: dict[str, str], target_name: str, served_model: str | None) -> str:

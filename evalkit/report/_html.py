@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from evalkit.report._format import esc, row, table
 from evalkit.report._regressed import regressed_section
@@ -39,13 +39,13 @@ def _gate(cmp: Comparison) -> str:
 
 
 def _run_cells(role: str, run_id: str, store: Store | None) -> list[str]:
-    info: dict[str, Any] = store.run(run_id) if store is not None else {}
-    created = info.get("created_at")
+    info = store.run(run_id) if store is not None else None
+    created = info.created_at if info else None
     return [
         esc(role),
         f"<code>{esc(run_id)}</code>",
-        esc(info.get("name") or ""),
-        esc(info.get("target_name") or ""),
+        esc(info.name or "" if info else ""),
+        esc(info.target_name if info else ""),
         esc(created.isoformat(sep=" ", timespec="seconds") if created else ""),
     ]
 

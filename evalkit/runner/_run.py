@@ -168,7 +168,7 @@ def set_ref(gs: GoldenSet) -> str:
 
 def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[GoldenSet]) -> None:
     row = store.run(run_id)
-    stored_sets = set(json.loads(row["goldensets_json"]))
+    stored_sets = set(row.goldensets)
     if {gs.name for gs in sets} != stored_sets:
         raise ConfigError(
             f"cannot resume run {run_id} with sets {sorted(gs.name for gs in sets)}: it was "
@@ -186,7 +186,7 @@ def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[G
             f"cannot resume run {run_id}: {len(changed)} item(s) changed since it started "
             f"(e.g. {changed[:3]}); start a new run instead"
         )
-    if row["target_name"] != target.name:
+    if row.target_name != target.name:
         raise ConfigError(f"cannot resume run {run_id} with a different target ({target.name})")
     planned = {item.id for gs in sets for item in gs.items}
     if planned != stored.keys():

@@ -9,6 +9,7 @@ from evalkit.store._rows import (
     RunStatus,
     ScoreKind,
     ScoreRow,
+    StoredRun,
     VerdictRow,
     VerdictStatus,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "ScoreKind",
     "ScoreRow",
     "Store",
+    "StoredRun",
     "StoredVerdict",
     "VerdictRow",
     "VerdictStatus",

@@ -79,6 +79,20 @@ class RunRecord:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class StoredRun(RunRecord):
+    """A run's row as read back, with its JSON columns decoded."""
+
+    target: dict[str, Any]
+    goldensets: dict[str, Any]
+    config: dict[str, Any]
+
+    @property
+    def finished(self) -> bool:
+        """The run ended by itself (with or without errors)."""
+        return self.status.startswith(RunStatus.FINISHED.value)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class ItemRow:
     """One row of ``items``: a golden item's content, once per content hash."""
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -25,6 +25,7 @@ from evalkit.store._rows import (
     RunRecord,
     RunStatus,
     ScoreRow,
+    StoredRun,
     VerdictRow,
     VerdictStatus,
     to_arrow,
@@ -88,6 +89,8 @@ def utcnow() -> datetime:
     """Naive UTC timestamp for DuckDB TIMESTAMP columns."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
+
+_JSON_COLUMNS = ("target_json", "goldensets_json", "config_json")
 
 _DUCKDB_MAGIC = b"DUCK"
 """Bytes 8-11 of every DuckDB database file."""
@@ -374,15 +377,17 @@ class Store:
         rows = (ResponseRow(**dict(zip(cols, row, strict=True))) for row in cur.fetchall())
         return {r.request_hash: r for r in rows}
 
-    def run(self, run_id: str) -> dict[str, Any]:
-        """One run's row, with JSON columns decoded."""
+    def run(self, run_id: str) -> StoredRun:
+        """One run's row, with its JSON columns decoded."""
         run_id = self.resolve_run_id(run_id)
-        cur = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id])
-        cols = [d[0] for d in cur.description]
-        row = dict(zip(cols, cur.fetchone() or (), strict=False))
-        for key in ("target_json", "goldensets_json", "config_json"):
-            row[key.removesuffix("_json")] = json.loads(row[key])
-        return row
+        cols = [f.name for f in dataclasses.fields(RunRecord)]
+        found = self.con.execute(
+            f"SELECT {', '.join(cols)} FROM runs WHERE run_id = ?", [run_id]
+        ).fetchone()
+        assert found is not None  # resolve_run_id found it
+        row = dict(zip(cols, found, strict=True))
+        decoded = {k.removesuffix("_json"): json.loads(row[k]) for k in _JSON_COLUMNS}
+        return StoredRun(**row, **decoded)
 
     def resolve_run_id(self, ref: str) -> str:
         """Resolve a run reference to its id.

@@ -218,8 +218,7 @@ def test_a_routed_reply_takes_the_family_of_the_model_that_served_it():
         for key in ("a", "b")
     }
     router = {"name": "r", "default": "a", "models": models}
-    run_row = {"target_kind": "router", "target_name": "r", "target": {"router": router}}
-    families = target_families(run_row)
+    families = target_families("router", "r", {"router": router})
     assert families == {"a": "fam-a", "b": "fam-b"}
     assert candidate_family(families, "b", "b") == "fam-b"
     assert candidate_family(families, "b", "anthropic/claude-3.5-haiku") == "claude"

@@ -67,7 +67,7 @@ def test_routes_by_rule_and_records_route_reason_and_served_model(sim, tmp_path)
     assert set(en.route) == {"default"} and set(en.served_model) == {"cheap"}
     assert set(zh.route_reason) == {"lang=zh"} and set(en.route_reason) == {"no rule matched"}
     run = result.store.run(result.run_id)
-    assert run["target_kind"] == "router" and run["target_name"] == "r"
+    assert run.target_kind == "router" and run.target_name == "r"
 
 
 def test_cost_uses_each_models_price(sim, tmp_path):

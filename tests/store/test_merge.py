@@ -59,8 +59,8 @@ def test_merged_run_is_identical_to_the_unsharded_run(stores):
     )
     b = merged.sort_values(key)[[*key, "value", "value_label", "signature"]].reset_index(drop=True)
     assert a.equals(b)
-    assert merged_run["n_items"] == 120 and merged_run["name"] == "nightly"
-    assert merged_run["goldensets"] == whole.run("whole")["goldensets"]
+    assert merged_run.n_items == 120 and merged_run.name == "nightly"
+    assert merged_run.goldensets == whole.run("whole").goldensets
 
 
 def test_incomplete_shard_sets_are_refused(stores):
