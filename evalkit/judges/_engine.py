@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import anyio
 
 from evalkit._async import run_sync
+from evalkit._engine import Engine, Limits, RetryPolicy
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
 from evalkit.judges._panel import Panel
@@ -22,9 +21,8 @@ from evalkit.judges._store import (
     candidate_family,
     target_families,
 )
-from evalkit.runner._retry import RetryBudget, call_with_retries
 from evalkit.store import Store
-from evalkit.targets import Client, TargetSpec
+from evalkit.targets import TargetSpec
 
 if TYPE_CHECKING:
     from evalkit.judges._pairwise import PairwiseResult
@@ -106,20 +104,22 @@ async def judge_run_async(
     todo = units
     cache = store.cached_verdicts(_request(j, u).request_hash for u in todo for j in u.judges)
     await preflight(_to_call(units, done, cache))
-    limiter = anyio.CapacityLimiter(concurrency)
-    budget = RetryBudget(max(10, len(todo)))
-    async with AsyncExitStack() as stack:
-        clients = {j.name: await stack.enter_async_context(Client(j)) for j in panel.judges}
-        ctx = _Ctx(panel, clients, cache, done, writer, summary, limiter, budget, max_retries)
-        async with anyio.create_task_group() as tg:
-            for unit in todo:
-                tg.start_soon(_judge_unit, ctx, unit)
-    writer.flush()
+    limits = Limits.for_targets(concurrency, panel.judges)
+    policy = judge_policy(max_retries)
+    planned = sum(len(u.judges) for u in todo)
+    async with Engine(panel.judges, limits, policy, planned) as engine, writer.flushing():
+        ctx = _Ctx(panel, engine, cache, done, writer, summary)
+        await engine.map(todo, lambda unit: _judge_unit(ctx, unit), concurrency)
     summary.ties = aggregate_run(store, run_id, panel, units)
     return summary
 
 
 PREFLIGHT = [{"role": "user", "content": "Reply with the single word OK."}]
+
+
+def judge_policy(max_retries: int = 4) -> RetryPolicy:
+    """Judge calls retry like candidate calls; a judge job may retry each call once on average."""
+    return RetryPolicy(max_retries=max_retries, budget_share=1.0)
 
 
 async def preflight(judges: tuple[TargetSpec, ...]) -> None:
@@ -131,16 +131,11 @@ async def preflight(judges: tuple[TargetSpec, ...]) -> None:
     """
     problems: list[str] = []
 
+    policy = RetryPolicy(max_retries=2, budget_share=0.0, min_budget=2, max_s=5.0)
+
     async def one(judge: TargetSpec) -> None:
-        async with Client(judge) as client:
-            result = await call_with_retries(
-                lambda: client.complete(PREFLIGHT, judge.sampling.seed),
-                max_retries=2,
-                budget=RetryBudget(2),
-                base_s=0.5,
-                max_s=5.0,
-                rng=random.Random(0),
-            )
+        async with Engine([judge], Limits(1), policy, 1) as engine:
+            result = await engine.call(judge.name, PREFLIGHT, judge.sampling.seed)
         if result.failure is not None:
             where = judge.base_url or "the provider's default URL"
             problems.append(
@@ -211,14 +206,11 @@ def _eligible(panel: Panel, family: str, summary: JudgeSummary) -> tuple[TargetS
 @dataclass
 class _Ctx:
     panel: Panel
-    clients: dict[str, Client]
+    engine: Engine
     cache: dict[str, str]
     done: dict[tuple[str, int, str, str], str | float | None]
     writer: VerdictWriter
     summary: JudgeSummary
-    limiter: anyio.CapacityLimiter
-    budget: RetryBudget
-    max_retries: int
 
 
 @dataclass(frozen=True)
@@ -267,15 +259,7 @@ async def _ask(ctx: _Ctx, judge: TargetSpec, unit: _Unit) -> str | float | None:
         ctx.summary.cached += 1
         value = ctx.writer.add(unit, judge, request.request_hash, cached, cached=True)
         return _counted(ctx, value)
-    async with ctx.limiter:
-        result = await call_with_retries(
-            lambda: ctx.clients[judge.name].complete(request.messages, judge.sampling.seed),
-            max_retries=ctx.max_retries,
-            budget=ctx.budget,
-            base_s=0.5,
-            max_s=30.0,
-            rng=random.Random(request.request_hash),
-        )
+    result = await ctx.engine.call(judge.name, request.messages, judge.sampling.seed)
     if result.completion is None:
         ctx.summary.errors += 1
         message = str(result.failure)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import random
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import anyio
 import pandas as pd
 
+from evalkit._engine import Engine, Limits
 from evalkit.comparison import wilson
 from evalkit.goldensets import GoldenItem
-from evalkit.judges._engine import preflight
+from evalkit.judges._engine import judge_policy, preflight
 from evalkit.judges._panel import Panel
 from evalkit.judges._rubric import Rubric, load_rubric
 from evalkit.judges._verdict import parse_verdict
-from evalkit.runner._retry import RetryBudget, call_with_retries
 from evalkit.store import Store
-from evalkit.targets import Client, TargetSpec
+from evalkit.targets import TargetSpec
 
 
 @dataclass
@@ -65,17 +62,17 @@ async def pairwise_async(
     shared = sorted(a.keys() & b.keys() & items.keys())
     if shared:
         await preflight(panel.judges)
-    limiter = anyio.CapacityLimiter(concurrency)
-    budget = RetryBudget(max(10, 4 * len(shared)))
     rows: list[dict[str, object]] = []
-    async with AsyncExitStack() as stack:
-        clients = {j.name: await stack.enter_async_context(Client(j)) for j in panel.judges}
-        async with anyio.create_task_group() as tg:
-            for item_id in shared:
-                for judge in panel.judges:
-                    pair = (a[item_id], b[item_id])
-                    tg.start_soon(_both_orders, clients[judge.name], judge, rubric,
-                                  items[item_id], pair, limiter, budget, rows)  # fmt: skip
+    limits = Limits.for_targets(concurrency, panel.judges)
+    units = [(item_id, judge) for item_id in shared for judge in panel.judges]
+    async with Engine(panel.judges, limits, judge_policy(), 2 * len(units)) as engine:
+
+        async def handle(unit: tuple[str, TargetSpec]) -> None:
+            item_id, judge = unit
+            pair = (a[item_id], b[item_id])
+            rows.append(await _both_orders(engine, judge, rubric, items[item_id], pair))
+
+        await engine.map(units, handle, concurrency)
     frame = pd.DataFrame(rows)
     flips = float(frame["flipped"].mean()) if len(frame) else 0.0
     errors = int(frame["errors"].sum()) if len(frame) else 0
@@ -89,44 +86,28 @@ def _texts(store: Store, run_id: str) -> dict[str, str]:
 
 
 async def _both_orders(
-    client: Client,
-    judge: TargetSpec,
-    rubric: Rubric,
-    item: GoldenItem,
-    pair: tuple[str, str],
-    limiter: anyio.CapacityLimiter,
-    budget: RetryBudget,
-    rows: list[dict[str, object]],
-) -> None:
+    engine: Engine, judge: TargetSpec, rubric: Rubric, item: GoldenItem, pair: tuple[str, str]
+) -> dict[str, object]:
     a, b = pair
-    first, err1 = await _ask(client, judge, rubric.render(item, response_a=a, response_b=b),
-                             rubric, limiter, budget)  # fmt: skip
-    second, err2 = await _ask(client, judge, rubric.render(item, response_a=b, response_b=a),
-                              rubric, limiter, budget)  # fmt: skip
+    first, err1 = await _ask(engine, judge, rubric.render(item, response_a=a, response_b=b), rubric)
+    second, err2 = await _ask(
+        engine, judge, rubric.render(item, response_a=b, response_b=a), rubric
+    )
     # map both to "who won": in the second order A is the candidate
     g1 = {"A": "baseline", "B": "candidate"}.get(first or "", "tie")
     g2 = {"A": "candidate", "B": "baseline"}.get(second or "", "tie")
     winner = g1 if g1 == g2 else "tie"
-    rows.append({"item_id": item.id, "task": item.task, "lang": item.lang, "judge": judge.name,
-                 "order_ab": first, "order_ba": second, "winner": winner,
-                 "flipped": g1 != g2, "errors": err1 + err2})  # fmt: skip
+    return {"item_id": item.id, "task": item.task, "lang": item.lang, "judge": judge.name,
+            "order_ab": first, "order_ba": second, "winner": winner,
+            "flipped": g1 != g2, "errors": err1 + err2}  # fmt: skip
 
 
 async def _ask(
-    client: Client,
-    judge: TargetSpec,
-    prompt: str,
-    rubric: Rubric,
-    limiter: anyio.CapacityLimiter,
-    budget: RetryBudget,
+    engine: Engine, judge: TargetSpec, prompt: str, rubric: Rubric
 ) -> tuple[str | None, int]:
     """The verdict label (None when unreadable or failed) and 1 if the call failed."""
     messages = [{"role": "user", "content": prompt}]
-    async with limiter:
-        result = await call_with_retries(
-            lambda: client.complete(messages, judge.sampling.seed), max_retries=4, budget=budget,
-            base_s=0.5, max_s=30.0, rng=random.Random(0),
-        )  # fmt: skip
+    result = await engine.call(judge.name, messages, judge.sampling.seed)
     if result.completion is None:
         return None, 1
     verdict, _ = parse_verdict(result.completion.text, rubric)

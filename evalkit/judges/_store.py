@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from evalkit._engine import BatchSink
 from evalkit._secrets import redact, redact_known
 from evalkit.judges._panel import Panel
 from evalkit.judges._signals import combine, deterministic_label, pass_view
@@ -38,10 +39,11 @@ def candidate_family(families: dict[str, str], target_name: str, served_model: s
     return families.get(target_name, "unknown")
 
 
-class VerdictWriter:
+class VerdictWriter(BatchSink):
     """Buffers verdict rows and stores them in batches."""
 
     def __init__(self, store: Store, run_id: str, panel: Panel) -> None:
+        super().__init__(batch_size=200, flush_interval_s=1.0)
         self.store, self.run_id, self.panel = store, run_id, panel
         self.rows: list[VerdictRow] = []
 
@@ -110,7 +112,7 @@ class VerdictWriter:
                 rationale_first=verdict.rationale_first if verdict else None,
             )
         )
-        self._maybe_flush()
+        self.maybe_flush()
         return None if verdict is None else verdict.value
 
     def add_error(self, unit: _Unit, judge: TargetSpec, request_hash: str, message: str) -> None:
@@ -121,7 +123,7 @@ class VerdictWriter:
                 parse_error=redact(message),
             )
         )  # fmt: skip
-        self._maybe_flush()
+        self.maybe_flush()
 
     def note_exclusions(self, unit: _Unit, panel: Panel, excluding: bool) -> None:
         """Record each judge left out of this reply for sharing the candidate's family."""
@@ -134,15 +136,12 @@ class VerdictWriter:
                     self._row(unit, judge, VerdictStatus.EXCLUDED, excluded_reason=reason)
                 )
 
-    def _maybe_flush(self) -> None:
-        if len(self.rows) >= 200:
-            self.flush()
+    def _pending(self) -> int:
+        return len(self.rows)
 
-    def flush(self) -> None:
-        """Store the buffered verdicts."""
-        if self.rows:
-            self.store.write_verdicts(self.rows, [])
-            self.rows = []
+    def _write(self) -> None:
+        self.store.write_verdicts(self.rows, [])
+        self.rows = []
 
 
 def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -> int:

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import json
-import random
 import secrets
 from collections.abc import Sequence
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import anyio
 
 import evalkit
+from evalkit._engine import Engine, Limits, RetryPolicy
 from evalkit._git import git_branch, git_sha
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenSet
 from evalkit.routers import RouterSpec
-from evalkit.runner._limits import Limits
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
-from evalkit.runner._retry import RetryBudget, call_with_retries
 from evalkit.runner._units import Target, Unit, plan_units, select_items
 from evalkit.runner._writer import Writer
 from evalkit.scoring import score_rows
 from evalkit.store import RunRecord, RunStatus, Store, utcnow
-from evalkit.targets import CallFailure, Client, TargetSpec, format_costs
+from evalkit.targets import CallFailure, TargetSpec, format_costs
 
 
 @dataclass
@@ -213,13 +210,23 @@ def _reuse_cached(
     return rest
 
 
-def _limits(target: Target, options: RunOptions) -> Limits:
-    if not isinstance(target, RouterSpec):
-        per = {target.name: target.concurrency} if target.concurrency else {}
-        return Limits(options.concurrency, per, {})
-    per_model = {k: s.concurrency for k, s in target.specs.items() if s.concurrency}
-    rpm = {k: m.rpm for k, m in target.config.models.items() if m.rpm}
-    return Limits(options.concurrency, per_model, rpm)
+def _limits(target: Target, options: RunOptions, specs: list[TargetSpec]) -> Limits:
+    rpm = (
+        {k: m.rpm for k, m in target.config.models.items() if m.rpm}
+        if isinstance(target, RouterSpec)
+        else {}
+    )
+    return Limits.for_targets(options.concurrency, specs, rpm)
+
+
+def retry_policy(options: RunOptions) -> RetryPolicy:
+    """The run's retry policy from its options."""
+    return RetryPolicy(
+        max_retries=options.max_retries,
+        budget_share=options.retry_budget,
+        base_s=options.backoff_base_s,
+        max_s=options.backoff_max_s,
+    )
 
 
 async def _call_all(
@@ -232,70 +239,36 @@ async def _call_all(
 ) -> None:
     if not todo:
         return
-    specs = {spec.name: spec for unit in todo for spec in unit.chain}
-    ctx = _Context(
-        options,
-        _limits(target, options),
-        RetryBudget(max(10, int(options.retry_budget * len(todo)))),
-        random.Random(0),
-        writer,
-        summary,
-    )
-    queue = iter(todo)
-    async with AsyncExitStack() as stack:
-        clients = {k: await stack.enter_async_context(Client(s)) for k, s in specs.items()}
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(writer.flush_periodically)
+    specs = list({spec.name: spec for unit in todo for spec in unit.chain}.values())
+    limits = _limits(target, options, specs)
+    async with Engine(specs, limits, retry_policy(options), len(todo)) as engine, writer.flushing():
 
-            async def worker() -> None:
-                for unit in queue:
-                    await _one(clients, unit, ctx)
-                    bar.advance(summary.cost_text, summary.failed)
+        async def handle(unit: Unit) -> None:
+            await _one(engine, unit, writer, summary)
+            bar.advance(summary.cost_text, summary.failed)
 
-            async with anyio.create_task_group() as workers:
-                for _ in range(min(options.concurrency, len(todo))):
-                    workers.start_soon(worker)
-            tg.cancel_scope.cancel()
+        await engine.map(todo, handle, options.concurrency)
 
 
-@dataclass
-class _Context:
-    options: RunOptions
-    limits: Limits
-    budget: RetryBudget
-    rng: random.Random
-    writer: Writer
-    summary: RunSummary
-
-
-async def _one(clients: dict[str, Client], unit: Unit, ctx: _Context) -> None:
+async def _one(engine: Engine, unit: Unit, writer: Writer, summary: RunSummary) -> None:
     """Try the routed model, then each fallback; record a response or one error."""
     failure: CallFailure | None = None
     spec: TargetSpec = unit.spec
     attempts = 0
     for index, spec in enumerate(unit.chain):
-        client = clients[spec.name]
-        async with ctx.limits.slot(spec.name):
-            result = await call_with_retries(
-                lambda c=client: c.complete(unit.messages, unit.seed),  # type: ignore[misc]
-                max_retries=ctx.options.max_retries,
-                budget=ctx.budget,
-                base_s=ctx.options.backoff_base_s,
-                max_s=ctx.options.backoff_max_s,
-                rng=ctx.rng,
-            )
+        result = await engine.call(spec.name, unit.messages, unit.seed)
         attempts += result.attempts
-        ctx.summary.retries += result.attempts - 1
+        summary.retries += result.attempts - 1
         if result.completion is not None:
-            ctx.summary.called += 1
-            ctx.summary.fallbacks += index > 0
-            cost, currency = ctx.writer.add_completion(
+            summary.called += 1
+            summary.fallbacks += index > 0
+            cost, currency = writer.add_completion(
                 unit, spec, result.completion, attempts, fallback=index > 0
             )
-            ctx.summary.add_cost(spec.name, cost, currency)
+            summary.add_cost(spec.name, cost, currency)
             return
         failure = result.failure
     assert failure is not None
-    ctx.summary.failed += 1
-    ctx.summary.errors_by_kind[failure.kind] = ctx.summary.errors_by_kind.get(failure.kind, 0) + 1
-    ctx.writer.add_error(unit, spec, failure, attempts)
+    summary.failed += 1
+    summary.errors_by_kind[failure.kind] = summary.errors_by_kind.get(failure.kind, 0) + 1
+    writer.add_error(unit, spec, failure, attempts)

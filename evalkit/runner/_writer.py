@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import anyio
-
+from evalkit._engine import BatchSink
 from evalkit._secrets import redact, redact_known
 from evalkit.goldensets import GoldenItem
 from evalkit.runner._options import RunOptions
@@ -18,7 +17,7 @@ Scorer = Callable[[str, GoldenItem, int, str], list[ScoreRow]]
 """(run_id, item, repeat, reply text) -> the reply's score rows."""
 
 
-class Writer:
+class Writer(BatchSink):
     """Collects responses, errors and scores; flushes by size and by time.
 
     Scoring is a stage in front of the sink: ``scorer`` turns each stored reply into score rows
@@ -28,7 +27,8 @@ class Writer:
     def __init__(
         self, store: Store, run_id: str, options: RunOptions, scorer: Scorer | None
     ) -> None:
-        self.store, self.run_id, self.options, self.scorer = store, run_id, options, scorer
+        super().__init__(options.batch_size, options.flush_interval_s)
+        self.store, self.run_id, self.scorer = store, run_id, scorer
         self.responses: list[ResponseRow] = []
         self.errors: list[ErrorRow] = []
         self.scores: list[ScoreRow] = []
@@ -106,27 +106,17 @@ class Writer:
                 created_at=utcnow(),
             )
         )
-        self._maybe_flush()
+        self.maybe_flush()
 
     def _add(self, unit: Unit, row: ResponseRow) -> None:
         self.responses.append(row)
         if self.scorer is not None:
             self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, row.text))
-        self._maybe_flush()
+        self.maybe_flush()
 
-    def _maybe_flush(self) -> None:
-        if len(self.responses) + len(self.errors) >= self.options.batch_size:
-            self.flush()
+    def _pending(self) -> int:
+        return len(self.responses) + len(self.errors)
 
-    def flush(self) -> None:
-        """Store everything buffered in one transaction."""
-        if not (self.responses or self.errors):
-            return
+    def _write(self) -> None:
         self.store.write_batch(self.responses, self.errors, self.scores)
         self.responses, self.errors, self.scores = [], [], []
-
-    async def flush_periodically(self) -> None:
-        """Flush every ``flush_interval_s`` until cancelled."""
-        while True:
-            await anyio.sleep(self.options.flush_interval_s)
-            self.flush()

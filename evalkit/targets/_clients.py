@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import time
 from dataclasses import dataclass
@@ -89,9 +90,7 @@ class Client:
                 result = await self._anthropic(messages)
             else:
                 result = await self._openai(messages, seed)
-        except CallFailure:
-            raise
-        except Exception as exc:
+        except _transport_errors() as exc:
             raise classify(exc) from exc
         (text, pt, ct, served, finish, reasoning), headers = result
         latency = (time.perf_counter() - start) * 1000
@@ -256,15 +255,37 @@ def _aiohttp_client(sdk: Any) -> Any:
         return None
 
 
-def classify(exc: BaseException) -> CallFailure:
-    """Map an SDK exception to a `CallFailure` (429, 5xx, timeouts, resets retry; 4xx do not).
+@functools.cache
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """What a call may raise for reasons outside evalkit: the SDKs' errors and their transports'.
 
+    Anything else raised inside a call is a bug in evalkit (or in an SDK) and propagates as
+    itself, once, instead of being retried as a failed request.
+    """
+    import aiohttp
+    import anthropic
+    import openai
+
+    sdk = (openai.APIError, anthropic.APIError, aiohttp.ClientError, TimeoutError, ConnectionError)
+    return sdk + _httpx_errors("HTTPError")
+
+
+def classify(exc: BaseException) -> CallFailure:
+    """Map an SDK or transport exception to a `CallFailure`, by type.
+
+    An HTTP status of 408, 409, 429 or 5xx is retryable, any other 4xx is not; timeouts,
+    refused, reset or dropped connections and responses the SDK could not read are retryable.
     Transport failures are named by their root cause: the aiohttp transport reports a refused
     connection as a connect *timeout*, which would hide a server that is simply not running.
     """
+    import anthropic
+    import openai
+
     status = getattr(exc, "status_code", None)
-    name = type(exc).__name__
-    if isinstance(status, int) and status >= 400:
+    if isinstance(exc, (openai.APIStatusError, anthropic.APIStatusError)) or (
+        isinstance(status, int) and status >= 400
+    ):
+        status = int(getattr(exc, "status_code", 0) or 0)
         retry_after = _retry_after(getattr(exc, "response", None))
         retryable = status in (408, 409, 429) or status >= 500
         kind = "rate_limit" if status == 429 else f"http_{status}"
@@ -276,11 +297,35 @@ def classify(exc: BaseException) -> CallFailure:
     reset = next((e for e in chain if _is_reset(e)), None)
     if reset is not None:
         return CallFailure("connection_reset", _short(reset), retryable=True)
-    if "Timeout" in name:
+    timeouts = (openai.APITimeoutError, anthropic.APITimeoutError, TimeoutError)
+    if any(isinstance(e, timeouts) for e in chain) or _is_httpx_timeout(chain):
         return CallFailure("timeout", _short(exc), retryable=True)
-    if "Connection" in name:
+    if isinstance(exc, (openai.APIResponseValidationError, anthropic.APIResponseValidationError)):
+        return CallFailure("malformed", _short(exc), retryable=True)
+    if isinstance(exc, (openai.APIConnectionError, anthropic.APIConnectionError)):
         return CallFailure("connection", _short(chain[-1]), retryable=True)
-    return CallFailure("malformed", f"{name}: {_short(exc)}", retryable=True)
+    # an SDK error without a status (an error event in a stream) or a transport error
+    return CallFailure("api_error", f"{type(exc).__name__}: {_short(exc)}", retryable=True)
+
+
+def _is_httpx_timeout(chain: list[BaseException]) -> bool:
+    timeouts = _httpx_errors("TimeoutException")
+    return any(isinstance(e, timeouts) for e in chain)
+
+
+@functools.cache
+def _httpx_errors(name: str) -> tuple[type[BaseException], ...]:
+    """``name`` from whichever httpx the installed SDKs use (``httpx``, or ``httpx2`` in
+    openai>=3), when the aiohttp transport is not in use."""
+    import importlib
+
+    found = []
+    for module in ("httpx", "httpx2"):
+        try:
+            found.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
 
 
 def _is_reset(exc: BaseException) -> bool:

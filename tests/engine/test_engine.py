@@ -1,0 +1,155 @@
+"""The one request engine: paced attempts, one retry policy, SDK-typed failures, bugs surface."""
+
+from __future__ import annotations
+
+import anthropic
+import anyio
+import openai
+import pytest
+
+try:  # openai>=3 and anthropic>=2 use httpx2
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover
+    import httpx  # type: ignore[no-redef]
+
+import evalkit as ek
+from evalkit._engine import Engine, Limits, RetryPolicy
+from evalkit.sim import Persona
+from evalkit.store import Store
+from evalkit.targets import CallFailure, Completion
+from evalkit.targets._clients import Client, _transport_errors, classify
+from tests._helpers import make_set, qa_items
+
+REQUEST = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+
+
+def _status(sdk, cls, code: int, headers: dict[str, str] | None = None):
+    response = httpx.Response(code, headers=headers or {}, request=REQUEST)
+    return cls("boom 错误", response=response, body=None)
+
+
+class Scripted:
+    """A client that answers from a script: a `CallFailure` to raise, or text to return."""
+
+    def __init__(self, script: list[CallFailure | str]) -> None:
+        self.script, self.starts = list(script), []
+
+    async def complete(self, messages, seed) -> Completion:
+        self.starts.append(anyio.current_time())
+        step = self.script.pop(0)
+        if isinstance(step, CallFailure):
+            raise step
+        return Completion(step, 1, 1, "m", "stop", 1.0)
+
+
+def _engine(client, *, rpm=None, concurrency=4, retries=4, budget=10) -> Engine:
+    policy = RetryPolicy(max_retries=retries, budget_share=0, min_budget=budget, base_s=0.01)
+    engine = Engine([], Limits(concurrency, None, rpm), policy, planned_calls=1)
+    engine.clients["m"] = client
+    return engine
+
+
+RATE = CallFailure("rate_limit", "slow down", retryable=True, retry_after=0.0, status=429)
+
+
+def test_every_attempt_is_paced_retries_included():
+    client = Scripted([RATE, RATE, "北京 Beijing"])
+    engine = _engine(client, rpm={"m": 300})  # one start per 0.2 s
+
+    result = anyio.run(engine.call, "m", [{"role": "user", "content": "hi"}], None)
+
+    assert result.completion is not None and result.completion.text == "北京 Beijing"
+    assert result.attempts == 3
+    gaps = [b - a for a, b in zip(client.starts, client.starts[1:], strict=False)]
+    assert all(g >= 0.19 for g in gaps), gaps
+
+
+def test_a_backoff_does_not_hold_the_slot():
+    slow = CallFailure("rate_limit", "wait", retryable=True, retry_after=0.5, status=429)
+    client = Scripted([slow, "second unit", "first unit, retried"])
+    engine = _engine(client, concurrency=1)
+    done: list[tuple[str, float]] = []
+
+    async def main() -> None:
+        async def one(_: int) -> None:
+            result = await engine.call("m", [], None)
+            assert result.completion is not None
+            done.append((result.completion.text, anyio.current_time()))
+
+        await Engine.map([0, 1], one, workers=2)
+
+    anyio.run(main)
+    # the second unit was served while the first waited out its Retry-After
+    assert [text for text, _ in done] == ["second unit", "first unit, retried"]
+
+
+def test_non_retryable_failures_are_not_retried_and_the_budget_is_shared():
+    bad = CallFailure("http_400", "bad request", retryable=False, status=400)
+    client = Scripted([bad])
+    assert anyio.run(_engine(client).call, "m", [], None).attempts == 1
+
+    client = Scripted([RATE] * 5)
+    engine = _engine(client, budget=2)
+    first = anyio.run(engine.call, "m", [], None)
+    assert first.failure is RATE and first.attempts == 3  # 2 retries: the budget is spent
+    client.script = [RATE, "ok"]
+    assert anyio.run(engine.call, "m", [], None).attempts == 1  # nothing left to retry with
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind", "retryable"),
+    [
+        (_status(openai, openai.RateLimitError, 429, {"retry-after": "2"}), "rate_limit", True),
+        (_status(openai, openai.InternalServerError, 503), "http_503", True),
+        (_status(openai, openai.BadRequestError, 400), "http_400", False),
+        (_status(openai, openai.AuthenticationError, 401), "http_401", False),
+        (openai.APITimeoutError(request=REQUEST), "timeout", True),
+        (openai.APIConnectionError(request=REQUEST), "connection", True),
+        (_status(anthropic, anthropic.RateLimitError, 429), "rate_limit", True),
+        (_status(anthropic, anthropic.InternalServerError, 529), "http_529", True),
+        (_status(anthropic, anthropic.NotFoundError, 404), "http_404", False),
+        (anthropic.APITimeoutError(request=REQUEST), "timeout", True),
+        (anthropic.APIConnectionError(request=REQUEST), "connection", True),
+    ],
+    ids=lambda v: v if isinstance(v, str) else type(v).__module__.split(".")[0],
+)
+def test_sdk_exceptions_are_classified_by_type(exc, kind, retryable):
+    assert isinstance(exc, _transport_errors())
+    failure = classify(exc)
+    assert (failure.kind, failure.retryable) == (kind, retryable)
+    if kind == "rate_limit" and "retry-after" in exc.response.headers:
+        assert failure.retry_after == 2.0
+
+
+def test_a_refused_connection_is_named_by_its_cause():
+    exc = openai.APIConnectionError(request=REQUEST)
+    exc.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    assert classify(exc).kind == "connection_refused"
+
+
+def test_an_error_in_evalkit_is_not_a_transport_error():
+    for bug in (KeyError("x"), TypeError("y"), ZeroDivisionError(), AttributeError("z")):
+        assert not isinstance(bug, _transport_errors())
+
+
+def test_a_bug_surfaces_once_as_itself_and_finished_work_is_kept(sim_factory, monkeypatch):
+    """A bug inside a call is raised once, unwrapped; replies stored before it survive."""
+    items = qa_items(3)
+    server = sim_factory([Persona(name="good")], items)
+    calls = []
+    original = Client._openai
+
+    async def buggy(self, messages, seed):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyError("a bug in evalkit, not a failed request")
+        return await original(self, messages, seed)
+
+    monkeypatch.setattr(Client, "_openai", buggy)
+    store = Store(":memory:")
+    with pytest.raises(KeyError, match="a bug in evalkit"):
+        ek.run(f"sim:good@{server.url}", [make_set(items)], store=store, concurrency=1)
+    assert len(calls) == 3  # not retried
+    run_id = store.runs()["run_id"].iloc[0]
+    counts = store.counts(run_id)
+    assert (counts.status, counts.answered, counts.failed) == ("running", 2, 0)
