@@ -8,7 +8,7 @@ from evalkit.comparison._cluster import (
 )
 from evalkit.comparison._compare import Comparison, compare_runs
 from evalkit.comparison._drift import DRIFT_COLUMNS, drift
-from evalkit.comparison._gate import HEADLINE_METRICS, GateConfig, resolve_gate
+from evalkit.comparison._gate import GateConfig, resolve_gate
 from evalkit.comparison._power import (
     mde_paired_binary,
     observed_rho,
@@ -26,6 +26,7 @@ from evalkit.comparison._stats import (
     wilson,
 )
 from evalkit.comparison._summary import SUMMARY_COLUMNS, slice_summary
+from evalkit.tasks import HEADLINE_METRICS
 
 __all__ = [
     "DRIFT_COLUMNS",

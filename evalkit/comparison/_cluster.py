@@ -1,9 +1,9 @@
-"""Cluster-robust uncertainty for means and paired deltas (science.md §2.1, §2.2, §2.3).
+"""Cluster-robust uncertainty for means and paired deltas (Miller 2024; Wilson 1927; McNemar 1947).
 
 evalkit clusters items by ``pair_id``: the en and zh versions of one golden item share a source, so
 their outcomes are correlated and count as less than two independent items. Every function here
 takes one value per *item*: with ``repeat=K`` the caller averages each item's K repeats first
-(science.md §2.3, "average within the item first"; `compare_runs` does this), then passes the
+(Miller 2024, "average within the item first"; `compare_runs` does this), then passes the
 item means with their ``pair_id``.
 """
 
@@ -21,7 +21,7 @@ from scipy import stats
 
 @dataclass(frozen=True)
 class ClusteredDelta:
-    """Candidate minus baseline with a cluster-robust standard error (science.md §2.1)."""
+    """Candidate minus baseline with a cluster-robust standard error (Miller 2024)."""
 
     delta: float
     """Mean of the per-item differences ``cand - base``."""
@@ -51,9 +51,9 @@ def _codes(clusters: Sequence[Any] | np.ndarray, n: int) -> np.ndarray:
 def clustered_mean_se(
     values: Sequence[float] | np.ndarray, clusters: Sequence[Any] | np.ndarray
 ) -> tuple[float, float, int, int]:
-    """Mean and clustered standard error of per-item values (science.md §2.1).
+    """Mean and clustered standard error of per-item values (Miller 2024, arXiv 2411.00640).
 
-    Implements science.md §2.1's clustered SE exactly::
+    Implements the clustered SE of Miller (2024, arXiv 2411.00640) exactly::
 
         SE_clustered^2 = SE_CLT^2 + (1/n^2) sum_c sum_i sum_{j != i} (s_ic - mean)(s_jc - mean)
         SE_CLT^2 = sum_i (s_i - mean)^2 / (n (n - 1))
@@ -91,7 +91,7 @@ def paired_clustered_delta(
     clusters: Sequence[Any] | np.ndarray,
     alpha: float = 0.05,
 ) -> ClusteredDelta:
-    """Paired difference ``cand - base`` with a clustered SE (science.md §2.1, §2.3).
+    """Paired difference ``cand - base`` with a clustered SE (Miller 2024; McNemar 1947).
 
     The per-item differences ``d_i`` are analysed as one sample (§2.1, paired differences), with
     the clustered SE of their mean. The interval is ``delta +- z_{1-alpha/2} * se``; ``p_worse``

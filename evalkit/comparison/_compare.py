@@ -11,7 +11,7 @@ import pandas as pd
 
 from evalkit.comparison._cluster import paired_clustered_delta
 from evalkit.comparison._coverage import Coverage, check_coverage
-from evalkit.comparison._gate import METRIC_SCALE, GateConfig, check_gate_names, wanted_slices
+from evalkit.comparison._gate import GateConfig, check_gate_names, wanted_slices
 from evalkit.comparison._power import mde_paired_binary, observed_rho
 from evalkit.comparison._stats import (
     benjamini_hochberg,
@@ -21,6 +21,7 @@ from evalkit.comparison._stats import (
     sign_flip,
 )
 from evalkit.errors import ConfigError
+from evalkit.tasks import metric_scale
 
 if TYPE_CHECKING:
     from evalkit.store import RunCounts, Store
@@ -328,9 +329,7 @@ def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
 
 def _verdict(row: Any, gate: GateConfig) -> str:
     margin = gate.margin_for(row.metric)
-    hard = gate.max_drop is not None and row.drop_bound < -gate.max_drop * METRIC_SCALE.get(
-        row.metric, 1.0
-    )
+    hard = gate.max_drop is not None and row.drop_bound < -gate.max_drop * metric_scale(row.metric)
     if gate.mode == "non_inferiority":
         # ci_low is the two-sided (1 - 2 alpha) bound, i.e. the one-sided (1 - alpha) lower bound.
         bad = row.ci_low <= -margin

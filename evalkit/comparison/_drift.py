@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from evalkit.comparison._gate import HEADLINE_METRICS
 from evalkit.comparison._stats import benjamini_hochberg, mcnemar_exact, sign_flip
+from evalkit.tasks import HEADLINE_METRICS
 
 if TYPE_CHECKING:
     from evalkit.store import Store

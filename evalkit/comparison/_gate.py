@@ -8,30 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from evalkit.errors import ConfigError
+from evalkit.tasks import HEADLINE_METRICS, metric_scale
 
 if TYPE_CHECKING:
     import pandas as pd
-
-HEADLINE_METRICS: dict[str, tuple[str, ...]] = {
-    "factual_qa": ("correct",),
-    "grounded_qa": ("correct",),
-    "refusal": ("behavior_ok",),
-    "code_mixed": ("reply_lang", "key_terms"),
-    "classification": ("label_match",),
-    "translation": ("chrf",),
-    "instruction_following": ("check_pass",),
-}
-
-
-METRIC_SCALE: dict[str, float] = {
-    "chrf": 100.0,
-    "bleu": 100.0,
-    "judge_naturalness": 4.0,
-    "judge_adequacy": 4.0,
-    "judge_adherence": 4.0,
-}
-"""Metrics not on a 0-1 scale (the range of the scale); the gate's margin, a fraction, is
-multiplied by this: 0.02 is 2 chrF points or 0.08 of a 1-5 judge score."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +53,7 @@ class GateConfig:
 
     def margin_for(self, metric: str) -> float:
         """The margin in the metric's own units: chrF and BLEU run 0-100, the rest 0-1."""
-        return self.margin * METRIC_SCALE.get(metric, 1.0)
+        return self.margin * metric_scale(metric)
 
     def gates(self, task: str, lang: str, metric: str) -> bool:
         """Whether this slice is one of the gate's slices (``answered`` always is)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evalkit.comparison._gate import METRIC_SCALE
+from evalkit.tasks import metric_scale
 
 if TYPE_CHECKING:
     from evalkit.comparison._compare import Comparison
@@ -18,7 +18,7 @@ def forest(cmp: Comparison, ax: Any = None, *, gate_only: bool = False) -> Any:
     rows = rows[rows["metric"] != "answered"]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, max(2.5, 0.28 * len(rows) + 1)))
-    scale = rows["metric"].map(lambda m: METRIC_SCALE.get(m, 1.0))
+    scale = rows["metric"].map(metric_scale)
     delta, low, high = rows["delta"] / scale, rows["ci_low"] / scale, rows["ci_high"] / scale
     ys = list(range(len(rows)))[::-1]
     colours = ["#c62828" if v == "FAIL" else "#1565c0" for v in rows["verdict"]]

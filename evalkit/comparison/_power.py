@@ -1,4 +1,4 @@
-"""Power and sample size for paired binary run comparisons (science.md §2.6, §2.1).
+"""Power and sample size for paired binary run comparisons (Connor 1987; Miller 2024).
 
 Two runs answer the same n items; each item is a pair (base correct?, candidate correct?). The
 between-run correlation rho is the phi coefficient of those paired 0/1 outcomes. Pairing buys
@@ -14,14 +14,14 @@ from scipy import optimize, stats
 
 
 def _z_alpha(alpha: float, two_sided: bool) -> float:
-    """z_{1-alpha/2}, or z_{1-alpha} for a one-sided test (science.md §2.6)."""
+    """z_{1-alpha/2}, or z_{1-alpha} for a one-sided test (Connor 1987; Miller 2024)."""
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
     return float(stats.norm.ppf(1 - (alpha / 2 if two_sided else alpha)))
 
 
 def _z(alpha: float, power: float, two_sided: bool) -> float:
-    """z_{1-alpha/2} + z_power, the multiplier of science.md §2.6."""
+    """z_{1-alpha/2} + z_power, the multiplier in Connor (1987)."""
     if not 0 < power < 1:
         raise ValueError(f"power must be in (0, 1), got {power}")
     return _z_alpha(alpha, two_sided) + float(stats.norm.ppf(power))
@@ -35,7 +35,7 @@ def _check(p_base: float, rho: float) -> None:
 
 
 def _sd_diff(p_a: float, p_b: float, rho: float) -> float:
-    """sigma_d of the per-item difference (science.md §2.6, first bullet)."""
+    """sigma_d of the per-item difference (Miller 2024)."""
     var_a, var_b = p_a * (1 - p_a), p_b * (1 - p_b)
     return math.sqrt(max(0.0, var_a + var_b - 2 * rho * math.sqrt(var_a * var_b)))
 
@@ -50,7 +50,7 @@ def paired_cells(p_base: float, p_cand: float, rho: float) -> tuple[float, float
 
     Returns:
         ``(p11, p10, p01, p00)``: both right, only baseline right, only candidate right, both
-        wrong. ``p10 + p01`` is the discordance of science.md §2.6.
+        wrong. ``p10 + p01`` is the discordance of Connor (1987).
 
     Raises:
         ValueError: When no 2x2 table has these marginals and this phi (phi is bounded by the
@@ -74,7 +74,7 @@ def required_n(
     power: float = 0.8,
     two_sided: bool = True,
 ) -> int:
-    """Items needed to detect a drop of ``delta`` from ``p_base`` (science.md §2.6).
+    """Items needed to detect a drop of ``delta`` from ``p_base`` (Connor 1987; Miller 2024).
 
     ``n = (z_{1-alpha/2} + z_power)^2 * sigma_d^2 / delta^2`` with
     ``sigma_d^2 = p_A(1-p_A) + p_B(1-p_B) - 2 rho sqrt(p_A(1-p_A) p_B(1-p_B))`` and
@@ -113,7 +113,7 @@ def mde_paired_binary(
     power: float = 0.8,
     two_sided: bool = True,
 ) -> float:
-    """Minimum detectable drop from ``p_base`` with ``n`` paired items (science.md §2.6).
+    """Minimum detectable drop from ``p_base`` with ``n`` paired items (Connor 1987; Miller 2024).
 
     The inverse of `required_n`: the drop ``delta`` solving
     ``delta = (z_{1-alpha/2} + z_power) * sigma_d(p_base, p_base - delta, rho) / sqrt(n)``.
@@ -161,7 +161,7 @@ def power_paired_binary(
 ) -> float:
     """Power to detect a drop of ``delta`` from ``p_base`` with ``n`` paired items.
 
-    ``exact=False`` is the normal approximation behind `required_n` (science.md §2.6):
+    ``exact=False`` is the normal approximation behind `required_n` (Connor 1987; Miller 2024):
     ``Phi(delta sqrt(n) / sigma_d - z_{1-alpha/2})``. ``exact=True`` is the exact power of the
     exact McNemar test as `evalkit.comparison.mcnemar_exact` runs it and the gate reads it
     (reject when p < alpha; one-sided means "candidate worse"): the number of discordant items
@@ -219,7 +219,7 @@ def _exact_mcnemar_power(
 
 
 def observed_rho(base: np.ndarray, cand: np.ndarray) -> float:
-    """Between-run correlation of per-item outcomes, the rho of science.md §2.6 and §2.1.
+    """Between-run correlation of per-item outcomes, the rho of Miller (2024, arXiv 2411.00640).
 
     For 0/1 outcomes this is the phi coefficient
     ``(n11 n00 - n10 n01) / sqrt(n1. n0. n.1 n.0)``, which equals Pearson's r on the 0/1

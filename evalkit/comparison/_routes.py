@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evalkit.comparison._gate import HEADLINE_METRICS
 from evalkit.comparison._stats import wilson
+from evalkit.tasks import HEADLINE_METRICS
 
 if TYPE_CHECKING:
     from evalkit.store import Store

@@ -1,4 +1,4 @@
-"""Statistics for slices and paired run comparisons (definitions: science.md section 2)."""
+"""Statistics for slices and paired run comparisons (definitions: Miller 2024, arXiv 2411.00640)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def slice_summary(store: Store, run: str, *, by_route: bool = False) -> pd.DataF
 
     Each item's repeats are averaged first, so an item counts once. Pass/fail metrics get a
     Wilson 95% interval; scores get the mean +- 1.96 x the standard error clustered by
-    ``pair_id`` (science.md section 2.1).
+    ``pair_id`` (Miller 2024, arXiv 2411.00640).
     """
     frame = store.scores_frame(store.resolve_run_id(run))
     frame = frame[frame["value"].notna()]

@@ -14,7 +14,7 @@ from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
 from evalkit.judges._panel import Panel
 from evalkit.judges._rubric import Rubric, load_rubric
-from evalkit.judges._signals import TASK_RUBRIC, deterministic_label
+from evalkit.judges._signals import deterministic_label
 from evalkit.judges._store import (
     VerdictWriter,
     aggregate_run,
@@ -23,6 +23,7 @@ from evalkit.judges._store import (
 )
 from evalkit.store import Store
 from evalkit.targets import TargetSpec
+from evalkit.tasks import TASKS
 
 if TYPE_CHECKING:
     from evalkit.judges._pairwise import PairwiseResult
@@ -181,9 +182,10 @@ def _plan(
     units = []
     for row in store.responses_frame(run_id).itertuples():
         item = items[row.item_id]
-        if item.task not in TASK_RUBRIC or (tasks and item.task not in tasks):
+        name = TASKS[item.task].rubric if item.task in TASKS else None
+        if name is None or (tasks and item.task not in tasks):
             continue
-        rubric = load_rubric(TASK_RUBRIC[item.task], folder)
+        rubric = load_rubric(name, folder)
         family = candidate_family(families, row.target_name, row.served_model)
         judges = _eligible(panel, family, summary)
         units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges))

@@ -12,16 +12,6 @@ from evalkit.judges._rubric import Rubric
 from evalkit.metrics import LabelMatch, refusal_prefilter
 from evalkit.scoring import QAGrade
 
-TASK_RUBRIC = {
-    "factual_qa": "factual_qa",
-    "grounded_qa": "grounded_qa",
-    "refusal": "refusal",
-    "code_mixed": "code_mixed",
-    "classification": "classification",
-    "translation": "translation",
-    "instruction_following": "instruction_following",
-}
-
 
 def deterministic_label(measure: str, item: GoldenItem, reply: str) -> str | None:
     """The deterministic tier's answer to the same question, when it has one."""

@@ -13,8 +13,7 @@ from evalkit.judges._verdict import parse_verdict
 from evalkit.metrics import Score
 from evalkit.scoring import to_row
 from evalkit.store import ScoreRow, Store, VerdictRow, VerdictStatus, utcnow
-from evalkit.targets import TargetSpec
-from evalkit.targets._presets import _OPENROUTER_FAMILIES
+from evalkit.targets import TargetSpec, family_of_routed_model
 
 if TYPE_CHECKING:
     from evalkit.judges._engine import _Unit
@@ -33,10 +32,8 @@ def target_families(target_kind: str, target_name: str, target: dict[str, Any]) 
 def candidate_family(families: dict[str, str], target_name: str, served_model: str | None) -> str:
     """The model family that produced a reply: the routed model's, or the upstream model's when
     an opaque router reports one (``anthropic/claude-...``)."""
-    if served_model and "/" in served_model:
-        prefix = served_model.split("/", 1)[0]
-        return _OPENROUTER_FAMILIES.get(prefix, prefix)
-    return families.get(target_name, "unknown")
+    routed = family_of_routed_model(served_model) if served_model else None
+    return routed or families.get(target_name, "unknown")
 
 
 class VerdictWriter(BatchSink):

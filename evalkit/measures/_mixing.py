@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from evalkit.comparison import HEADLINE_METRICS, paired_ci
+from evalkit.comparison import paired_ci
 from evalkit.metrics import code_mix_stats
+from evalkit.tasks import HEADLINE_METRICS
 
 
 def code_mixed(scores: pd.DataFrame, responses: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evalkit.comparison._gate import METRIC_SCALE
 from evalkit.report._format import esc, is_missing, num, pvalue, row, table
 from evalkit.report._svg import ForestRow, forest_plot
+from evalkit.tasks import METRIC_SCALE
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -25,31 +25,19 @@ from evalkit.metrics import (
 )
 from evalkit.scoring._grade import BehaviorOk, QACorrect, QAGrade
 from evalkit.store import ScoreRow
+from evalkit.tasks import TASKS
 
 
 @lru_cache(maxsize=1)
 def default_plan() -> dict[str, tuple[Metric, ...]]:
-    """The default metrics per task type."""
-    qa: tuple[Metric, ...] = (
-        QACorrect(),
-        QAGrade(),
-        ContainsAnswer(),
-        ExactMatch(),
-        TokenF1(),
-        Abstained(),
-        ReplyLang(),
-    )
-    return {
-        "factual_qa": qa,
-        "grounded_qa": qa,
-        "refusal": (BehaviorOk(), RefusalLabel(), ReplyLang()),
-        "code_mixed": (ReplyLang(), KeyTerms(), CheckPass()),
-        "classification": (LabelMatch(), JsonValid()),
-        "translation": (ChrF(), Bleu(), RougeL(), ReplyLang()),
-        # No ReplyLang here: JSON keys, bare numbers and codes are correct replies whose script
-        # says nothing about language; items that ask for a language carry a reply_lang check.
-        "instruction_following": (CheckPass(),),
-    }
+    """The default metrics per task type (each task's ``plan`` in `evalkit.tasks.TASKS`)."""
+    metrics: tuple[Metric, ...] = (
+        QACorrect(), QAGrade(), ContainsAnswer(), ExactMatch(), TokenF1(), Abstained(),
+        ReplyLang(), BehaviorOk(), RefusalLabel(), KeyTerms(), CheckPass(), LabelMatch(),
+        JsonValid(), ChrF(), Bleu(), RougeL(),
+    )  # fmt: skip
+    by_name = {m.name: m for m in metrics}
+    return {t.name: tuple(by_name[m] for m in t.plan) for t in TASKS.values()}
 
 
 def score_reply(item: GoldenItem, text: str) -> list[Score]:

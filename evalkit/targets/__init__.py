@@ -2,7 +2,7 @@
 
 from evalkit.targets._clients import CallFailure, Client, Completion
 from evalkit.targets._parse import load_targets_file, parse_target
-from evalkit.targets._presets import PRESETS, Preset
+from evalkit.targets._presets import PRESETS, Preset, family_of_routed_model
 from evalkit.targets._spec import Price, Sampling, TargetModel, TargetSpec, format_costs
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Sampling",
     "TargetModel",
     "TargetSpec",
+    "family_of_routed_model",
     "format_costs",
     "load_targets_file",
     "parse_target",

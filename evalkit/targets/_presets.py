@@ -63,7 +63,7 @@ PRESETS: dict[str, Preset] = {
     ),
 }
 
-_OPENROUTER_FAMILIES = {
+OPENROUTER_FAMILIES: dict[str, str] = {
     "anthropic": "claude",
     "openai": "gpt",
     "deepseek": "deepseek",
@@ -77,9 +77,16 @@ _OPENROUTER_FAMILIES = {
 }
 
 
+def family_of_routed_model(model: str) -> str | None:
+    """The family of an OpenRouter-style ``vendor/model`` name (``anthropic/claude-3.5-haiku``
+    -> ``claude``); None without a vendor prefix. An unknown vendor is its own family."""
+    if "/" not in model:
+        return None
+    prefix = model.split("/", 1)[0]
+    return OPENROUTER_FAMILIES.get(prefix, prefix)
+
+
 def family_for(provider: str, model: str) -> str:
     """The model family of ``model`` served by ``provider``."""
-    preset = PRESETS[provider]
-    if provider == "openrouter" and "/" in model:
-        return _OPENROUTER_FAMILIES.get(model.split("/", 1)[0], model.split("/", 1)[0])
-    return preset.family
+    routed = family_of_routed_model(model) if provider == "openrouter" else None
+    return routed or PRESETS[provider].family
