@@ -52,7 +52,7 @@ class Case:
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for k successes out of n (science.md §2.2)."""
+    """Wilson score interval for k successes out of n (Wilson 1927)."""
     if n == 0:
         return (math.nan, math.nan)
     p = k / n

@@ -1,4 +1,4 @@
-"""Inter-rater agreement: Cohen's and Fleiss' kappa, Krippendorff's alpha (science.md 1.4)."""
+"""Inter-rater agreement: Cohen's and Fleiss' kappa, Krippendorff's alpha (Krippendorff 2011)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def _delta2(level: str, values: np.ndarray, n_c: np.ndarray) -> np.ndarray:
 
 
 def krippendorff_alpha(ratings: Ratings, level: Level = "nominal") -> float:
-    """Krippendorff's alpha from the coincidence matrix (science.md section 1.4).
+    """Krippendorff's alpha from the coincidence matrix (Cohen 1960; Krippendorff 2011).
 
     alpha = 1 - (n - 1) * sum(o_ck * d_ck) / sum(n_c * n_k * d_ck), with d the squared distance of
     the level: nominal (0/1), ordinal (Krippendorff's rank-based metric), interval ((c - k)^2) or
@@ -140,7 +140,7 @@ def _confusion(pairs: list[tuple[object, object]], order: list[object]) -> np.nd
 def cohen_kappa(
     a: Labels, b: Labels, weights: Weights | None = None, labels: Labels | None = None
 ) -> float:
-    """Cohen's kappa, optionally weighted, for two raters (science.md section 1.4).
+    """Cohen's kappa, optionally weighted, for two raters (Cohen 1960; Krippendorff 2011).
 
     kappa_w = 1 - sum(w_ij o_ij) / sum(w_ij e_ij) with disagreement weights 0/1 (unweighted, equal
     to (p_o - p_e) / (1 - p_e)), |i - j| / (r - 1) (linear) or (i - j)^2 / (r - 1)^2 (quadratic).
@@ -169,7 +169,7 @@ def cohen_kappa(
 
 
 def fleiss_kappa(counts: npt.ArrayLike) -> float:
-    """Fleiss' kappa from an items x categories count matrix (science.md section 1.4).
+    """Fleiss' kappa from an items x categories count matrix (Cohen 1960; Krippendorff 2011).
 
     kappa = (P_bar - P_e) / (1 - P_e); NaN when every rating falls in one category.
 
@@ -197,14 +197,14 @@ def percent_agreement(a: Labels, b: Labels) -> float:
     """Share of units on which two raters give the same rating, over units both rated.
 
     Report it beside kappa: with skewed prevalence it can be high while kappa is low
-    (science.md section 1.4, pitfalls). NaN when the raters share no unit.
+    (Cohen 1960; Krippendorff 2011, pitfalls). NaN when the raters share no unit.
     """
     pairs = _pairs(a, b)
     return sum(x == y for x, y in pairs) / len(pairs) if pairs else math.nan
 
 
 def interpret_kappa(k: float) -> str:
-    """Landis & Koch (1977) band for a kappa (science.md section 1.4); "undefined" for NaN."""
+    """Landis & Koch (1977) band for a kappa; "undefined" for NaN."""
     if math.isnan(k):
         return "undefined"
     if k < 0:
@@ -213,7 +213,7 @@ def interpret_kappa(k: float) -> str:
 
 
 def interpret_alpha(a: float) -> str:
-    """Krippendorff (2004) verdict (science.md 1.4): >= .800 reliable, >= .667 tentative."""
+    """Krippendorff (2004) verdict: >= .800 reliable, >= .667 tentative."""
     if math.isnan(a):
         return "undefined"
     return "reliable" if a >= 0.800 else "tentative" if a >= 0.667 else "unreliable"
@@ -221,7 +221,7 @@ def interpret_alpha(a: float) -> str:
 
 @dataclass(frozen=True)
 class AgreementReport:
-    """How much a judge panel agrees (science.md section 1.4)."""
+    """How much a judge panel agrees (Cohen 1960; Krippendorff 2011)."""
 
     alpha: float
     """Krippendorff's alpha over all judges at ``level``."""
@@ -248,7 +248,7 @@ def _majority(row: Sequence[object]) -> object:
 def panel_agreement(
     verdicts: Mapping[str, Mapping[Hashable, object]], level: Level = "nominal"
 ) -> AgreementReport:
-    """Agreement statistics for a judge panel (science.md section 1.4).
+    """Agreement statistics for a judge panel (Cohen 1960; Krippendorff 2011).
 
     Args:
         verdicts: judge -> {unit_id: rating}; a judge may miss units (e.g. after a timeout).

@@ -1,4 +1,4 @@
-"""CMRC 2018 compatibility: the v5 evaluation script's F1 and EM (science.md §6.3).
+"""CMRC 2018 compatibility: the v5 evaluation script's F1 and EM (ymcui/cmrc2018).
 
 Ported from ``ymcui/cmrc2018`` ``squad-style-data/cmrc2018_evaluate.py`` (v5) with its quirks:
 the two-character ``"……"`` entry (so a single ``…`` is never removed), ``’`` listed but ``‘``

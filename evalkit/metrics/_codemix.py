@@ -1,8 +1,8 @@
-"""Code-mixing statistics on the script-tagged token stream (science.md §5).
+"""Code-mixing statistics on the script-tagged token stream (Das & Gambäck 2014).
 
 Switch points and span counts do not depend on how Han text is segmented; every ratio (CMI, Cu,
 I-index, M-index, burstiness, entropy) does, so the segmentation is part of the result and of
-the signature, and numbers are never compared across segmentations (science.md §5.4).
+the signature, and numbers are never compared across segmentations (docs/metrics.md).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class CodeMixStats:
 
     @property
     def switches_per_100(self) -> float:
-        """Switch points per 100 language tokens (science.md §5.4 (a))."""
+        """Switch points per 100 language tokens (docs/metrics.md)."""
         return 100 * self.switch_points / self.n_lang if self.n_lang else 0.0
 
     @property
@@ -140,7 +140,7 @@ def _en_char_share(tagged: list[tuple[str, ScriptTag]]) -> float:
 
 
 def code_mix_stats(text: str, segmentation: Segmentation = "char") -> CodeMixStats:
-    """Code-mixing statistics of ``text`` (science.md §5.1-§5.4).
+    """Code-mixing statistics of ``text`` (Das & Gambäck 2014; docs/metrics.md).
 
     Args:
         text: One utterance (a reply).

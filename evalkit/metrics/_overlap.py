@@ -1,4 +1,4 @@
-"""Answer overlap: exact match, answer containment, token F1 and ROUGE-L (science.md §6.2, §6.6)."""
+"""Answer overlap: exact match, answer containment, token F1 and ROUGE-L (Lin 2004)."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def rouge_l(reply: str, references: Sequence[str], mode: RougeMode = "char") -> 
         reply: The model's reply.
         references: Reference texts (at least one).
         mode: ``"char"`` compares script tokens (each Han character, each Latin word, each digit
-            run; the primary score per science.md §6.2); ``"jieba"`` compares jieba words.
+            run; the primary score per Lin 2004); ``"jieba"`` compares jieba words.
 
     Returns:
         F1 in [0, 1]; 1.0 when both sides have no tokens.

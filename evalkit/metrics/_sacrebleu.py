@@ -1,4 +1,4 @@
-"""chrF and BLEU through sacrebleu, with per-case sufficient statistics (science.md §6.1).
+"""chrF and BLEU through sacrebleu, with per-case sufficient statistics (sacreBLEU, Post 2018).
 
 Each score carries sacrebleu's sufficient statistics for its case in ``Score.detail["stats"]``;
 ``aggregate`` turns a list of them into the corpus score, so bootstrap and paired tests

@@ -1,4 +1,4 @@
-"""Normalisation, script tokens and the zh/en/u script tagger (science.md §5.6 and §6.6)."""
+"""Normalisation, script tokens and the zh/en/u script tagger (docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ HAN_RANGES: tuple[tuple[str, str], ...] = (
     ("\U00020000", "\U0002ebef"),  # Extensions B to F
     ("\U00030000", "\U0003134f"),  # Extension G
 )
-"""Inclusive code-point ranges treated as Han (science.md §5.6)."""
+"""Inclusive code-point ranges treated as Han (docs/metrics.md)."""
 
 _HAN_CLASS = "".join(f"{lo}-{hi}" for lo, hi in HAN_RANGES)
 HAN_CHAR = f"[{_HAN_CLASS}]"
 """A regular-expression character class matching one Han character."""
 
-# Latin word with internal apostrophes or hyphens (science.md §5.6). The right single quotation
+# Latin word with internal apostrophes or hyphens (docs/metrics.md). The right single quotation
 # mark U+2019 is accepted as an apostrophe because NFKC leaves it alone and models emit it.
 _LATIN_WORD = "[A-Za-z]+(?:['\u2019-][A-Za-z]+)*"
 _TOKEN_RE = re.compile(f"(?P<zh>{HAN_CHAR})|(?P<en>{_LATIN_WORD})|(?P<num>[0-9]+)|(?P<u>\\S)")
@@ -52,7 +52,7 @@ _NUMBER_PUNCT_RE = re.compile(r"(?<=\d)[.,](?=\d)")
 
 
 def normalize(text: str) -> str:
-    """Normalise text for comparison (science.md §6.6).
+    """Normalise text for comparison (docs/metrics.md).
 
     NFKC, ``casefold()``, drop punctuation (``P*``) and symbols (``S*``) except currency (``Sc``)
     and maths (``Sm``), collapse whitespace to single spaces, and drop whitespace next to a Han
@@ -76,7 +76,7 @@ def normalize(text: str) -> str:
 
 
 def tag_scripts(text: str) -> list[tuple[str, ScriptTag]]:
-    """Tag tokens by script (science.md §5.6): NFKC first, whitespace separates and is dropped.
+    """Tag tokens by script (docs/metrics.md): NFKC first, whitespace separates and is dropped.
 
     Each Han character is one ``zh`` token; each ``[A-Za-z]+`` run (with internal ``'`` or ``-``)
     is one ``en`` token; each digit run and each other non-space character is one ``u`` token.
@@ -96,7 +96,7 @@ def tag_scripts(text: str) -> list[tuple[str, ScriptTag]]:
 
 
 def script_tokens(text: str) -> list[str]:
-    """Script tokens (science.md §6.6 ``tokens_zh``): Han characters, Latin words, digit runs.
+    """Script tokens (docs/metrics.md ``tokens_zh``): Han characters, Latin words, digit runs.
 
     Args:
         text: Any text; NFKC is applied, case is kept (call :func:`normalize` first to fold it).

@@ -15,7 +15,7 @@ from evalkit.comparison._cluster import (
 
 
 def _miller_by_hand(values: np.ndarray, clusters: np.ndarray) -> float:
-    """science.md §2.1 written out term by term: SE_CLT^2 + cross terms within clusters / n^2."""
+    """Miller (2024)'s clustered SE term by term: SE_CLT^2 + cross terms within clusters / n^2."""
     n, mean = len(values), values.mean()
     se_clt2 = ((values - mean) ** 2).sum() / (n * (n - 1))
     cross = sum(

@@ -1,4 +1,4 @@
-"""Validation by simulation: the gate's false-alarm rate and the power figures (science.md §2).
+"""Validation by simulation: the gate's false-alarm rate and the power figures (Miller 2024).
 
 Everything is seeded, so every run gives the figures below (measured with numpy 2.4.6 and
 scipy 1.17.1). The assertions check statistical bounds, not these exact numbers.
@@ -13,7 +13,7 @@ scipy 1.17.1). The assertions check statistical bounds, not these exact numbers.
 (b) Power for 80% -> 75% at rho = 0.5. The runs share a per-item latent (Gaussian copula).
     5,000 simulated evals per row, exact McNemar as `mcnemar_exact` runs it, reject at p < 0.05:
 
-    | n   | test      | simulated | exact (_power) | normal approx (_power) | science.md §2.6 |
+    | n   | test      | simulated | exact (_power) | normal approx (_power) | published |
     |-----|-----------|-----------|----------------|------------------------|-----------------|
     | 600 | one-sided | 0.8802    | 0.8849         | 0.9013                 | 0.90 (formula)  |
     | 600 | two-sided | 0.8022    | 0.8115         | 0.8349                 | ~0.80 (n 590)   |
@@ -101,7 +101,7 @@ def aa_runs() -> dict[str, float]:
 
 
 def test_aa_scenario_has_realistic_between_run_correlation(aa_runs):
-    # science.md §2.1: question-level scores of different models correlate 0.3-0.7.
+    # Miller 2024, arXiv 2411.00640: question-level scores of different models correlate 0.3-0.7.
     assert 0.4 <= aa_runs["rho"] <= 0.65
 
 
@@ -151,7 +151,7 @@ def _simulated_power(n: int, two_sided: bool, seed: int) -> tuple[float, float]:
     return hits / N_POWER, float(np.mean(phis))
 
 
-# n, two-sided, science.md §2.6 figure, tolerance against it and why
+# n, two-sided, Connor 1987; Miller 2024 figure, tolerance against it and why
 POWER_CASES = [
     # headline: the §2.6 formula gives 0.901; the exact test is a little conservative (§2.6
     # measured 3.5 points at 80% power), so allow 3 MC SE (0.014) + 2.5 points.

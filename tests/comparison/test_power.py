@@ -15,7 +15,7 @@ from evalkit.comparison._power import (
 
 RHOS = (0.0, 0.3, 0.5, 0.7)
 
-# science.md §2.6, items for a 5-point drop, 80% power, alpha 0.05: (two-sided, one-sided)
+# Connor 1987; Miller 2024, items for a 5-point drop, 80% power, alpha 0.05: (two-sided, one-sided)
 # per rho in RHOS.
 SAMPLE_SIZE_TABLE = {
     0.90: [(683, 538), (482, 379), (347, 273), (213, 168)],
@@ -41,11 +41,11 @@ def test_required_n_reproduces_the_science_table(p_base, rho, two_sided, table_n
     ("rho", "approx_n", "rel"), [(0.0, 1100, 0.01), (0.5, 550, 0.01), (0.7, 330, 0.01)]
 )
 def test_required_n_headline_figures(rho, approx_n, rel):
-    # science.md §0: ~1,100 / ~550 / ~330 items for 80% -> 75%.
+    # docs/metrics.md: ~1,100 / ~550 / ~330 items for 80% -> 75%.
     assert required_n(0.05, 0.80, rho) == pytest.approx(approx_n, rel=rel)
 
 
-# science.md §2.6, minimum detectable drop at baseline 80%, two-sided, 80% power, in points.
+# Connor 1987, minimum detectable drop at baseline 80%, two-sided, 80% power, in points.
 MDE_TABLE = [
     (100, 12.3, 17.6),
     (200, 8.5, 12.2),
@@ -88,7 +88,7 @@ def test_normal_power_is_80_percent_at_required_n():
     assert power_paired_binary(n, 0.8, 0.05, 0.5) == pytest.approx(0.8, abs=0.001)
 
 
-# science.md §2.6 simulation check of the exact McNemar test (4,000-6,000 sims each, MC SE
+# Connor 1987; Miller 2024 simulation check of the exact McNemar test (4,000-6,000 sims each, MC SE
 # about 0.0065, hence the 0.015 tolerance): n, rho, two-sided, simulated power.
 EXACT_POWER_CASES = [
     (553, 0.5, True, 0.776),
@@ -106,7 +106,7 @@ def test_exact_mcnemar_power_matches_the_science_simulations(n, rho, two_sided, 
 
 @pytest.mark.parametrize("rho", [0.0, 0.5, 0.7])
 def test_exact_mcnemar_is_conservative_at_the_normal_n(rho):
-    # science.md §2.6: add about 5-8% to the normal-approximation n for the exact test.
+    # Connor 1987; Miller 2024: add about 5-8% to the normal-approximation n for the exact test.
     n = required_n(0.05, 0.8, rho)
     exact = power_paired_binary(n, 0.8, 0.05, rho, exact=True)
     assert 0.75 < exact < 0.8

@@ -21,7 +21,7 @@ EXAMPLE = "这个 feature 的 performance 不太好，我们 need to 重新 benc
     ],
 )
 def test_science_worked_example_char_row(field, expected, tol):
-    """science.md §5.4, 'one token per Han character' row."""
+    """docs/metrics.md, 'one token per Han character' row."""
     assert getattr(code_mix_stats(EXAMPLE), field) == pytest.approx(expected, abs=tol)
 
 

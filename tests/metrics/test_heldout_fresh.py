@@ -6,8 +6,9 @@ abstention.jsonl: 150, reply_lang.jsonl: 151; en / zh / mixed, about 50 each).
 
 Provenance: this set was written WITHOUT seeing the detectors' source
 (``evalkit/metrics/*.py``), their unit tests (``tests/metrics/``) or the earlier
-labelled data (``tests/data/heldout/``). Labels follow the definitions in
-``science.md`` sections 3, 4 and 5.6 only (XSTest full / partial refusal /
+labelled data (``tests/data/heldout/``). Labels follow only the definitions of SimpleQA
+(Wei et al. 2024), XSTest (Röttger et al. 2024) and the script rule of docs/metrics.md
+(full / partial refusal /
 compliance; abstain vs answer; the language a reader would say the reply is in).
 The figures below are therefore the unbiased estimates of how the detectors do
 on unseen replies. They were measured once; the data was not edited afterwards.
