@@ -32,12 +32,8 @@ class GoldenSetError(EvalkitError):
         super().__init__(full)
 
 
-class ProviderError(EvalkitError):
-    """A provider call failed in a way that must stop the caller (never raised mid-run)."""
-
-
 class StoreError(EvalkitError):
     """The result store cannot be opened, migrated or read."""
 
 
-__all__ = ["ConfigError", "EvalkitError", "GoldenSetError", "ProviderError", "StoreError"]
+__all__ = ["ConfigError", "EvalkitError", "GoldenSetError", "StoreError"]

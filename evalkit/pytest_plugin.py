@@ -140,7 +140,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if not history:
         return
     terminalreporter.section("evalkit gate")
-    from evalkit.comparison._render import verdict_text
+    from evalkit.comparison import verdict_text
 
     for cmp in history:
         names = cmp.names or {}

@@ -106,7 +106,7 @@ def compare(
     Gate settings come from [tool.evalkit.gate] in pyproject.toml, overridden by the flags.
     """
     from evalkit.commands import compare_report, compare_routers_command
-    from evalkit.comparison._render import verdict_text
+    from evalkit.comparison import verdict_text
     from evalkit.errors import ConfigError
 
     gate: dict[str, Any] = {

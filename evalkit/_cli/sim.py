@@ -28,8 +28,7 @@ def sim() -> None:
 def serve(host: str, port: int, personas_file: str | None, sets: str | None) -> None:
     """Serve the simulator until interrupted."""
     from evalkit.goldensets import load_goldensets
-    from evalkit.sim import DEFAULT_PERSONAS, Simulator, load_personas
-    from evalkit.sim._server import serve_forever
+    from evalkit.sim import DEFAULT_PERSONAS, Simulator, load_personas, serve_forever
 
     personas = load_personas(personas_file) if personas_file else list(DEFAULT_PERSONAS)
     names = [s.strip() for s in sets.split(",")] if sets else None

@@ -17,8 +17,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     Exits 2 when any problem is found.
     """
     from evalkit.errors import GoldenSetError
-    from evalkit.goldensets import validate_path
-    from evalkit.goldensets._load import builtin_root
+    from evalkit.goldensets import builtin_root, validate_path
 
     targets = list(paths) or [builtin_root()]
     bad = 0

@@ -15,6 +15,7 @@ from evalkit.comparison._power import (
     power_paired_binary,
     required_n,
 )
+from evalkit.comparison._render import verdict_text
 from evalkit.comparison._routes import ROUTE_COLUMNS, route_table
 from evalkit.comparison._stats import (
     PairedTest,
@@ -54,5 +55,6 @@ __all__ = [
     "route_table",
     "sign_flip",
     "slice_summary",
+    "verdict_text",
     "wilson",
 ]

@@ -1,23 +1,58 @@
 """Golden sets: the item schema, loading, and validation."""
 
+from evalkit.goldensets._fields import item_fields
 from evalkit.goldensets._load import (
     GoldenSet,
     builtin_names,
+    builtin_root,
     load_goldenset,
     load_goldensets,
     load_hf_dataset,
 )
-from evalkit.goldensets._schema import TASKS, GoldenItem, Manifest, Reference
+from evalkit.goldensets._schema import (
+    TASKS,
+    AnyCheck,
+    ContainsCheck,
+    EndsWithCheck,
+    GoldenItem,
+    JsonCheck,
+    LineCountCheck,
+    Manifest,
+    MaxCharsCheck,
+    MinCharsCheck,
+    NotContainsCheck,
+    NumericCheck,
+    Reference,
+    RegexCheck,
+    ReplyLangCheck,
+    StartsWithCheck,
+    WordCountCheck,
+)
 from evalkit.goldensets._validate import ValidationReport, validate_folder, validate_path
 
 __all__ = [
     "TASKS",
+    "AnyCheck",
+    "ContainsCheck",
+    "EndsWithCheck",
     "GoldenItem",
     "GoldenSet",
+    "JsonCheck",
+    "LineCountCheck",
     "Manifest",
+    "MaxCharsCheck",
+    "MinCharsCheck",
+    "NotContainsCheck",
+    "NumericCheck",
     "Reference",
+    "RegexCheck",
+    "ReplyLangCheck",
+    "StartsWithCheck",
     "ValidationReport",
+    "WordCountCheck",
     "builtin_names",
+    "builtin_root",
+    "item_fields",
     "load_goldenset",
     "load_goldensets",
     "load_hf_dataset",

@@ -194,7 +194,7 @@ class EndsWithCheck(_Strict):
     """Required closing text."""
 
 
-Check = Annotated[
+AnyCheck = (
     RegexCheck
     | ContainsCheck
     | NotContainsCheck
@@ -206,9 +206,11 @@ Check = Annotated[
     | ReplyLangCheck
     | NumericCheck
     | StartsWithCheck
-    | EndsWithCheck,
-    Field(discriminator="type"),
-]
+    | EndsWithCheck
+)
+"""Every deterministic check an item can carry (the one declaration of the union)."""
+
+Check = Annotated[AnyCheck, Field(discriminator="type")]
 
 
 class GoldenItem(_Strict):

@@ -11,8 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from evalkit._paths import data_dir
 from evalkit._yamlpos import load_with_lines, validation_problems
 from evalkit.errors import ConfigError
-from evalkit.targets import TargetModel, TargetSpec
-from evalkit.targets._parse import from_model
+from evalkit.targets import TargetModel, TargetSpec, from_model
 
 
 class Cascade(BaseModel):
@@ -75,10 +74,6 @@ class Panel:
         casc = f"cascade:{c.cascade.first}/unsure{c.cascade.unsure_scores}" if c.cascade else "full"
         excl = "excl-family" if c.exclude_same_family else "flag-family"
         return f"{c.name}[{ids}]|{c.label_aggregation}/{c.score_aggregation}|{excl}|{casc}"
-
-    def judge(self, name: str) -> TargetSpec:
-        """The judge named ``name``."""
-        return next(j for j in self.judges if j.name == name)
 
 
 def panels_dir() -> Path:

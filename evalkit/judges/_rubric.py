@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from evalkit._hashing import content_hash
 from evalkit._paths import data_dir
 from evalkit.errors import ConfigError
-from evalkit.goldensets import GoldenItem
-from evalkit.goldensets._fields import item_fields
+from evalkit.goldensets import GoldenItem, item_fields
 
 PLACEHOLDERS = (
     "question", "context", "reference", "expected_behavior", "premise_note", "reply_lang",

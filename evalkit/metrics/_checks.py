@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from evalkit.goldensets._schema import (
+from evalkit.goldensets import (
+    AnyCheck,
     ContainsCheck,
     EndsWithCheck,
     JsonCheck,
@@ -32,20 +33,6 @@ from evalkit.metrics._text import script_tokens
 if TYPE_CHECKING:
     from evalkit.goldensets import GoldenItem
 
-AnyCheck = (
-    RegexCheck
-    | ContainsCheck
-    | NotContainsCheck
-    | MaxCharsCheck
-    | MinCharsCheck
-    | WordCountCheck
-    | LineCountCheck
-    | JsonCheck
-    | ReplyLangCheck
-    | NumericCheck
-    | StartsWithCheck
-    | EndsWithCheck
-)
 Outcome = tuple[bool, dict[str, Any]]
 
 CHECKS_VERSION = "v1"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from evalkit.goldensets._schema import JsonCheck
+from evalkit.goldensets import JsonCheck
 from evalkit.metrics._base import Score
 from evalkit.metrics._checks import CHECKS_VERSION, parse_json, run_check, run_checks
 from evalkit.metrics._lang import reply_lang_matches, reply_lang_signature

@@ -8,8 +8,7 @@ from typing import Any
 
 from evalkit.goldensets import GoldenItem
 from evalkit.routers._config import Match, RouterConfig
-from evalkit.targets import TargetSpec
-from evalkit.targets._parse import from_model
+from evalkit.targets import TargetSpec, from_model
 
 
 @dataclass(frozen=True)

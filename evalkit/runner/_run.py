@@ -158,7 +158,7 @@ def _open_run(
 
 def set_ref(gs: GoldenSet) -> str:
     """How to load ``gs`` again on resume: its built-in name, or its folder."""
-    from evalkit.goldensets._load import builtin_root
+    from evalkit.goldensets import builtin_root
 
     return gs.name if gs.root.resolve().parent == builtin_root().resolve() else str(gs.root)
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 
-from evalkit.metrics import normalize, script_tokens
-from evalkit.metrics._text import is_han
+from evalkit.metrics import is_han, normalize, script_tokens
 
 EN_STOPWORDS = frozenset((
     "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",

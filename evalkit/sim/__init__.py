@@ -10,7 +10,7 @@ from evalkit.sim._personas import (
     Rates,
     load_personas,
 )
-from evalkit.sim._server import Simulator
+from evalkit.sim._server import Simulator, serve_forever
 
 __all__ = [
     "DEFAULT_PERSONAS",
@@ -23,4 +23,5 @@ __all__ = [
     "Rates",
     "Simulator",
     "load_personas",
+    "serve_forever",
 ]

@@ -15,8 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from evalkit._hashing import content_hash
-from evalkit.goldensets import GoldenItem
-from evalkit.goldensets._fields import item_fields
+from evalkit.goldensets import GoldenItem, item_fields
 from evalkit.sim._behavior import Behaviour
 from evalkit.sim._judge import judge_reply
 from evalkit.sim._personas import DEFAULT_PERSONAS, Persona

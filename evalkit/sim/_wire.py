@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from evalkit.targets._tokens import estimate_tokens
+from evalkit.targets import estimate_tokens
 
 count_tokens = estimate_tokens
 """The simulator's usage counts: the same deterministic estimate evalkit uses when a server
