@@ -17,8 +17,8 @@ per-item quality (an unanswered item scores 0) instead of doubling the family. I
 tests are one-sided z tests with a pair-clustered variance (McNemar's z when pairs are
 singletons).
 
-    .venv/bin/python benchmarks/gate_design.py            # full run, ~2-3 min on 2 cores
-    .venv/bin/python benchmarks/gate_design.py --quick    # ~30 s smoke run
+    .venv/bin/python benchmarks/gate_design.py            # full run, ~75 s on 2 cores
+    .venv/bin/python benchmarks/gate_design.py --quick    # ~20 s smoke run
     .venv/bin/python benchmarks/gate_design.py --md       # Markdown tables (docs/gate-design.md)
 
 Everything is seeded (``--seed``); the same numpy/scipy versions give the same tables. Only
@@ -46,9 +46,14 @@ from scipy import optimize, special, stats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evalkit.comparison._cluster import clustered_mean_se  # noqa: E402
-from evalkit.comparison._power import mde_paired_binary  # noqa: E402
-from evalkit.comparison._stats import holm, mcnemar_exact, wilson  # noqa: E402
+from evalkit.comparison import (  # noqa: E402
+    clustered_mean_se,
+    holm,
+    mcnemar_exact,
+    mde_paired_binary,
+    wilson,
+)
+from evalkit.tasks import HEADLINE_METRICS  # noqa: E402
 
 ALPHA = 0.05
 POWER = 0.80
@@ -347,8 +352,8 @@ class TaskStats:
     delta: np.ndarray  # (S, 7) mean item-quality change cand - base
     v_score: np.ndarray  # clustered, uncentred: sum_c D_c^2 / n^2 (McNemar's for singletons)
     v_score_iid: np.ndarray  # the same with every item its own cluster
-    v_miller: np.ndarray  # science.md 2.1 clustered variance (evalkit clustered_mean_se ^ 2)
-    v_iid: np.ndarray  # science.md 2.1 CLT variance (no clusters)
+    v_miller: np.ndarray  # Miller 2024 clustered variance (evalkit clustered_mean_se ^ 2)
+    v_iid: np.ndarray  # Miller 2024 CLT variance (no clusters)
     p_base: np.ndarray  # baseline mean quality
     rho: np.ndarray  # Pearson r of base/cand item quality
     b: np.ndarray  # items whose quality is 1 in the baseline only
@@ -502,7 +507,7 @@ def zmult(alpha: float) -> float:
 
 
 def sd2(pa: np.ndarray, pb: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """science.md 2.6: sigma_d^2 of a paired binary difference."""
+    """sigma_d^2 of a paired binary difference (Connor 1987; docs/metrics.md 4.4)."""
     va, vb = pa * (1 - pa), pb * (1 - pb)
     return np.maximum(va + vb - 2 * rho * np.sqrt(va * vb), 0.0)
 
@@ -516,8 +521,8 @@ def mde_clustered(
     hypothesis' tasks (a uniform drop delta in each) and
         V_t(delta) = max(V_t * sigma_d^2(p, p - delta, rho) / sigma_d^2(p, p, rho),
                          delta (1 - delta) / n_t)
-    V_t: the observed clustered variance of the task's mean difference (Miller, science.md 2.1);
-    the ratio carries it to the alternative (science.md 2.6's sigma_d at p - delta, as
+    V_t: the observed clustered variance of the task's mean difference (Miller 2024); the
+    ratio carries it to the alternative (Connor 1987's sigma_d at p - delta, as
     `mde_paired_binary` does); the floor is the variance when the regressions are the only
     discordant items, so no data and no discordance never claim more power than that.
     ``adjusted=False``: plainly z * sqrt(sum w^2 V_t).
@@ -726,6 +731,14 @@ def merge(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 
 
 def self_check() -> None:
+    # the simulated structure is the registry's: same tasks, same headline metrics
+    assert {t.name for t in TASKS} == set(HEADLINE_METRICS)
+    for task in TASKS:
+        n_head = len(HEADLINE_METRICS[task.name])
+        assert n_head == (1 if task.paired else 2), task.name
+    langs = {t.name: 2 if t.paired else 1 for t in TASKS}
+    n_gate = sum(langs[k] * (len(v) + 1) for k, v in HEADLINE_METRICS.items())
+    assert n_gate == len(slice_stats(gen_all(1, [0])).names) == 27
     rng = np.random.default_rng(1)
     p = rng.random((5, 9)) ** 3
     for row, adj in zip(p, holm_adjust(p), strict=True):
@@ -866,6 +879,13 @@ def study_power(ctx: Ctx, fail_aa: dict[str, np.ndarray]) -> dict[str, dict[str,
             parts.append(r)
         return merge(parts)
 
+    def every_unanswered(drop: float, sid: int) -> dict[str, np.ndarray]:
+        r = run_designs(
+            gen_all(n, [seed, 2, sid], ans_b=dict.fromkeys(range(N_TASKS), P_ANSWERED - drop))
+        )
+        r["diag"] = r["diag"].any(1)
+        return r
+
     scen = {
         "5 pts, one task x lang slice": single(0.05, 1),
         "10 pts, one task x lang slice": single(0.10, 2),
@@ -873,6 +893,7 @@ def study_power(ctx: Ctx, fail_aa: dict[str, np.ndarray]) -> dict[str, dict[str,
         "5 pts, every task": every_task(0.05, 4),
         "3 pts, every task": every_task(0.03, 5),
         "+5 pts unanswered calls, one task": unanswered(0.05, 6),
+        "+5 pts unanswered calls, every task": every_unanswered(0.05, 7),
     }
     ctx.out.h(f"Power: gate FAIL rate [Wilson 95%] ({n} simulated comparisons per scenario)")
     rows = [[d, *[fmt_rate(r[d]) for r in scen.values()]] for d in DESIGNS]
@@ -886,9 +907,10 @@ def study_power(ctx: Ctx, fail_aa: dict[str, np.ndarray]) -> dict[str, dict[str,
     ctx.out.p(
         "\nDrops are population drops of every headline metric's pass rate in the named scope "
         "(code_mixed: both metrics). Single-slice scenarios share their sims equally over the 12 "
-        "en/zh slices; the whole-task scenario over the 6 paired tasks; the unanswered scenario "
-        "(candidate answers 94% instead of 99% of one task's calls) over all 7 tasks. The "
-        "diagnostics row: the BH-adjusted task x lang slice table marks a dropped slice 'worse'."
+        "en/zh slices; the whole-task scenario over the 6 paired tasks; the one-task unanswered "
+        "scenario (the candidate answers 94% instead of 99% of that task's calls) over all 7 "
+        "tasks. Diagnostics row: the BH-adjusted task x lang slice table marks the dropped slice "
+        "(any slice, in the spread and unanswered scenarios) 'worse'."
     )
     ctx.out.h("C2 graph: the index's share w0 of alpha (the tasks share 1 - w0)")
     keys = list(scen)[1:5]
@@ -1053,7 +1075,7 @@ def study_mde_hier(ctx: Ctx, aa: list[Block]) -> None:
         "only (the index row: the same drop in every task). 'alpha used': the level the "
         "hypothesis is first tested at (Holm's first step; the graph's initial weight x alpha). "
         f"MDE: mean over the {ctx.n_aa} A/A comparisons of `mde_clustered` (observed clustered "
-        "variance carried to the alternative by science.md 2.6's sigma_d ratio, floored at "
+        "variance carried to the alternative by the sigma_d ratio of Connor 1987, floored at "
         "delta (1 - delta) / n); 'plain' = z x the observed SE, no carry-over. B serial's task "
         "hypotheses are reached only through the index, so no alpha makes their MDE honest."
     )
@@ -1441,7 +1463,7 @@ def study_robustness(ctx: Ctx) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer simulations (~30 s)")
+    ap.add_argument("--quick", action="store_true", help="fewer simulations (~20 s)")
     ap.add_argument("--md", action="store_true", help="print Markdown tables")
     ap.add_argument("--seed", type=int, default=20260615)
     ap.add_argument("--task-margin", type=float, default=0.15, help="per-task margin (0.15)")
@@ -1457,8 +1479,8 @@ def main(argv: list[str] | None = None) -> int:
         m_task=args.task_margin,
         m_index=args.index_margin,
         n_aa=1000 if q else 4000,
-        n_pow=252 if q else 1260,  # divisible by 12, 7 and 6
-        n_mde=150 if q else 400,
+        n_pow=252 if q else 1680,  # divisible by 12, 7 and 6
+        n_mde=150 if q else 600,
         n_size=20_000 if q else 100_000,
         n_ni=2_000 if q else 10_000,
         n_rob=420 if q else 2100,
