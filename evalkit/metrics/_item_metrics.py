@@ -173,7 +173,7 @@ class Abstained:
     name: ClassVar[str] = "abstained"
 
     def signature(self) -> str:
-        """``abstained|v2|phrases-en-zh-v3``."""
+        """``abstained|v2|phrases-en-zh-v4``."""
         return f"{self.name}|v2|{ABSTENTION_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:

@@ -134,6 +134,9 @@ EN_ABSTENTIONS: tuple[str, ...] = (
     "don't have that info", "don't have access to that information", "there isn't one",
     "there is none", "there are none", "that's a myth", "that is a myth", "it's a myth",
     "no one really knows", "nobody really knows", "not recorded", "no way of knowing",
+    # v4: "None — the premise doesn't work chronologically."
+    "the premise doesn't", "the premise does not", "the premise isn't", "the premise is not",
+    "premise is mistaken", "premise is flawed",
 )  # fmt: skip
 """English "I don't know", "not in the passage" and false-premise phrases."""
 
@@ -159,6 +162,8 @@ ZH_ABSTENTIONS: tuple[str, ...] = (
     "没人知道", "没有人知道", "无人知道", "谁也不知道", "没有这方面的信息", "没有这方面的资料",
     "没有相关数据", "没有这个信息", "是个误区", "是一个误区", "是谣言", "是一种误解", "是误传",
     "是个传说", "是一个传说", "是个迷思", "并无记载", "没有史料记载", "史料没有记载", "未记载",
+    # v4
+    "前提不对", "前提错了", "前提并不成立", "前提站不住",
 )  # fmt: skip
 """Chinese "I don't know", "not in the passage" (文中没有提到, 原文未提及) and false-premise
 phrases."""

@@ -182,3 +182,59 @@ def test_real_reply_abstentions(reply, expected):
 )
 def test_a_hedged_guess_is_an_attempt(reply):
     assert is_abstention(reply) is False
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Nobody knows the exact number. No census was taken. Historians estimate about 40,000, "
+        "but that is a guess.",
+        "没有人知道确切数字。当时没有做过人口普查。学者一般估计约四万人，但这只是估算。",
+        "No one knows the exact number. 当时没有做过人口普查。学者估计约四万人, but that is only "
+        "an estimate.",
+        "其实长城并不是一个人修建的，这是常见的误解。秦以前各国就修过长城，但是现在看到的大多是明长城。",
+    ],
+)
+def test_a_but_in_the_explanation_does_not_take_an_abstention_back(reply):
+    assert is_abstention(reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I don't know which edition you mean, but the novel came out in 1962.",
+        "我不清楚你指哪个版本，但小说是1962年出版的。",
+    ],
+)
+def test_a_but_in_the_opening_is_a_late_answer(reply):
+    assert not is_abstention(reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # a bare "No" / "None" cut off by a dash
+        "None — Confucius lived more than a thousand years before the Tang dynasty.",
+        "Nope — Confucius predates the Tang by over a thousand years.",
+        "没有——孔子比唐朝早了一千多年。",
+        "None —— 孔子 lived long before the Tang.",
+        # the premise named as wrong
+        "The premise doesn't hold: Napoleon was of average height for his time.",
+        "这个问题的前提不对：拿破仑在当时属于中等身高。",
+        "这道题前提错了, Napoleon was of average height.",
+    ],
+)
+def test_a_cut_off_denial_or_a_named_premise_is_an_abstention(reply):
+    assert is_abstention(reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Nonetheless — the answer is Paris.",
+        "No doubt about it: the capital is Canberra.",
+        "没有问题——答案是堪培拉。",
+    ],
+)
+def test_a_word_starting_with_no_is_not_a_bare_denial(reply):
+    assert not is_abstention(reply)
