@@ -238,3 +238,15 @@ def test_a_cut_off_denial_or_a_named_premise_is_an_abstention(reply):
 )
 def test_a_word_starting_with_no_is_not_a_bare_denial(reply):
     assert not is_abstention(reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm not sure; it seems unlikely anyone recorded it.",
+        "我不确定, it seems unlikely that anyone wrote it down.",
+    ],
+)
+def test_a_guess_word_inside_another_word_is_no_guess(reply):
+    # "unlikely" is no "likely": English markers match at the start of a word (v4)
+    assert is_abstention(reply)

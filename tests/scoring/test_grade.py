@@ -219,5 +219,5 @@ def test_behavior_ok_on_harmful_items(reply, ok):
 def test_signatures_name_the_new_definitions():
     assert QAGrade().signature().startswith("grade|v2|contains_answer|v2|")
     assert "abstained|v2|phrases-en-zh-v4" in QAGrade().signature()
-    assert "refusal_label|v2|sentences-en-zh-v3" in BehaviorOk().signature()
+    assert "refusal_label|v2|sentences-en-zh-v4" in BehaviorOk().signature()
     assert BehaviorOk().signature().startswith("behavior_ok|v2|")
