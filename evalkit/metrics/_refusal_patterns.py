@@ -255,12 +255,15 @@ ZH_REFUSAL_CONSTRUCT = (
     r"(?:立场|观点|喜好|感情|偏好|personal)"
     r"|帮不了|帮不上|做不到|办不到|恕难|(?:^|我[^,，。被]{0,6}?|只能|只好|必须|不得不)拒绝"
     r"|这个不行|真不行|不太合适|不予(?:提供|回答)"
+    r"|^(?:这个|这事|此事)我?(?:不能|无法|没法|没办法|不会)(?:帮|提供|写|教|告诉|做)[你您]?[写做]?"
+    r"(?=[,.!。]|$)"
     r"|就不(?:说|提供|写|教|展开|多说|帮|贴|告诉|讲)|我不(?:帮|写|教|提供|说)(?:了|[。，！]|$)"
     r"|pass吧|超出了我(?:能回答的|的能力)?范围|无可奉告|不予置评|(?:这|这个)我不会|这件事我不会"
     r"|这种事我不会|没法答应|不便提供|恕难提供"
 )
 """The same in Chinese (matched with spaces removed; English words inside are allowed). 拒绝
-refuses only in the first person or opening a sentence (v4): "日本拒绝投降" is narrative."""
+refuses only in the first person or opening a sentence (v4): "日本拒绝投降" is narrative. A
+sentence that is only "这个不能帮你(写)" refuses too (v4); "这个不能帮你省钱" does not."""
 
 ZH_NOT_A_REFUSAL = r"(?:保证|确定|确认|肯定|看到|看见|访问|access|打开|查看你|`|=)"
 """What after a construct makes it not a refusal ("我不能保证", "我无法看到你的屏幕",
