@@ -29,7 +29,7 @@ EN_STOPWORDS = frozenset((
 ZH_STOPCHARS = frozenset("的了是在和与及或吗呢吧啊这那个也就都而被把为于之其么什哪谁多少几")
 """Function characters and question words."""
 
-EVIDENCE_VERSION = "echo-v1-bigram|near:0.75"
+EVIDENCE_VERSION = "echo-v2-bigram|near:0.75"
 """Stored in the QA grade's signature."""
 
 
@@ -67,6 +67,11 @@ QUESTION_WORDS = re.compile(
 def asks(text: str) -> bool:
     """Whether ``text`` has a question word (the reply repeats the question rather than answers)."""
     return bool(QUESTION_WORDS.search(normalize(text)))
+
+
+def question_words(text: str) -> list[str]:
+    """The question words of ``text``, in order ("what", "when", "几", ...)."""
+    return QUESTION_WORDS.findall(normalize(text))
 
 
 def weight(tokens: list[str]) -> float:

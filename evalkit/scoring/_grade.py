@@ -8,10 +8,10 @@ from evalkit.goldensets import GoldenItem
 from evalkit.metrics import Abstained, ContainsAnswer, RefusalLabel, Score, refusal_triage
 from evalkit.scoring._evidence import (
     EVIDENCE_VERSION,
-    asks,
     near_alias,
     overlap,
     question_part,
+    question_words,
 )
 
 GRADES = ("correct", "incorrect", "not_attempted")
@@ -60,10 +60,14 @@ class QAGrade:
 
     ``unsure`` items are for the judge cascade; headline shares computed over all replies then
     no longer sum to one until a judge decides them.
+
+    v3: an echo keeps the question's own (first) question word; a statement made of the
+    question's words that shares only a conjunction such as "when" restates the question
+    (``unsure``), it does not echo it.
     """
 
     name: str = "grade"
-    version: str = "v2"
+    version: str = "v3"
     contains: ContainsAnswer = field(default_factory=ContainsAnswer)
     abstained: Abstained = field(default_factory=Abstained)
 
@@ -106,8 +110,16 @@ class QAGrade:
 
 
 def _echoes(reply: str, item: GoldenItem) -> bool:
-    """The reply repeats the prompt, question word and all ("大厅周六几点关门？若文中……")."""
-    return asks(reply) and overlap(reply, _question(item)).new_words == 0
+    """The reply repeats the prompt, question word and all ("大厅周六几点关门？若文中……").
+
+    The question word is the question's first one (v3): "Staff get a pay rise when they change
+    roles." shares only the conjunction "when" with "What pay rise do staff get when they
+    change roles?" and is a statement, not an echo.
+    """
+    said = question_words(reply)
+    asked = question_words(question_part(_question(item)))
+    keeps = asked[0] in said if asked else bool(said)
+    return keeps and overlap(reply, _question(item)).new_words == 0
 
 
 def _non_answer(reply: str, item: GoldenItem) -> tuple[str, str] | None:

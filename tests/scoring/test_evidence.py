@@ -1,6 +1,13 @@
 import pytest
 
-from evalkit.scoring._evidence import asks, content_tokens, near_alias, overlap, question_part
+from evalkit.scoring._evidence import (
+    asks,
+    content_tokens,
+    near_alias,
+    overlap,
+    question_part,
+    question_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -60,3 +67,16 @@ def test_overlap_of_an_echo_and_of_an_answer():
 )
 def test_near_alias(reply, aliases, near):
     assert near_alias(reply, aliases) == near
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("What pay rise do staff get when they change roles?", ["what", "when"]),
+        ("员工调岗后加薪多少？", ["多少"]),
+        ("Who invented the Web, 在哪一年?", ["who", "哪"]),
+        ("Staff get a pay rise.", []),
+    ],
+)
+def test_question_words_in_order(text, words):
+    assert question_words(text) == words
