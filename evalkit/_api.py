@@ -208,6 +208,10 @@ def compare(
     langs: Sequence[str] | None = None,
     metrics: dict[str, Sequence[str]] | None = None,
     n_resamples: int | None = None,
+    index_margin: float | None = None,
+    task_margin: float | None = None,
+    weights: dict[str, float] | None = None,
+    inconclusive: str | None = None,
 ) -> Comparison:
     """Compare two stored runs (ids, prefixes, names or ``latest``) with the regression gate.
 
@@ -230,16 +234,21 @@ def compare(
         langs: Gate only these prompt languages.
         metrics: Gate metrics per task.
         n_resamples: Bootstrap / permutation resamples.
+        index_margin: The overall quality drop the gate must be able to detect (0.05).
+        task_margin: The per-task quality drop the gate must be able to detect (0.15).
+        weights: Task weights of the overall index (unnamed tasks weigh 1).
+        inconclusive: ``"fail"`` or ``"pass"``: the exit code of an INCONCLUSIVE gate.
 
     Returns:
-        The comparison.
+        The comparison: ``.verdict`` is PASS, FAIL or INCONCLUSIVE.
     """
     # imported here: running and scoring never pay for pandas and scipy (the run path's start-up)
     from evalkit.comparison import compare_runs, resolve_gate
 
     config = gate or resolve_gate(
         alpha=alpha, margin=margin, mode=mode, max_drop=max_drop, tasks=tasks, langs=langs,
-        metrics=metrics, n_resamples=n_resamples,
+        metrics=metrics, n_resamples=n_resamples, index_margin=index_margin,
+        task_margin=task_margin, weights=weights, inconclusive=inconclusive,
     )  # fmt: skip
     kwargs = {"by_route": by_route, "allow_incomplete": allow_incomplete}
     if isinstance(store, Store):

@@ -21,19 +21,23 @@ if TYPE_CHECKING:
 
 
 def explain(cmp: Comparison) -> str:
-    """A readable account of the failing slices of a comparison."""
+    """Why the gate did not pass: the verdict, each regressed hypothesis, and the notes."""
+    from evalkit.comparison import detection_summary
+
     names = cmp.names or {}
     lines = [
-        f"evalkit gate failed: candidate {names.get('candidate') or ''} ({cmp.candidate}) vs "
-        f"baseline {names.get('baseline') or ''} ({cmp.baseline}) "
+        f"evalkit gate {cmp.verdict}: candidate {names.get('candidate') or ''} "
+        f"({cmp.candidate}) vs baseline {names.get('baseline') or ''} ({cmp.baseline}) "
         f"(mode={cmp.gate.mode}, alpha={cmp.gate.alpha}, margin={cmp.gate.margin})"
     ]
     for row in cmp.failing.itertuples():
         lines.append(
-            f"  {row.task}/{row.lang}/{row.metric}: {row.baseline:.3f} -> {row.candidate:.3f} "
-            f"(delta {row.delta:+.3f}, 90% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
-            f"n={row.n}, adjusted p={row.p_adj:.4g})"
+            f"  {row.hypothesis}: quality {row.baseline:.3f} -> {row.candidate:.3f} "
+            f"(delta {row.delta:+.3f}, n={row.n}, p={row.p:.4g} <= alpha {row.alpha_final:.4g})"
         )
+    for slice_name in cmp.missing_slices:
+        lines.append(f"  missing gate slice: {slice_name}")
+    lines.append("  " + detection_summary(cmp))
     lines.extend(f"  note: {n}" for n in cmp.notes)
     return "\n".join(lines)
 
@@ -41,7 +45,7 @@ def explain(cmp: Comparison) -> str:
 def assert_no_regression(cmp: Comparison) -> None:
     """Fail the test with every failing slice (only the message: no traceback, no reprs)."""
     __tracebackhide__ = True
-    if not cmp.passed:
+    if cmp.exit_code != 0:
         pytest.fail(explain(cmp), pytrace=False)
 
 

@@ -56,6 +56,24 @@ from evalkit._cli._common import handle_errors, store_option
 )
 @click.option("--mode", type=click.Choice(["regression", "non_inferiority"]), default=None)
 @click.option(
+    "--index-margin",
+    type=float,
+    default=None,
+    help="Overall quality drop the gate must detect (default 0.05); else INCONCLUSIVE.",
+)
+@click.option(
+    "--task-margin",
+    type=float,
+    default=None,
+    help="Per-task quality drop the gate must detect (default 0.15); else INCONCLUSIVE.",
+)
+@click.option(
+    "--inconclusive",
+    type=click.Choice(["fail", "pass"]),
+    default=None,
+    help="Exit code of an INCONCLUSIVE gate: fail (3, default) or pass (0).",
+)
+@click.option(
     "--max-drop",
     type=float,
     default=None,
@@ -91,6 +109,9 @@ def compare(
     alpha: float | None,
     margin: float | None,
     mode: str | None,
+    index_margin: float | None,
+    task_margin: float | None,
+    inconclusive: str | None,
     max_drop: float | None,
     gate_tasks: str | None,
     gate_langs: str | None,
@@ -98,7 +119,7 @@ def compare(
     allow_incomplete: bool,
     progress: bool | None,
 ) -> None:
-    """Compare two runs per task x language x metric; exit 1 when the gate fails.
+    """Compare two runs: exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE (underpowered; see docs/cli.md).
 
     BASELINE and CANDIDATE are run ids, unique prefixes, run names, or `latest`. With
     --baseline-router and --candidate-router instead, both router configs are run first (every
@@ -113,6 +134,9 @@ def compare(
         "alpha": alpha,
         "margin": margin,
         "mode": mode,
+        "index_margin": index_margin,
+        "task_margin": task_margin,
+        "inconclusive": inconclusive,
         "max_drop": max_drop,
         "tasks": gate_tasks.split(",") if gate_tasks else None,
         "langs": gate_langs.split(",") if gate_langs else None,
@@ -157,4 +181,4 @@ def compare(
         click.echo(f"{verdict_text(result)}: report written to {output}")
     else:
         click.echo(text)
-    sys.exit(0 if result.passed else 1)
+    sys.exit(result.exit_code)

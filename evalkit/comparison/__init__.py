@@ -9,13 +9,14 @@ from evalkit.comparison._cluster import (
 from evalkit.comparison._compare import Comparison, compare_runs
 from evalkit.comparison._drift import DRIFT_COLUMNS, drift
 from evalkit.comparison._gate import GateConfig, resolve_gate
+from evalkit.comparison._graph import OVERALL, Verdict
 from evalkit.comparison._power import (
     mde_paired_binary,
     observed_rho,
     power_paired_binary,
     required_n,
 )
-from evalkit.comparison._render import verdict_text
+from evalkit.comparison._render import detection_summary, verdict_text
 from evalkit.comparison._routes import ROUTE_COLUMNS, route_table
 from evalkit.comparison._stats import (
     PairedTest,
@@ -32,16 +33,19 @@ from evalkit.tasks import HEADLINE_METRICS
 __all__ = [
     "DRIFT_COLUMNS",
     "HEADLINE_METRICS",
+    "OVERALL",
     "ROUTE_COLUMNS",
     "SUMMARY_COLUMNS",
     "ClusteredDelta",
     "Comparison",
     "GateConfig",
     "PairedTest",
+    "Verdict",
     "benjamini_hochberg",
     "cluster_bootstrap_ci",
     "clustered_mean_se",
     "compare_runs",
+    "detection_summary",
     "drift",
     "holm",
     "mcnemar_exact",

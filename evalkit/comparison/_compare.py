@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from evalkit.comparison._cluster import paired_clustered_delta
 from evalkit.comparison._coverage import Coverage, check_coverage
 from evalkit.comparison._gate import GateConfig, check_gate_names, wanted_slices
+from evalkit.comparison._graph import Verdict, item_quality, run_gate
 from evalkit.comparison._power import mde_paired_binary, observed_rho
 from evalkit.comparison._stats import (
     benjamini_hochberg,
-    holm,
     mcnemar_exact,
     paired_ci,
     sign_flip,
 )
 from evalkit.errors import ConfigError
-from evalkit.tasks import metric_scale
 
 if TYPE_CHECKING:
     from evalkit.store import RunCounts, Store
@@ -46,6 +46,11 @@ class Comparison:
         warnings: What the reader must know before the verdict (incomplete runs compared with
             ``allow_incomplete``, golden-set versions that differ); every format shows them first.
         names: Run names by role (``baseline``, ``candidate``).
+        hypotheses: The gate's hypotheses (``overall`` and one per task): n, means, delta, z,
+            p, the alpha each started and ended at, MDE and power at its margin, the upper
+            bound of the drop, and whether it was rejected.
+        verdict: PASS, FAIL or INCONCLUSIVE.
+        left_out: Items to which no gate metric applies (not in the gate's quality).
     """
 
     baseline: str
@@ -58,21 +63,55 @@ class Comparison:
     coverage: dict[str, RunCounts] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     names: dict[str, str | None] = field(default_factory=dict)
+    hypotheses: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["verdict"]))
+    verdict: Verdict = Verdict.INCONCLUSIVE
+    left_out: int = 0
 
     @property
     def failing(self) -> pd.DataFrame:
-        """Gate slices that failed."""
-        return self.slices[self.slices["verdict"] == "FAIL"]
+        """Gate hypotheses that were rejected (regressions shown)."""
+        return self.hypotheses[self.hypotheses["verdict"] == "FAIL"]
+
+    @property
+    def regressed_slices(self) -> pd.DataFrame:
+        """Gate-metric slices with a drop, in the tasks whose hypothesis failed (every task
+        when the overall index failed): where to look for the regressed items."""
+        from evalkit.comparison._graph import OVERALL
+
+        failed = set(self.failing["hypothesis"].astype(str))
+        if not failed or self.slices.empty or "gate" not in self.slices:
+            return self.slices.iloc[0:0]
+        tasks = set(self.slices["task"]) if OVERALL in failed else failed
+        mask = (
+            self.slices["gate"].astype(bool)
+            & self.slices["task"].isin(tasks)
+            & (self.slices["delta"] < 0)
+        )
+        return self.slices[mask]
+
+    @property
+    def underpowered(self) -> pd.DataFrame:
+        """Gate hypotheses that could not detect a drop of their margin."""
+        if "underpowered" not in self.hypotheses:
+            return self.hypotheses.iloc[0:0]
+        return self.hypotheses[self.hypotheses["underpowered"].astype(bool)]
 
     @property
     def gated(self) -> int:
-        """Number of gate slices actually tested."""
-        return int(self.slices["gate"].astype(bool).sum()) if "gate" in self.slices else 0
+        """Number of gate hypotheses tested."""
+        return len(self.hypotheses)
 
     @property
     def passed(self) -> bool:
-        """True when at least one gate slice was tested, none failed, and none is missing."""
-        return self.gated > 0 and self.failing.empty and not self.missing_slices
+        """True only for a PASS: every hypothesis powered, none regressed, nothing missing."""
+        return self.verdict is Verdict.PASS
+
+    @property
+    def exit_code(self) -> int:
+        """0 PASS, 1 FAIL, 3 INCONCLUSIVE (0 when ``inconclusive = "pass"``)."""
+        if self.verdict is Verdict.INCONCLUSIVE and self.gate.inconclusive == "pass":
+            return 0
+        return self.verdict.exit_code
 
     def to_pandas(self) -> pd.DataFrame:
         """The slice table."""
@@ -158,6 +197,7 @@ def compare_runs(
     ]
     slices = _verdicts(pd.DataFrame(rows), gate)
     _add_mde(slices, gate)
+    tasks, left_out = item_quality(a, b, gate)
     want = wanted_slices(gate, cov.items, set(a["metric"]) | set(b["metric"]))
     if not want:
         raise ConfigError(
@@ -166,7 +206,12 @@ def compare_runs(
             "[tool.evalkit.gate] metrics"
         )
     missing = _missing_gate_slices(want, slices)
-    _note_power(slices, gate, notes)
+    result = run_gate(tasks, left_out, gate, integrity_failed=bool(missing))
+    hypotheses = _max_drop(result.hypotheses, gate)
+    verdict = Verdict.FAIL if (hypotheses["verdict"] == "FAIL").any() else result.verdict
+    _note_power(hypotheses, gate, notes)
+    if left_out:
+        notes.append(f"{left_out} item(s) have no gate metric that applies; not in the gate")
     if missing:
         notes.append(
             "gate slice(s) the items call for but with no paired scores on both sides: "
@@ -177,21 +222,42 @@ def compare_runs(
     names = {"baseline": store.run(base_id).name, "candidate": store.run(cand_id).name}
     return Comparison(
         base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings,
-        names,
+        names, hypotheses, verdict, left_out,
     )  # fmt: skip
 
 
-def _note_power(slices: pd.DataFrame, gate: GateConfig, notes: list[str]) -> None:
-    underpowered = _underpowered(slices, gate)
-    if underpowered:
+def _note_power(hypotheses: pd.DataFrame, gate: GateConfig, notes: list[str]) -> None:
+    weak = hypotheses[hypotheses["underpowered"].astype(bool)] if len(hypotheses) else hypotheses
+    if len(weak):
+        parts = [
+            f"{r.hypothesis} (mde {100 * r.mde:.1f} pts > margin {100 * r.margin:.0f}; about "
+            f"{_items_needed(r)} items)"
+            for r in weak.itertuples()
+        ]
         notes.append(
-            f"underpowered: {len(underpowered)} gate slice(s) cannot detect a drop of the "
-            f"margin ({gate.margin:g}) with 80% power at the Holm-adjusted alpha, or their "
-            "power is unknown (mde -): "
-            + ", ".join(underpowered[:8])
-            + (" ..." if len(underpowered) > 8 else "")
-            + "; see the mde column for the drop each slice can detect"
+            f"underpowered: {len(weak)} gate hypothesis(es) cannot detect a drop of their margin "
+            "with 80% power at the alpha they are tested at: " + ", ".join(parts)
         )
+
+
+def _items_needed(r: Any) -> int:
+    """Items that would bring the MDE down to the margin: n (mde / margin)^2."""
+    return math.ceil(int(r.n) * (float(r.mde) / float(r.margin)) ** 2)
+
+
+def _max_drop(hypotheses: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
+    """A hypothesis whose drop is, with 95% confidence (one-sided), above ``max_drop`` fails
+    outright, whatever the multiplicity: the hard threshold tests a confidence bound, never the
+    noisy point estimate."""
+    if gate.max_drop is None or hypotheses.empty:
+        return hypotheses
+    z = float(stats.norm.ppf(0.95))
+    lower = -hypotheses["delta"] - z * hypotheses["se"]
+    hard = lower > gate.max_drop
+    out = hypotheses.copy()
+    out["drop_lower"] = lower
+    out.loc[hard, "verdict"] = "FAIL"
+    return out
 
 
 def _frames(store: Store, run_id: str, cov: Coverage, role: str) -> pd.DataFrame:
@@ -257,30 +323,20 @@ def _slice_row(key: Any, grp: pd.DataFrame, gate: GateConfig) -> dict[str, Any]:
         "binary": binary,
         "gate": gate.gates(task, lang, metric),
     }
-    if gate.max_drop is not None:
-        # the hard threshold tests a confidence bound, not the noisy point estimate: a slice
-        # fails only when the one-sided 95% upper bound of the change is below -max_drop
-        row["drop_bound"] = paired_ci(base, cand, 0.10, gate.n_resamples)[1]
     if len(key) > 3:
         row["route"] = key[3]
     return row
 
 
 def _add_mde(slices: pd.DataFrame, gate: GateConfig) -> None:
-    """The drop each slice detects with 80% power at the alpha its test really uses.
-
-    Gate slices are Holm-adjusted, and Holm's first step tests at alpha / m (m gate slices), so
-    a gate slice's MDE is computed there; other slices at alpha.
-    """
+    """The drop each diagnostic slice detects with 80% power at alpha (one-sided)."""
     if slices.empty:
         slices["mde"] = []
         return
-    m = max(int(slices["gate"].astype(bool).sum()), 1)
     slices["mde"] = [
-        _mde(bool(r.binary), int(r.n), float(r.baseline), float(r.rho),
-             gate.alpha / m if r.gate else gate.alpha)
+        _mde(bool(r.binary), int(r.n), float(r.baseline), float(r.rho), gate.alpha)
         for r in slices.itertuples()
-    ]  # fmt: skip
+    ]
 
 
 def _mde(binary: bool, n: int, p_base: float, rho: float, alpha: float) -> float:
@@ -293,51 +349,18 @@ def _mde(binary: bool, n: int, p_base: float, rho: float, alpha: float) -> float
         return math.nan
 
 
-def _underpowered(slices: pd.DataFrame, gate: GateConfig) -> list[str]:
-    """Gate slices that cannot detect a drop of the margin, or whose power is unknown (NaN
-    MDE: a baseline at 0% or 100%, or a score metric), which is no evidence of power either."""
-    if slices.empty or "mde" not in slices:
-        return []
-    margin = slices["metric"].map(gate.margin_for)
-    mask = (
-        slices["gate"].astype(bool)
-        & ((slices["mde"] > margin) | slices["mde"].isna())
-        & (slices["metric"] != "answered")
-    )
-    return [
-        "/".join(str(v) for v in r) for r in slices.loc[mask, SLICE_KEYS].itertuples(index=False)
-    ]
-
-
 def _routes(store: Store, run_id: str) -> pd.DataFrame:
     frame = store.responses_frame(run_id)[["item_id", "route"]]
     return frame.drop_duplicates("item_id")
 
 
 def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
+    """Slices are diagnostics: Benjamini-Hochberg over all of them, marked worse or better."""
     if slices.empty:
         return pd.DataFrame(columns=[*SLICE_KEYS, "n", "baseline", "candidate", "delta", "verdict"])
-    slices["p_adj"] = np.nan
-    is_gate = slices["gate"].to_numpy(bool)
-    if is_gate.any():
-        slices.loc[is_gate, "p_adj"] = holm(slices.loc[is_gate, "p_worse"].tolist())
-    if (~is_gate).any():
-        slices.loc[~is_gate, "p_adj"] = benjamini_hochberg(slices.loc[~is_gate, "p"].tolist())
-    slices["verdict"] = [_verdict(row, gate) for row in slices.itertuples()]
+    slices["p_adj"] = benjamini_hochberg(slices["p"].tolist())
+    slices["verdict"] = [
+        ("worse" if r.delta < 0 else "better") if r.p_adj < gate.alpha else ""
+        for r in slices.itertuples()
+    ]
     return slices.reset_index(drop=True)
-
-
-def _verdict(row: Any, gate: GateConfig) -> str:
-    margin = gate.margin_for(row.metric)
-    hard = gate.max_drop is not None and row.drop_bound < -gate.max_drop * metric_scale(row.metric)
-    if gate.mode == "non_inferiority":
-        # ci_low is the two-sided (1 - 2 alpha) bound, i.e. the one-sided (1 - alpha) lower bound.
-        bad = row.ci_low <= -margin
-    else:
-        bad = row.p_adj < gate.alpha and row.delta < -margin
-    bad = bad or hard
-    if row.gate:
-        return "FAIL" if bad else "pass"
-    if row.p_adj < gate.alpha:
-        return "worse" if row.delta < 0 else "better"
-    return ""

@@ -16,22 +16,32 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class GateConfig:
-    """How `compare` decides pass or fail.
+    """How `compare` decides PASS, FAIL or INCONCLUSIVE (docs/gate-design.md).
+
+    The gate tests an overall quality index and one pooled quality per task (item quality: 0
+    when unanswered, else 1 when every gate metric passes), one-sided and clustered by pair,
+    under a graphical procedure that controls the family-wise error at ``alpha``.
 
     Attributes:
-        alpha: Family-wise error rate across gate slices (Holm).
-        margin: Practical threshold, as a fraction of the metric's scale (0.02 is 2 points of
-            accuracy, or 2 chrF points): a drop smaller than this never fails the gate. In
-            ``non_inferiority`` mode, the non-inferiority margin.
-        mode: ``"regression"`` fails a slice whose drop is significant (one-sided paired test,
-            Holm-adjusted) and larger than ``margin``; ``"non_inferiority"`` fails a slice unless
-            the lower one-sided bound of candidate minus baseline is above ``-margin``.
+        alpha: Family-wise error rate of the gate.
+        margin: Practical threshold, a fraction of quality (0.02 is 2 points): an observed drop
+            smaller than this never fails the gate.
+        mode: ``"regression"`` fails a hypothesis whose drop is shown (and larger than
+            ``margin``); ``"non_inferiority"`` passes only when every upper bound of the drop is
+            below its margin (``index_margin``, ``task_margin``).
         metrics: Gate metrics per task; default: each task's headline metric.
         tasks: Restrict the gate to these tasks (all when empty).
         langs: Restrict the gate to these prompt languages (all when empty).
-        n_resamples: Bootstrap / permutation resamples.
-        max_drop: Hard practical threshold, as a fraction of the metric's scale: a gate slice
-            whose observed drop exceeds it fails whatever the statistics say (None: off).
+        n_resamples: Bootstrap / permutation resamples of the slice diagnostics.
+        max_drop: Hard threshold, a fraction of quality: a hypothesis whose drop is, with 95%
+            confidence, larger than this fails whatever the multiplicity (None: off).
+        index_margin: The overall drop the gate must detect with 80% power (and the
+            non-inferiority margin of the index); an index that cannot is INCONCLUSIVE.
+        task_margin: The same for every task.
+        index_share: The index's share of ``alpha`` at the start; the tasks share the rest.
+        weights: Task weights of the index (unnamed tasks weigh 1).
+        inconclusive: ``"fail"`` (default): an INCONCLUSIVE gate fails CI (exit 3);
+            ``"pass"``: it is reported but exits 0.
     """
 
     alpha: float = 0.05
@@ -42,6 +52,11 @@ class GateConfig:
     langs: tuple[str, ...] = ()
     n_resamples: int = 9999
     max_drop: float | None = None
+    index_margin: float = 0.05
+    task_margin: float = 0.15
+    index_share: float = 0.5
+    weights: dict[str, float] = field(default_factory=dict)
+    inconclusive: Literal["fail", "pass"] = "fail"
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
@@ -50,6 +65,15 @@ class GateConfig:
             raise ConfigError(f"gate margin must be >= 0, got {self.margin}")
         if self.mode not in ("regression", "non_inferiority"):
             raise ConfigError(f"gate mode must be regression or non_inferiority, got {self.mode!r}")
+        for name in ("index_margin", "task_margin"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ConfigError(f"gate {name} must be in (0, 1], got {getattr(self, name)}")
+        if not 0 < self.index_share < 1:
+            raise ConfigError(f"gate index_share must be in (0, 1), got {self.index_share}")
+        if any(not w > 0 for w in self.weights.values()):
+            raise ConfigError(f"gate weights must be > 0, got {self.weights}")
+        if self.inconclusive not in ("fail", "pass"):
+            raise ConfigError(f"gate inconclusive must be fail or pass, got {self.inconclusive!r}")
 
     def margin_for(self, metric: str) -> float:
         """The margin in the metric's own units: chrF and BLEU run 0-100, the rest 0-1."""
@@ -66,13 +90,18 @@ class GateConfig:
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str = "[tool.evalkit.gate]") -> GateConfig:
         """Build from a ``[tool.evalkit.gate]`` table; unknown keys are an error."""
-        known = {"alpha", "margin", "mode", "metrics", "tasks", "langs", "n_resamples", "max_drop"}
+        known = {
+            "alpha", "margin", "mode", "metrics", "tasks", "langs", "n_resamples", "max_drop",
+            "index_margin", "task_margin", "index_share", "weights", "inconclusive",
+        }  # fmt: skip
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
         kwargs: dict[str, Any] = dict(data)
         if "metrics" in kwargs:
             kwargs["metrics"] = {k: tuple(v) for k, v in kwargs["metrics"].items()}
+        if "weights" in kwargs:
+            kwargs["weights"] = {k: float(v) for k, v in kwargs["weights"].items()}
         for key in ("tasks", "langs"):
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
@@ -124,7 +153,7 @@ def check_gate_names(gate: GateConfig, present_metrics: set[str]) -> None:
     known_metrics = plan_metrics | present_metrics | {"answered"}
     gate_metrics = [m for ms in gate.metrics.values() for m in ms]
     problems = [
-        _unknown("task(s)", [*gate.tasks, *gate.metrics], TASKS),
+        _unknown("task(s)", [*gate.tasks, *gate.metrics, *gate.weights], TASKS),
         _unknown("language(s)", gate.langs, LANGS),
         _unknown("metric(s)", gate_metrics, known_metrics),
     ]

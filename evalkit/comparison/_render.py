@@ -59,13 +59,55 @@ def _cells(row: Any) -> list[str]:
 
 
 def verdict_text(cmp: Comparison) -> str:
-    """``PASS``, or ``FAIL (why)``."""
-    if cmp.passed:
+    """``PASS``, ``FAIL (why)`` or ``INCONCLUSIVE (why)``."""
+    from evalkit.comparison._graph import Verdict
+
+    if cmp.verdict is Verdict.PASS:
         return "PASS"
-    if cmp.gated == 0 and not cmp.missing_slices:
-        return "FAIL (no gate slice could be tested)"
-    bad = len(cmp.failing) + len(cmp.missing_slices)
-    return f"FAIL ({bad} gate slice(s) regressed or missing)"
+    if cmp.verdict is Verdict.FAIL:
+        if cmp.gated == 0 and not cmp.missing_slices:
+            return "FAIL (no gate hypothesis could be tested)"
+        parts = []
+        if len(cmp.failing):
+            parts.append("regressed: " + ", ".join(cmp.failing["hypothesis"].astype(str)))
+        if cmp.missing_slices:
+            parts.append(f"{len(cmp.missing_slices)} gate slice(s) missing")
+        return f"FAIL ({'; '.join(parts)})"
+    weak = cmp.underpowered
+    if cmp.gate.mode == "non_inferiority":
+        unproven = cmp.hypotheses[cmp.hypotheses["verdict"] == "unproven"]
+        names = ", ".join(unproven["hypothesis"].astype(str)) or "-"
+        return f"INCONCLUSIVE (not shown within the margin: {names})"
+    names = ", ".join(weak["hypothesis"].astype(str)) if len(weak) else "no hypothesis tested"
+    return f"INCONCLUSIVE (no regression shown, but underpowered: {names})"
+
+
+def detection_summary(cmp: Comparison) -> str:
+    """What this comparison could detect (80% power) and rule out (1 - alpha), in points."""
+    h = cmp.hypotheses
+    if h.empty:
+        return "Nothing could be tested."
+    overall = h[h["hypothesis"] == "overall"]
+    tasks = h[h["hypothesis"] != "overall"]
+    parts = []
+    if len(overall):
+        o = overall.iloc[0]
+        parts.append(
+            f"overall quality drop >= {100 * o['mde']:.1f} pts (margin {100 * o['margin']:g})"
+        )
+    if len(tasks):
+        lo, hi = 100 * tasks["mde"].min(), 100 * tasks["mde"].max()
+        span = f"{lo:.1f}" if abs(hi - lo) < 0.05 else f"{lo:.1f}-{hi:.1f}"
+        parts.append(f"task drops >= {span} pts (margin {100 * cmp.gate.task_margin:g})")
+    text = "Detectable with 80% power: " + ", ".join(parts) + "."
+    bounds = h[h["bound"].notna()]
+    if len(bounds):
+        conf = round(100 * (1 - cmp.gate.alpha))
+        ruled = ", ".join(
+            f"{r.hypothesis} > {100 * max(r.bound, 0.0):.1f}" for r in bounds.itertuples()
+        )
+        text += f" Ruled out ({conf}%): drops {ruled} pts."
+    return text + " Task x language slices are diagnostics, not gated."
 
 
 def _headline(cmp: Comparison) -> str:
@@ -73,8 +115,21 @@ def _headline(cmp: Comparison) -> str:
     g = cmp.gate
     return (
         f"baseline {cmp.baseline} vs candidate {cmp.candidate}: {verdict} "
-        f"[mode={g.mode}, alpha={g.alpha}, margin={g.margin}]"
+        f"[mode={g.mode}, alpha={g.alpha}, margin={g.margin}, index_margin={g.index_margin}, "
+        f"task_margin={g.task_margin}]"
     )
+
+
+_HYP_COLUMNS = ["hypothesis", "n", "baseline", "candidate", "delta", "p", "alpha", "mde",
+                "margin", "bound", "verdict"]  # fmt: skip
+
+
+def _hyp_cells(r: Any) -> list[str]:
+    return [
+        str(r.hypothesis), str(r.n), _fmt(r.baseline), _fmt(r.candidate), f"{r.delta:+.3f}",
+        _fmt(r.p, 4), _fmt(r.alpha_final, 4), _fmt(r.mde), _fmt(r.margin), _fmt(r.bound),
+        str(r.verdict),
+    ]  # fmt: skip
 
 
 def render(cmp: Comparison, fmt: str) -> str:
@@ -91,7 +146,13 @@ def to_table(cmp: Comparison) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=_headline(cmp), title_justify="left")
+    gate_table = Table(title=_headline(cmp), title_justify="left")
+    for col in _HYP_COLUMNS:
+        gate_table.add_column(col)
+    for r in cmp.hypotheses.itertuples():
+        style = "bold red" if r.verdict == "FAIL" else (None if r.verdict == "pass" else "yellow")
+        gate_table.add_row(*_hyp_cells(r), style=style)
+    table = Table(title="diagnostics: task x language x metric (BH-adjusted)", title_justify="left")
     for col in _columns(cmp):
         table.add_column(col, justify="right" if col in ("n", "baseline", "candidate") else "left")
     for row in cmp.slices.itertuples():
@@ -102,7 +163,10 @@ def to_table(cmp: Comparison) -> str:
     buf = io.StringIO()
     for warning in cmp.warnings:
         buf.write(f"WARNING: {warning}\n")
-    Console(file=buf, width=160, force_terminal=False).print(table)
+    buf.write(f"{verdict_text(cmp)}\n{detection_summary(cmp)}\n")
+    console = Console(file=buf, width=160, force_terminal=False)
+    console.print(gate_table)
+    console.print(table)
     for note in cmp.notes:
         buf.write(f"note: {note}\n")
     return buf.getvalue()
@@ -110,15 +174,24 @@ def to_table(cmp: Comparison) -> str:
 
 def to_markdown(cmp: Comparison) -> str:
     """GitHub-flavoured Markdown for a CI step summary or PR comment."""
-    lines = [f"### evalkit compare: {_headline(cmp)}", ""]
-    lines.extend(f"> **Warning:** {w}\n" for w in cmp.warnings)
+    lines = [f"> **Warning:** {w}\n" for w in cmp.warnings]  # before anything else
+    lines.extend([f"### evalkit compare: {_headline(cmp)}", ""])
+    lines.extend([f"**{verdict_text(cmp)}**", "", detection_summary(cmp), ""])
+    lines.append("| " + " | ".join(_HYP_COLUMNS) + " |")
+    lines.append("|" + "---|" * len(_HYP_COLUMNS))
+    for r in cmp.hypotheses.itertuples():
+        cells = _hyp_cells(r)
+        if r.verdict == "FAIL":
+            cells[-1] = "**FAIL**"
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines.extend(["", "Diagnostics (task x language x metric, BH-adjusted, not gated):", ""])
     columns = _columns(cmp)
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "---|" * len(columns))
     for row in cmp.slices.itertuples():
         cells = [c.replace("|", "\\|") for c in _cells(row)]
-        if row.verdict == "FAIL":
-            cells[-1] = "**FAIL**"
+        if row.verdict == "worse":
+            cells[-1] = "**worse**"
         lines.append("| " + " | ".join(cells) + " |")
     lines.extend(f"\n> {note}" for note in cmp.notes)
     return "\n".join(lines) + "\n"
@@ -130,10 +203,24 @@ def to_json(cmp: Comparison) -> str:
     payload = {
         "baseline": cmp.baseline,
         "candidate": cmp.candidate,
-        "passed": cmp.passed,
         "warnings": cmp.warnings,
+        "passed": cmp.passed,
+        "verdict": str(cmp.verdict),
+        "exit_code": cmp.exit_code,
+        "detectable": detection_summary(cmp),
         "coverage": {role: asdict(c) for role, c in cmp.coverage.items()},
-        "gate": {"alpha": cmp.gate.alpha, "margin": cmp.gate.margin, "mode": cmp.gate.mode},
+        "gate": {
+            "alpha": cmp.gate.alpha,
+            "margin": cmp.gate.margin,
+            "mode": cmp.gate.mode,
+            "index_margin": cmp.gate.index_margin,
+            "task_margin": cmp.gate.task_margin,
+            "index_share": cmp.gate.index_share,
+            "weights": cmp.gate.weights,
+            "inconclusive": cmp.gate.inconclusive,
+        },
+        "hypotheses": json.loads(cmp.hypotheses.to_json(orient="records")),
+        "missing_slices": cmp.missing_slices,
         "slices": slices,
         "excluded_items": cmp.excluded_items,
         "notes": cmp.notes,
@@ -146,12 +233,20 @@ def to_html_table(cmp: Comparison) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in _columns(cmp))
     body = []
     for row in cmp.slices.itertuples():
-        colour = ' style="background:#fdd"' if row.verdict == "FAIL" else ""
+        colour = ' style="background:#fdd"' if row.verdict == "worse" else ""
         cells = "".join(f"<td>{html.escape(c)}</td>" for c in _cells(row))
         body.append(f"<tr{colour}>{cells}</tr>")
     caption = html.escape(_headline(cmp))
     warn = "".join(f"<p><b>Warning:</b> {html.escape(w)}</p>" for w in cmp.warnings)
+    hyp_head = "".join(f"<th>{html.escape(c)}</th>" for c in _HYP_COLUMNS)
+    hyp_rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _hyp_cells(r)) + "</tr>"
+        for r in cmp.hypotheses.itertuples()
+    )
+    summary = f"<p>{html.escape(detection_summary(cmp))}</p>"
     return (
-        f"{warn}<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f"{warn}<table><caption>{caption}</caption><thead><tr>{hyp_head}</tr></thead>"
+        f"<tbody>{hyp_rows}</tbody></table>{summary}"
+        f"<table><caption>diagnostics (not gated)</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from evalkit.report._format import esc, row, table
+from evalkit.report._format import esc, num, row, table
 from evalkit.report._regressed import regressed_section
 from evalkit.report._slices import slice_section
 from evalkit.report._style import CSP, CSS
@@ -17,12 +17,34 @@ if TYPE_CHECKING:
 
 
 def _verdict(cmp: Comparison) -> str:
-    if cmp.passed:
-        return '<span class="badge pass">PASS</span>'
-    bad = f"{len(cmp.failing)} failing, {len(cmp.missing_slices)} missing gate slice(s)"
-    if cmp.gated == 0 and not cmp.missing_slices:
-        bad = "no gate slice could be tested"
-    return f'<span class="badge fail">FAIL</span> <span class="why">{esc(bad)}</span>'
+    from evalkit.comparison import detection_summary, verdict_text
+
+    name = str(cmp.verdict)
+    why = verdict_text(cmp).removeprefix(name).strip(" ()")
+    badge = f'<span class="badge {name.lower()}">{esc(name)}</span>'
+    why_html = f' <span class="why">{esc(why)}</span>' if why else ""
+    return f'{badge}{why_html}</p><p class="detect">{esc(detection_summary(cmp))}'
+
+
+_HYP_HEAD = ["hypothesis", "n", "clusters", "baseline", "candidate", "delta", "p", "alpha",
+             "mde", "margin", "power", "bound", "verdict"]  # fmt: skip
+
+
+def _hyp_cells(r: Any) -> list[str]:
+    return [
+        esc(r.hypothesis), esc(r.n), esc(r.clusters), num(r.baseline), num(r.candidate),
+        num(r.delta, signed=True), num(r.p, 4), num(r.alpha_final, 4), num(r.mde),
+        num(r.margin), num(r.power), num(r.bound), esc(r.verdict),
+    ]  # fmt: skip
+
+
+def _hypotheses(cmp: Comparison) -> str:
+    """The gate's own table: the overall index and every task."""
+    rows = [
+        row(_hyp_cells(r), cls="fail" if r.verdict == "FAIL" else "")
+        for r in cmp.hypotheses.itertuples()
+    ]
+    return '<section id="gate"><h2>Gate</h2>' + table(_HYP_HEAD, rows, cls="gate") + "</section>"
 
 
 def _warnings(cmp: Comparison) -> str:
@@ -34,7 +56,8 @@ def _gate(cmp: Comparison) -> str:
     scope = ", ".join([*g.tasks, *g.langs]) or "all tasks and languages"
     return (
         f"<p>gate: mode <b>{esc(g.mode)}</b>, alpha <b>{esc(g.alpha)}</b>, "
-        f"margin <b>{esc(g.margin)}</b>, scope {esc(scope)}</p>"
+        f"margin <b>{esc(g.margin)}</b>, index margin <b>{esc(g.index_margin)}</b>, task "
+        f"margin <b>{esc(g.task_margin)}</b>, scope {esc(scope)}</p>"
     )
 
 
@@ -80,7 +103,7 @@ def render_html(cmp: Comparison, store: Store | None = None, *, title: str | Non
         The HTML document.
     """
     title = title or f"evalkit compare: {cmp.baseline} vs {cmp.candidate}"
-    body = _header(cmp, title, store) + slice_section(cmp)
+    body = _header(cmp, title, store) + _hypotheses(cmp) + slice_section(cmp)
     if store is not None:
         body += usage_section(cmp, store) + regressed_section(cmp, store)
     return (

@@ -43,7 +43,7 @@ def regressed_items(cmp: Comparison, store: Store, limit: int = MAX_EXAMPLES) ->
     Columns: the slice keys, ``item_id``, ``value_a`` (baseline), ``value_b`` (candidate),
     ``drop`` and ``total`` (regressed items in the slice before the limit).
     """
-    failing = cmp.failing[SLICE_KEYS].drop_duplicates()
+    failing = cmp.regressed_slices[SLICE_KEYS].drop_duplicates()
     if failing.empty:
         return pd.DataFrame(columns=[*SLICE_KEYS, "item_id", "value_a", "value_b", "drop", "total"])
     a = _item_values(store, cmp.baseline).merge(failing, on=SLICE_KEYS)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 VERDICT_COLOURS = {
     "FAIL": "#d62728",
+    "regressed": "#d62728",
     "worse": "#ff7f0e",
     "better": "#2ca02c",
     "pass": "#1f77b4",
@@ -85,12 +86,14 @@ def _cells(r: Any) -> list[str]:
         pvalue(_get(r, "p")),
         pvalue(_get(r, "p_worse")),
         pvalue(_get(r, "p_adj")),
-        f"<b>{esc(r.verdict)}</b>" if r.verdict == "FAIL" else esc(r.verdict),
+        f"<b>{esc(r.verdict)}</b>" if r.verdict in ("FAIL", "regressed") else esc(r.verdict),
     ]
 
 
 def _row_class(verdict: Any) -> str:
-    return {"FAIL": "fail", "worse": "worse", "better": "better"}.get(str(verdict), "")
+    return {"FAIL": "fail", "regressed": "fail", "worse": "worse", "better": "better"}.get(
+        str(verdict), ""
+    )
 
 
 def slice_table(slices: pd.DataFrame) -> str:
@@ -114,13 +117,16 @@ def _excluded(ids: list[str]) -> list[str]:
 
 def slice_section(cmp: Comparison) -> str:
     """The chart, the table and the lists under them."""
+    shown = cmp.slices.copy()
+    if len(shown):
+        shown.loc[cmp.regressed_slices.index, "verdict"] = "regressed"
     return (
-        '<section id="slices"><h2>Slices</h2>'
-        '<p class="hint">Point: mean delta; bar: paired interval; red: failing gate slice; '
-        "blue: passing gate slice; orange/green: significantly worse/better (not gated); "
-        "dashed: −margin.</p>"
-        + forest_plots(cmp.slices, cmp.gate.margin)
-        + slice_table(cmp.slices)
+        '<section id="slices"><h2>Slices (diagnostics)</h2>'
+        '<p class="hint">Task x language slices are diagnostics, not gated. Point: mean delta; '
+        "bar: paired interval; red: a gate metric's drop in a task the gate failed; "
+        "orange/green: significantly worse/better (BH-adjusted); dashed: −margin.</p>"
+        + forest_plots(shown, cmp.gate.margin)
+        + slice_table(shown)
         + _listing("Missing gate slices (fail the gate)", list(cmp.missing_slices), "fail")
         + _listing("Notes", list(cmp.notes))
         + _listing(f"Excluded items ({len(cmp.excluded_items)})", _excluded(cmp.excluded_items))

@@ -29,6 +29,7 @@ ul.fail li {{ color: #b00; }}
   font-weight: bold; font-size: 18px; }}
 .badge.pass {{ background: #2ca02c; }}
 .badge.fail {{ background: #d62728; }}
+.badge.inconclusive {{ background: #b26a00; }}
 .why {{ color: #b00; margin-left: 8px; }}
 .warning {{ background: #fff4d6; border-left: 4px solid #d08a00; padding: 6px 10px; }}
 .hint {{ color: #666; font-size: 12px; }}

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import evalkit as ek
-from evalkit.comparison import GateConfig
+from evalkit.comparison import GateConfig, Verdict
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
 from evalkit.sim import Faults, Persona, Rates
@@ -41,18 +41,31 @@ def pair_of_runs():
 def test_planted_zh_regression_fails_and_names_the_slice(pair_of_runs):
     store, _ = pair_of_runs
     cmp = ek.compare("base", "worse", store=store)
-    assert not cmp.passed
-    failing = {(r.task, r.lang, r.metric) for r in cmp.failing.itertuples()}
-    assert failing == {("factual_qa", "zh", "correct")}
-    row = cmp.failing.iloc[0]
+    assert cmp.verdict is Verdict.FAIL and cmp.exit_code == 1
+    assert set(cmp.failing["hypothesis"]) == {"overall", "factual_qa"}
+    slices = cmp.slices
+    worse = slices[slices["gate"].astype(bool) & (slices["verdict"] == "worse")]
+    assert {(r.task, r.lang, r.metric) for r in worse.itertuples()} == {
+        ("factual_qa", "zh", "correct")
+    }
+    row = worse.iloc[0]
     assert row.delta == pytest.approx(row.candidate - row.baseline)
     assert row.ci_low < row.delta < row.ci_high < 0
 
 
-def test_a_persona_with_the_same_rates_passes(pair_of_runs):
+def test_equal_runs_pass_only_when_the_gate_could_see_its_margin(pair_of_runs):
     store, _ = pair_of_runs
-    cmp = ek.compare("base", "twin", store=store)
-    assert cmp.passed, cmp.render("table")
+    # 300 items of one task cannot detect a 5-point overall drop at alpha / 2: not a PASS
+    default = ek.compare("base", "twin", store=store)
+    assert default.verdict is Verdict.INCONCLUSIVE and default.exit_code == 3
+    assert list(default.underpowered["hypothesis"]) == ["overall"]
+    assert "INCONCLUSIVE" in default.render("table").splitlines()[0]
+    assert any("underpowered" in n and "overall" in n for n in default.notes)
+    # a margin this comparison can see: PASS
+    cmp = ek.compare("base", "twin", store=store, index_margin=0.1)
+    assert cmp.passed and cmp.exit_code == 0, cmp.render("table")
+    relaxed = ek.compare("base", "twin", store=store, inconclusive="pass")
+    assert relaxed.verdict is Verdict.INCONCLUSIVE and relaxed.exit_code == 0
 
 
 def test_binary_slices_use_mcnemar_and_scores_use_sign_flip(pair_of_runs):
@@ -62,10 +75,17 @@ def test_binary_slices_use_mcnemar_and_scores_use_sign_flip(pair_of_runs):
     assert set(slices[slices.metric == "token_f1"].test) <= {"sign_flip"}
 
 
-def test_non_inferiority_mode_fails_an_underpowered_slice(pair_of_runs):
+def test_non_inferiority_passes_only_within_margins_it_can_establish(pair_of_runs):
     store, _ = pair_of_runs
-    cmp = ek.compare("base", "twin", store=store, mode="non_inferiority", margin=0.001)
-    assert not cmp.passed
+    shown = ek.compare("base", "twin", store=store, mode="non_inferiority")
+    assert shown.verdict is Verdict.PASS
+    assert (shown.hypotheses["bound"] < shown.hypotheses["margin"]).all()
+    tight = ek.compare(
+        "base", "twin", store=store, mode="non_inferiority", index_margin=0.01, task_margin=0.01
+    )
+    assert tight.verdict is Verdict.INCONCLUSIVE and not tight.passed
+    worse = ek.compare("base", "worse", store=store, mode="non_inferiority")
+    assert worse.verdict is Verdict.FAIL
 
 
 def test_formats_json_md_table_html(pair_of_runs):
@@ -107,9 +127,10 @@ def test_every_failed_candidate_call_fails_the_gate(tmp_path):
             max_retries=0,
         )
     cmp = ek.compare("ok", "down", store=store)
-    assert not cmp.passed
+    assert cmp.verdict is Verdict.FAIL
+    assert (cmp.hypotheses["candidate"] == 0).all()  # unanswered is quality 0
     answered = cmp.slices[cmp.slices.metric == "answered"]
-    assert (answered.candidate == 0).all() and (answered.verdict == "FAIL").all()
+    assert (answered.candidate == 0).all() and (answered.verdict == "worse").all()
 
 
 def test_changed_items_are_left_out_and_listed():
@@ -140,8 +161,10 @@ def test_gate_config_rejects_unknown_keys_and_bad_values():
 
 def test_gate_restricted_to_languages(pair_of_runs):
     store, _ = pair_of_runs
-    cmp = ek.compare("base", "worse", store=store, langs=("en",))
-    assert cmp.passed
+    en = ek.compare("base", "worse", store=store, langs=("en",), index_margin=0.15)
+    assert en.passed and set(en.hypotheses["n"]) == {150}
+    zh = ek.compare("base", "worse", store=store, langs=("zh",))
+    assert zh.verdict is Verdict.FAIL
 
 
 def test_plot_draws_one_row_per_non_answered_slice(pair_of_runs):
@@ -172,11 +195,9 @@ def test_by_route_adds_a_route_column(pair_of_runs):
 def test_hard_threshold_fails_a_large_drop_even_when_not_significant(pair_of_runs):
     store, _ = pair_of_runs
     loose = ek.compare("base", "worse", store=store, alpha=1e-12, langs=("zh",))
-    assert loose.passed  # nothing is "significant" at alpha 1e-12
+    assert loose.failing.empty  # nothing is "significant" at alpha 1e-12
     hard = ek.compare("base", "worse", store=store, alpha=1e-12, langs=("zh",), max_drop=0.1)
-    assert {(r.task, r.lang, r.metric) for r in hard.failing.itertuples()} == {
-        ("factual_qa", "zh", "correct")
-    }
+    assert hard.verdict is Verdict.FAIL and "factual_qa" in set(hard.failing["hypothesis"])
 
 
 def test_run_metrics_carry_intervals(pair_of_runs):
@@ -188,25 +209,22 @@ def test_run_metrics_carry_intervals(pair_of_runs):
     assert f1.interval == "clustered-se95" and f1.se > 0
 
 
-def test_gate_mde_is_at_the_holm_adjusted_alpha(pair_of_runs):
-    from evalkit.comparison import mde_paired_binary
-
+def test_gate_mde_is_at_the_alpha_each_hypothesis_starts_at(pair_of_runs):
     store, _ = pair_of_runs
     cmp = ek.compare("base", "twin", store=store)
-    gate = cmp.slices[cmp.slices["gate"].astype(bool) & (cmp.slices["metric"] == "correct")]
-    m = int(cmp.slices["gate"].astype(bool).sum())
-    row = gate.iloc[0]
-    at_alpha = mde_paired_binary(int(row.n), float(row.baseline), float(row.rho), 0.05, 0.8, False)
-    adjusted = mde_paired_binary(
-        int(row.n), float(row.baseline), float(row.rho), 0.05 / m, 0.8, False
-    )
-    assert row.mde == pytest.approx(adjusted) and row.mde > at_alpha
+    h = cmp.hypotheses.set_index("hypothesis")
+    # the index starts at alpha / 2, the one task at the other half
+    assert h.loc["overall", "alpha"] == pytest.approx(0.025)
+    assert h.loc["factual_qa", "alpha"] == pytest.approx(0.025)
+    looser = ek.compare("base", "twin", store=store, alpha=0.2).hypotheses.set_index("hypothesis")
+    assert looser.loc["overall", "mde"] < h.loc["overall", "mde"]
 
 
-def test_unknown_power_is_flagged_underpowered(pair_of_runs):
+def test_a_score_metric_enters_quality_on_its_scale(pair_of_runs):
     store, _ = pair_of_runs
     cmp = ek.compare("base", "twin", store=store, metrics={"factual_qa": ("token_f1",)})
-    assert any("underpowered" in n and "factual_qa/en/token_f1" in n for n in cmp.notes)
+    h = cmp.hypotheses.set_index("hypothesis")
+    assert 0 < h.loc["factual_qa", "baseline"] <= 1 and h.loc["factual_qa", "mde"] > 0
 
 
 def test_max_drop_tests_a_confidence_bound_not_the_point_estimate(pair_of_runs):
@@ -214,4 +232,4 @@ def test_max_drop_tests_a_confidence_bound_not_the_point_estimate(pair_of_runs):
     # two equal-quality runs: their noisy point estimates may drop a little, never "surely"
     same = ek.compare("base", "twin", store=store, max_drop=0.01)
     assert same.failing.empty
-    assert (same.slices["drop_bound"] >= same.slices["delta"]).all()
+    assert (same.hypotheses["drop_lower"] <= -same.hypotheses["delta"]).all()

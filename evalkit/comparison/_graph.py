@@ -1,0 +1,410 @@
+"""The gate: an overall quality index and one pooled test per task, under a graphical procedure.
+
+The design, its simulation and every formula are in docs/gate-design.md (§4); in short:
+
+* **Item quality** folds ``answered`` in: 0 for an unanswered request, else 1 when every gate
+  metric of the item's task passes (score metrics enter divided by their scale). Repeats are
+  averaged first.
+* **Hypotheses**: ``overall`` (the weighted mean of the task means) and one per task, each
+  one-sided (candidate worse), tested with the clustered McNemar z of Durkalski et al. (2003)
+  over ``pair_id`` clusters.
+* **Multiplicity**: the sequentially rejective graphical procedure of Bretz et al. (2009):
+  the index starts at ``index_share`` x alpha, the tasks share the rest by weight; a rejected
+  hypothesis passes its alpha on. A hypothesis is rejected only if its observed drop also
+  exceeds ``margin`` (the practical threshold).
+* **Power**: every hypothesis reports the drop it detects with 80% power at the alpha it starts
+  with (``mde``); one whose MDE exceeds its margin (``index_margin``, ``task_margin``) makes the
+  verdict INCONCLUSIVE unless something failed.
+* **Non-inferiority**: the one-sided upper bound of each drop (Tango's score bound with the
+  Rao-Scott design effect for pass/fail quality; a t bound otherwise) must be below its margin.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from evalkit.comparison._cluster import clustered_mean_se
+from evalkit.tasks import metric_scale
+
+if TYPE_CHECKING:
+    from evalkit.comparison._gate import GateConfig
+
+OVERALL = "overall"
+"""The name of the index hypothesis."""
+
+POWER = 0.80
+
+HYPOTHESIS_COLUMNS = [
+    "hypothesis", "weight", "n", "clusters", "baseline", "candidate", "delta", "se", "z", "p",
+    "alpha", "alpha_final", "mde", "margin", "power", "bound", "rejected", "verdict",
+]  # fmt: skip
+
+
+class Verdict(str, Enum):
+    """The gate's verdict."""
+
+    PASS = "PASS"
+    """Every gated hypothesis was powered to see its margin, and none regressed."""
+    FAIL = "FAIL"
+    """A regression was shown (or, in non-inferiority mode, shown worse), or a gate slice the
+    items call for is missing."""
+    INCONCLUSIVE = "INCONCLUSIVE"
+    """Nothing regressed, but the comparison could not have seen a drop of the margin."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def exit_code(self) -> int:
+        """0 PASS, 1 FAIL, 3 INCONCLUSIVE."""
+        return {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 3}[self]
+
+
+@dataclass(frozen=True)
+class TaskQuality:
+    """Paired item quality of one task: baseline ``a``, candidate ``b``, clusters."""
+
+    task: str
+    a: np.ndarray
+    b: np.ndarray
+    clusters: np.ndarray
+    binary: bool
+
+
+def item_quality(
+    a: pd.DataFrame, b: pd.DataFrame, gate: GateConfig
+) -> tuple[list[TaskQuality], int]:
+    """Per gated task, the paired quality of every item both runs hold (§4.1).
+
+    ``a`` and ``b`` are item-mean frames (task, lang, metric, item_id, pair_id, value), repeats
+    already averaged, ``answered`` included. Returns the tasks and the number of items left out
+    because no gate metric applies to them.
+    """
+    qa, qb = _quality(a, gate), _quality(b, gate)
+    joined = qa.merge(qb, on=["task", "item_id", "pair_id"], suffixes=("_a", "_b"))
+    left_out = int(joined[["q_a", "q_b"]].isna().any(axis=1).sum())
+    joined = joined.dropna(subset=["q_a", "q_b"])
+    out = []
+    for task, grp in joined.groupby("task", sort=True):
+        qa_t, qb_t = grp["q_a"].to_numpy(float), grp["q_b"].to_numpy(float)
+        binary = bool(np.isin(qa_t, (0.0, 1.0)).all() and np.isin(qb_t, (0.0, 1.0)).all())
+        out.append(TaskQuality(str(task), qa_t, qb_t, grp["pair_id"].to_numpy(), binary))
+    return out, left_out
+
+
+def _quality(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
+    """Item quality of one run: answered x the product of its gate metrics (each on 0-1)."""
+    keys = ["task", "item_id", "pair_id"]
+    keep = frame
+    if gate.tasks:
+        keep = keep[keep["task"].isin(gate.tasks)]
+    if gate.langs:
+        keep = keep[keep["lang"].isin(gate.langs)]
+    wanted = {(t, m) for t, ms in gate.metrics.items() for m in ms}
+    is_gate = np.fromiter(
+        ((t, m) in wanted for t, m in zip(keep["task"], keep["metric"], strict=True)),
+        dtype=bool, count=len(keep),
+    )  # fmt: skip
+    answered = keep[keep["metric"] == "answered"].set_index(keys)["value"].rename("answered")
+    metrics = keep[is_gate].copy()
+    scale = metrics["metric"].map(metric_scale).astype(float)
+    metrics["v"] = (metrics["value"].astype(float) / scale).clip(0.0, 1.0)
+    product = metrics.groupby(keys)["v"].prod().rename("product")
+    q = answered.to_frame().join(product, how="left")
+    # unanswered: 0; answered but no gate metric applies: NaN (left out, and counted)
+    q["q"] = np.where(q["answered"] == 0, 0.0, q["answered"] * q["product"])
+    return q.reset_index()[[*keys, "q"]]
+
+
+@dataclass(frozen=True)
+class _Stats:
+    n: int
+    clusters: int
+    base: float
+    cand: float
+    delta: float
+    score_var: float  # sum_c D_c^2 / n^2: the clustered McNemar variance of delta
+    se: float  # Miller clustered SE of delta
+    var_iid: float
+    rho: float
+    b: float
+    c: float
+    binary: bool
+
+
+def _task_stats(t: TaskQuality) -> _Stats:
+    d = t.b - t.a
+    n = len(d)
+    codes, _ = pd.factorize(t.clusters)
+    sums = np.bincount(codes, weights=d)
+    _, se, _, n_clusters = clustered_mean_se(d, t.clusters)
+    var_iid = float(((d - d.mean()) ** 2).sum() / (n * (n - 1))) if n > 1 else math.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = float(np.corrcoef(t.a, t.b)[0, 1]) if n > 1 else math.nan
+    return _Stats(
+        n=n, clusters=n_clusters, base=float(t.a.mean()), cand=float(t.b.mean()),
+        delta=float(d.mean()), score_var=float(sums @ sums) / n**2, se=se, var_iid=var_iid,
+        rho=rho, b=float(((t.a > 0.5) & (t.b < 0.5)).sum()),
+        c=float(((t.a < 0.5) & (t.b > 0.5)).sum()), binary=t.binary,
+    )  # fmt: skip
+
+
+def _p_worse(delta: float, var: float) -> tuple[float, float]:
+    """(z, one-sided p) of "candidate worse"; no difference at all gives p = 1."""
+    if var <= 0:
+        return (0.0, 1.0)
+    z = delta / math.sqrt(var)
+    return (z, float(stats.norm.cdf(z)))
+
+
+def _graph(weights: list[float], share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Initial alpha shares and transitions over [overall, task...] (docs/gate-design.md §4.4)."""
+    k = len(weights)
+    w_t = np.asarray(weights, float)
+    w = np.concatenate([[share], (1 - share) * w_t])
+    g = np.zeros((k + 1, k + 1))
+    g[0, 1:] = w_t
+    for t in range(k):
+        if k == 1:
+            g[1, 0] = 1.0
+            continue
+        g[t + 1, 0] = 0.5
+        others = [u for u in range(k) if u != t]
+        total = w_t[others].sum()
+        for u in others:
+            g[t + 1, u + 1] = 0.5 * w_t[u] / total if total > 0 else 0.0
+    return w, g
+
+
+def graph_test(
+    p: list[float], eligible: list[bool], w0: np.ndarray, g0: np.ndarray, alpha: float
+) -> tuple[list[bool], list[float]]:
+    """Bretz et al. (2009), Algorithm 1: which hypotheses are rejected, and the alpha each was
+    finally tested at (its local weight x alpha when it was rejected or when the procedure
+    stopped). ``eligible`` marks hypotheses whose observed drop exceeds the practical margin."""
+    h = len(p)
+    w, g = w0.astype(float).copy(), g0.astype(float).copy()
+    active = [True] * h
+    rejected = [False] * h
+    while True:
+        pick = [
+            j for j in range(h) if active[j] and eligible[j] and w[j] > 0 and p[j] <= w[j] * alpha
+        ]
+        if not pick:
+            break
+        j = min(pick, key=lambda k: p[k] / w[k])
+        rejected[j], active[j] = True, False
+        final_j = w[j]
+        new_w = w.copy()
+        new_g = np.zeros_like(g)
+        for l_ in range(h):
+            if not active[l_]:
+                continue
+            new_w[l_] = w[l_] + w[j] * g[j, l_]
+            for k in range(h):
+                if k == l_ or not active[k]:
+                    continue
+                den = 1.0 - g[l_, j] * g[j, l_]
+                new_g[l_, k] = (g[l_, k] + g[l_, j] * g[j, k]) / den if den > 1e-12 else 0.0
+        new_w[j] = final_j
+        w, g = new_w, new_g
+    return rejected, [float(x) * alpha for x in w]
+
+
+_FLAT = 1e-4
+"""Below this null variance (a baseline at or near 0% or 100%) the observed variance is used as
+it is instead of being carried to the drop: the ratio would explode."""
+
+
+def _sd2(pa: float, pb: float, rho: float) -> float:
+    va, vb = pa * (1 - pa), pb * (1 - pb)
+    return max(va + vb - 2 * rho * math.sqrt(va * vb), 0.0)
+
+
+def mde(parts: list[tuple[float, _Stats]], alpha: float) -> float:
+    """The drop detected with 80% power at one-sided ``alpha`` (docs/gate-design.md §4.6).
+
+    ``parts``: (coefficient, stats) of each task in the hypothesis (the task itself with 1, or
+    every task with its index weight). Solves delta = (z_{1-alpha} + z_0.8) SE(delta) with
+    SE^2 = sum c^2 V_t(delta), V_t carried from the observed clustered variance to the drop and
+    floored at delta (1 - delta) / n_t, so no data never claims power. 1.0 when no drop <= 1 is
+    detectable.
+    """
+    z = float(stats.norm.ppf(1 - alpha) + stats.norm.ppf(POWER))
+    prepared = []
+    for c, s in parts:
+        p = min(max(s.base, 1e-6), 1 - 1e-6)
+        rho = 0.0 if math.isnan(s.rho) else min(max(s.rho, 0.0), 0.999)
+        v0 = s.se**2 if not math.isnan(s.se) else 0.0
+        prepared.append((c, p, rho, v0, _sd2(p, p, rho), s.n))
+
+    def se(d: float) -> float:
+        total = 0.0
+        for c, p, rho, v0, base, n in prepared:
+            ratio = _sd2(p, min(max(p - d, 0.0), 1.0), rho) / base if base > _FLAT else 1.0
+            total += c * c * max(v0 * ratio, d * (1 - d) / max(n, 1))
+        return math.sqrt(total)
+
+    if not prepared or z * se(1.0) > 1.0:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if mid >= z * se(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def power_at(parts: list[tuple[float, _Stats]], alpha: float, margin: float) -> float:
+    """Power of the one-sided test at ``alpha`` against a drop of ``margin``."""
+    total = 0.0
+    for c, s in parts:
+        p = min(max(s.base, 1e-6), 1 - 1e-6)
+        rho = 0.0 if math.isnan(s.rho) else min(max(s.rho, 0.0), 0.999)
+        base = _sd2(p, p, rho)
+        ratio = _sd2(p, min(max(p - margin, 0.0), 1.0), rho) / base if base > _FLAT else 1.0
+        v0 = s.se**2 if not math.isnan(s.se) else 0.0
+        total += c * c * max(v0 * ratio, margin * (1 - margin) / max(s.n, 1))
+    if total <= 0:
+        return 1.0
+    return float(stats.norm.cdf(margin / math.sqrt(total) - stats.norm.ppf(1 - alpha)))
+
+
+def _tango_var(b: float, c: float, n: float, d0: float) -> float:
+    w = -b - c + (2 * n - b + c) * d0
+    q = (math.sqrt(max(w * w + 8 * n * c * d0 * (1 - d0), 0.0)) - w) / (4 * n)
+    return 2 * q + d0 * (1 - d0)
+
+
+def _deff(s: _Stats) -> float:
+    if math.isnan(s.se) or math.isnan(s.var_iid) or s.var_iid <= 0:
+        return 1.0
+    return max(1.0, s.se**2 / s.var_iid)
+
+
+def _bisect(est: float, excluded: Any) -> float:
+    lo, hi = min(est, 1.0), 1.0
+    if excluded(lo):
+        return lo
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if excluded(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def upper_bound(parts: list[tuple[float, _Stats]], alpha: float) -> float:
+    """One-sided (1 - alpha) upper confidence bound of the drop (docs/gate-design.md §4.8):
+    Tango's score bound with Rao-Scott scaling for pass/fail tasks (stratified over the index's
+    tasks); a t bound with the clustered SE for a score task. NaN when it cannot be bounded."""
+    z = float(stats.norm.ppf(1 - alpha))
+    est = -sum(c * s.delta for c, s in parts)
+    if len(parts) == 1 and not parts[0][1].binary:
+        s = parts[0][1]
+        if math.isnan(s.se) or s.se <= 0 or s.clusters < 2:
+            return math.nan  # a zero-width interval never establishes anything
+        return -s.delta + float(stats.t.ppf(1 - alpha, s.clusters - 1)) * s.se
+    scaled = []
+    for c, s in parts:
+        if s.n == 0:
+            continue
+        deff = _deff(s)
+        scaled.append((c, s, s.b / deff, s.c / deff, s.n / deff))
+
+    def excluded(d0: float) -> bool:
+        var = 0.0
+        for c, s, b, cc, n in scaled:
+            if s.binary:
+                var += c * c * _tango_var(b, cc, n, d0) / n
+            else:
+                var += c * c * (s.se**2 if not math.isnan(s.se) else 0.0)
+        if var <= 0:
+            return est - d0 < 0
+        return (est - d0) / math.sqrt(var) < -z
+
+    return _bisect(est, excluded)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The hypotheses table and the verdict it gives."""
+
+    hypotheses: pd.DataFrame
+    verdict: Verdict
+    left_out: int
+
+
+def run_gate(
+    tasks: list[TaskQuality], left_out: int, gate: GateConfig, integrity_failed: bool
+) -> GateResult:
+    """Test the index and every task; the verdict (docs/gate-design.md §4.7, §4.8)."""
+    if not tasks:
+        return GateResult(
+            pd.DataFrame(columns=HYPOTHESIS_COLUMNS), Verdict.FAIL if integrity_failed
+            else Verdict.INCONCLUSIVE, left_out,
+        )  # fmt: skip
+    raw = [gate.weights.get(t.task, 1.0) for t in tasks]
+    weights = [w / sum(raw) for w in raw]
+    ts = [_task_stats(t) for t in tasks]
+    hyps: list[tuple[str, float, list[tuple[float, _Stats]], float]] = [
+        (OVERALL, 1.0, list(zip(weights, ts, strict=True)), gate.index_margin),
+        *[(t.task, w, [(1.0, s)], gate.task_margin)
+          for t, w, s in zip(tasks, weights, ts, strict=True)],
+    ]  # fmt: skip
+    w0, g0 = _graph(weights, gate.index_share)
+    rows: list[dict[str, Any]] = []
+    for (name, weight, parts, margin), alpha0 in zip(hyps, w0 * gate.alpha, strict=True):
+        delta = sum(c * s.delta for c, s in parts)
+        var = sum(c * c * s.score_var for c, s in parts)
+        z, p = _p_worse(delta, var)
+        se = math.sqrt(sum(c * c * (s.se**2 if not math.isnan(s.se) else 0.0) for c, s in parts))
+        rows.append({
+            "hypothesis": name, "weight": weight, "n": sum(s.n for _, s in parts),
+            "clusters": sum(s.clusters for _, s in parts),
+            "baseline": sum(c * s.base for c, s in parts),
+            "candidate": sum(c * s.cand for c, s in parts), "delta": delta, "se": se,
+            "z": z, "p": p, "alpha": float(alpha0), "mde": mde(parts, float(alpha0)),
+            "margin": margin, "power": power_at(parts, float(alpha0), margin),
+            "bound": upper_bound(parts, gate.alpha),
+            "underpowered": sum(s.clusters for _, s in parts) < 2,
+        })  # fmt: skip
+    eligible = [-r["delta"] > gate.margin for r in rows]
+    rejected, final = graph_test([r["p"] for r in rows], eligible, w0, g0, gate.alpha)
+    for r, rej, a_final in zip(rows, rejected, final, strict=True):
+        r["rejected"], r["alpha_final"] = rej, a_final
+        r["underpowered"] = r["underpowered"] or r["mde"] > r["margin"]
+    verdict = _verdict(rows, gate, integrity_failed)
+    for r in rows:
+        r["verdict"] = _row_verdict(r, gate)
+    frame = pd.DataFrame(rows)
+    frame = frame[[*HYPOTHESIS_COLUMNS, "underpowered"]]
+    return GateResult(frame, verdict, left_out)
+
+
+def _verdict(rows: list[dict[str, Any]], gate: GateConfig, integrity_failed: bool) -> Verdict:
+    if integrity_failed or any(r["rejected"] for r in rows):
+        return Verdict.FAIL
+    if gate.mode == "non_inferiority":
+        shown = all(r["bound"] == r["bound"] and r["bound"] < r["margin"] for r in rows)
+        return Verdict.PASS if shown else Verdict.INCONCLUSIVE
+    return Verdict.INCONCLUSIVE if any(r["underpowered"] for r in rows) else Verdict.PASS
+
+
+def _row_verdict(r: dict[str, Any], gate: GateConfig) -> str:
+    if r["rejected"]:
+        return "FAIL"
+    if gate.mode == "non_inferiority":
+        ok = r["bound"] == r["bound"] and r["bound"] < r["margin"]
+        return "pass" if ok else "unproven"
+    return "underpowered" if r["underpowered"] else "pass"
