@@ -18,7 +18,7 @@ from tests.cli.test_cli import evalkit
 PLUGIN_TEST = """
 def test_gate(evalkit_gate):
     cmp = evalkit_gate.compare("cand", baseline="base")
-    print("MARGIN", cmp.gate.margin, "PASSED", cmp.passed)
+    print("MARGIN", cmp.gate.margin, "VERDICT", cmp.verdict)
 """
 
 
@@ -52,8 +52,8 @@ def test_cli_plugin_and_python_agree(store_path, tmp_path, monkeypatch, pytester
     line = next(x for x in result.outlines if "MARGIN" in x)
     expected = 0.2 if table else 0.02
     assert py.gate.margin == cli_json["gate"]["margin"] == expected
-    assert f"MARGIN {expected} PASSED {py.passed}" in line
-    assert cli_json["passed"] == py.passed and cli.returncode == (0 if py.passed else 1)
+    assert f"MARGIN {expected} VERDICT {py.verdict}" in line
+    assert cli_json["verdict"] == str(py.verdict) and cli.returncode == py.exit_code
 
 
 def test_compare_is_always_the_function():

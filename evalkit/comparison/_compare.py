@@ -74,8 +74,9 @@ class Comparison:
 
     @property
     def regressed_slices(self) -> pd.DataFrame:
-        """Gate-metric slices with a drop, in the tasks whose hypothesis failed (every task
-        when the overall index failed): where to look for the regressed items."""
+        """Where to look for the regressed items: in the tasks whose hypothesis failed (every
+        task when the overall index failed), the gate-metric slices significantly worse, or
+        every gate-metric slice with a drop when none is."""
         from evalkit.comparison._graph import OVERALL
 
         failed = set(self.failing["hypothesis"].astype(str))
@@ -87,7 +88,8 @@ class Comparison:
             & self.slices["task"].isin(tasks)
             & (self.slices["delta"] < 0)
         )
-        return self.slices[mask]
+        worse = mask & (self.slices["verdict"] == "worse")
+        return self.slices[worse if worse.any() else mask]
 
     @property
     def underpowered(self) -> pd.DataFrame:

@@ -96,14 +96,19 @@ def test_demo_then_compare_exit_codes(tmp_path):
     assert runs.stdout.count("demo-sim-") == 2
     cmp = evalkit("compare", "demo-sim-good", "demo-sim-worse", "--store", db, "--format", "json")
     assert cmp.returncode == 1
-    failing = {
+    payload = json.loads(cmp.stdout)
+    assert payload["verdict"] == "FAIL"
+    failing = {h["hypothesis"] for h in payload["hypotheses"] if h["verdict"] == "FAIL"}
+    assert {"overall", "factual_qa", "refusal"} <= failing
+    # the planted regressions are all in Chinese: the diagnostics say where
+    worse = {
         (s["task"], s["lang"], s["metric"])
-        for s in json.loads(cmp.stdout)["slices"]
-        if s["verdict"] == "FAIL"
+        for s in payload["slices"]
+        if s["verdict"] == "worse" and s["gate"]
     }
-    assert ("factual_qa", "zh", "correct") in failing
-    assert ("refusal", "zh", "behavior_ok") in failing
-    assert all(lang == "zh" for _, lang, _ in failing)
+    assert ("factual_qa", "zh", "correct") in worse
+    assert ("refusal", "zh", "behavior_ok") in worse
+    assert all(lang == "zh" for _, lang, _ in worse)
     # a run compared with itself would always pass: refused as a usage error
     same = evalkit("compare", "demo-sim-good", "demo-sim-good", "--store", db, "--format", "md")
     assert same.returncode == 2 and "same run" in same.stderr

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from evalkit.comparison import compare_runs
+from evalkit.comparison import GateConfig, compare_runs
 from evalkit.report import render_html, write_html
 from tests.report._pair import ALERT, CHINESE, EVIL_ID, EVIL_NOTE, EVIL_TARGET
 
@@ -38,7 +38,9 @@ def test_every_slice_is_charted_and_tabled(pair, page):
 
 def test_failing_rows_are_highlighted(pair, page):
     cmp, _ = pair
-    assert page.count('<tr class="fail">') == len(cmp.failing) == 1
+    # the failed hypotheses (overall, factual_qa) and the one regressed slice (zh correct)
+    assert len(cmp.failing) == 2 and len(cmp.regressed_slices) == 1
+    assert page.count('<tr class="fail">') == 3
 
 
 def test_shows_fail_verdict_and_gate(page):
@@ -46,10 +48,15 @@ def test_shows_fail_verdict_and_gate(page):
     assert "mode <b>regression</b>, alpha <b>0.05</b>, margin <b>0.02</b>" in page
 
 
-def test_shows_pass_verdict(pair):
+def test_shows_pass_and_inconclusive_verdicts(pair):
     _, store = pair
+    # 80 items cannot show a 5-point overall drop: identical runs are INCONCLUSIVE, not PASS
     same = compare_runs(store, "base", "twin")
-    assert '<span class="badge pass">PASS</span>' in render_html(same, store)
+    page = render_html(same, store)
+    assert '<span class="badge inconclusive">INCONCLUSIVE</span>' in page
+    assert "Detectable with 80% power: overall quality drop &gt;=" in page
+    loose = compare_runs(store, "base", "twin", GateConfig(index_margin=0.2, task_margin=0.2))
+    assert '<span class="badge pass">PASS</span>' in render_html(loose, store)
 
 
 def test_header_names_runs_targets_and_times(page):

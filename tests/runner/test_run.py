@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 import evalkit as ek
-from evalkit.comparison import compare_runs
+from evalkit.comparison import Verdict, compare_runs
 from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldenset
 from evalkit.sim import Faults, Latency, Persona
@@ -174,7 +174,8 @@ def test_resume_after_sigkill_holds_every_item_exactly_once(sim_factory, tmp_pat
     assert (killed.planned, killed.answered, killed.failed, killed.missing) == (
         whole.planned, whole.answered, whole.failed, whole.missing)  # fmt: skip
     assert killed.status == whole.status == "finished"
-    assert compare_runs(store, twin.run_id, result.run_id).passed
+    resumed = compare_runs(store, twin.run_id, result.run_id)
+    assert resumed.verdict is not Verdict.FAIL, resumed.render("table")
     frame = store.responses_frame(result.run_id)
     assert len(frame) == 120 and frame.item_id.is_unique
     assert sim.stats()["requests:slow"] - calls_before == 120 - done_before
