@@ -14,6 +14,7 @@ _COMMANDS = {
     "measures": "evalkit._cli.measures:measures",
     "merge": "evalkit._cli.merge:merge",
     "migrate": "evalkit._cli.migrate:migrate",
+    "power": "evalkit._cli.power:power",
     "run": "evalkit._cli.run:run",
     "runs": "evalkit._cli.runs:runs",
     "sim": "evalkit._cli.sim:sim",

@@ -6,10 +6,10 @@ from evalkit.comparison._cluster import (
     clustered_mean_se,
     paired_clustered_delta,
 )
-from evalkit.comparison._compare import Comparison, compare_runs
+from evalkit.comparison._compare import Comparison, baseline_quality, compare_runs
 from evalkit.comparison._drift import DRIFT_COLUMNS, drift
 from evalkit.comparison._gate import GateConfig, resolve_gate
-from evalkit.comparison._graph import OVERALL, Verdict
+from evalkit.comparison._graph import OVERALL, Verdict, plan_power
 from evalkit.comparison._power import (
     mde_paired_binary,
     observed_rho,
@@ -41,6 +41,7 @@ __all__ = [
     "GateConfig",
     "PairedTest",
     "Verdict",
+    "baseline_quality",
     "benjamini_hochberg",
     "cluster_bootstrap_ci",
     "clustered_mean_se",
@@ -53,6 +54,7 @@ __all__ = [
     "observed_rho",
     "paired_ci",
     "paired_clustered_delta",
+    "plan_power",
     "power_paired_binary",
     "required_n",
     "resolve_gate",

@@ -228,6 +228,16 @@ def compare_runs(
     )  # fmt: skip
 
 
+def baseline_quality(store: Store, run: str, gate: GateConfig) -> pd.DataFrame:
+    """A stored run's item quality (task, item_id, pair_id, q) as the gate defines it."""
+    from evalkit.comparison._graph import _quality
+
+    run_id = store.resolve_run_id(run)
+    cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
+    frame = pd.concat([store.scores_frame(run_id)[cols], store.answered_frame(run_id)[cols]])
+    return _quality(_item_means(frame, []), gate)
+
+
 def _note_power(hypotheses: pd.DataFrame, gate: GateConfig, notes: list[str]) -> None:
     weak = hypotheses[hypotheses["underpowered"].astype(bool)] if len(hypotheses) else hypotheses
     if len(weak):

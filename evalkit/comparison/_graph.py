@@ -408,3 +408,47 @@ def _row_verdict(r: dict[str, Any], gate: GateConfig) -> str:
         ok = r["bound"] == r["bound"] and r["bound"] < r["margin"]
         return "pass" if ok else "unproven"
     return "underpowered" if r["underpowered"] else "pass"
+
+
+PLAN_COLUMNS = ["hypothesis", "n", "baseline", "alpha", "mde", "margin", "powered", "items_needed"]
+
+
+def plan_power(
+    quality: pd.DataFrame, gate: GateConfig, rho: float = 0.45, deff: float = 1.05
+) -> pd.DataFrame:
+    """Before any call: what a comparison against this baseline could detect (§4.6).
+
+    ``quality`` is the baseline's item quality (task, item_id, pair_id, q). A future candidate is
+    assumed to correlate ``rho`` with it per item (0.45 in the simulation; take it from a past
+    comparison) and the pairs to inflate the variance by ``deff``: SE_t^2 = sigma^2(p, p, rho) x
+    deff / n_t. ``items_needed`` is n (mde / margin)^2, the items a hypothesis needs for 80% power
+    at its margin.
+    """
+    tasks = []
+    for task, grp in quality.dropna(subset=["q"]).groupby("task", sort=True):
+        q = grp["q"].to_numpy(float)
+        n, p = len(q), float(q.mean()) if len(q) else 0.0
+        se = math.sqrt(_sd2(p, p, rho) * deff / n) if n else math.nan
+        stat = _Stats(
+            n=n, clusters=int(grp["pair_id"].nunique()), base=p, cand=p, delta=0.0,
+            score_var=0.0, se=se, var_iid=math.nan, rho=rho, b=0.0, c=0.0, binary=True,
+        )  # fmt: skip
+        tasks.append((str(task), stat))
+    if not tasks:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    raw = [gate.weights.get(t, 1.0) for t, _ in tasks]
+    weights = [w / sum(raw) for w in raw]
+    w0, _ = _graph(weights, gate.index_share)
+    hyps = [(OVERALL, list(zip(weights, [s for _, s in tasks], strict=True)), gate.index_margin)]
+    hyps += [(t, [(1.0, s)], gate.task_margin) for t, s in tasks]
+    rows = []
+    for (name, parts, margin), share in zip(hyps, w0, strict=True):
+        alpha = float(share * gate.alpha)
+        found = mde(parts, alpha)
+        n = sum(s.n for _, s in parts)
+        rows.append({
+            "hypothesis": name, "n": n, "baseline": sum(c * s.base for c, s in parts),
+            "alpha": alpha, "mde": found, "margin": margin, "powered": found <= margin,
+            "items_needed": math.ceil(n * (found / margin) ** 2),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)

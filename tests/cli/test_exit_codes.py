@@ -278,3 +278,13 @@ def test_replies_cut_at_the_token_limit_are_flagged(tmp_path):
         store.write_batch(rows, [], [])
         assert store.counts("r1").truncated == 1
         assert store.runs()["truncated"].tolist() == [1]
+
+
+def test_power_says_before_any_call_what_a_small_baseline_cannot_see(two_runs):
+    out = evalkit("power", "base", "--store", str(two_runs))
+    assert out.returncode == 0, out.stderr
+    assert "overall" in out.stdout and "underpowered: overall needs about" in out.stdout
+    js = evalkit("power", "base", "--store", str(two_runs), "--format", "json")
+    plan = json.loads(js.stdout)
+    assert {p["hypothesis"] for p in plan} >= {"overall", "factual_qa"}
+    assert evalkit("power", "nope", "--store", str(two_runs)).returncode == 2

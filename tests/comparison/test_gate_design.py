@@ -126,3 +126,26 @@ def test_reported_mde_is_close_to_the_simulated_80_percent_power_drop(hypothesis
         hits += bool(h.loc[hypothesis, "p"] <= h.loc[hypothesis, "alpha"])
     low, high = _wilson(hits, 200)
     assert low - 0.12 <= 0.80 <= high + 0.12, f"{hits}/200 at the reported MDE {mde:.3f}"
+
+
+def test_power_plan_matches_the_gate_and_says_how_many_items(tmp_path):
+    """`evalkit power` from a stored baseline: the plan's MDE is the gate's formula, and a
+    smaller baseline needs more items than it has."""
+    import pandas as pd
+
+    from evalkit.comparison import plan_power
+
+    rng = np.random.default_rng(SEED + 7)
+    rows = [
+        (t.task, f"{t.task}-{i}", str(c), float(q))
+        for t in _comparison(rng, {})
+        for i, (c, q) in enumerate(zip(t.clusters, t.a, strict=True))
+    ]
+    quality = pd.DataFrame(rows, columns=["task", "item_id", "pair_id", "q"])
+    plan = plan_power(quality, GateConfig()).set_index("hypothesis")
+    assert plan["powered"].all() and (plan["items_needed"] <= plan["n"]).all()
+    small = quality.groupby("task").head(40)
+    tight = plan_power(small, GateConfig()).set_index("hypothesis")
+    assert not tight.loc["overall", "powered"]
+    assert tight.loc["overall", "items_needed"] > tight.loc["overall", "n"]
+    assert tight.loc["overall", "mde"] > plan.loc["overall", "mde"]
