@@ -86,8 +86,9 @@ def test_measures_on_a_real_run(anthropic_run, store):
 def test_compare_two_real_runs(direct_run, anthropic_run, store):
     # 0 PASS, 1 FAIL, 3 INCONCLUSIVE (a handful of items): all verdicts; 2 would be a usage error.
     out = evalkit(
-        "compare", direct_run, anthropic_run, "--store", str(store), "--format", "json", ok=(0, 1, 3)
-    )
+        "compare", direct_run, anthropic_run, "--store", str(store), "--format", "json",
+        ok=(0, 1, 3),
+    )  # fmt: skip
     assert json.loads(out)
 
 
