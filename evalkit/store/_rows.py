@@ -14,9 +14,8 @@ import typing
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar, Union
-
-import pyarrow as pa
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
 
 class ScoreKind(str, Enum):
@@ -215,28 +214,30 @@ class VerdictRow:
 Row = RunRecord | ItemRow | RunItemRow | ResponseRow | ErrorRow | ScoreRow | VerdictRow
 ROW_CLASSES: tuple[type[Any], ...] = typing.get_args(Row)
 
-_ARROW: dict[Any, pa.DataType] = {
-    str: pa.string(),
-    int: pa.int64(),
-    float: pa.float64(),
-    bool: pa.bool_(),
-    datetime: pa.timestamp("us"),
-    list[str]: pa.list_(pa.string()),
-}
-
 
 def _arrow_type(hint: Any) -> pa.DataType:
+    import pyarrow as pa
+
     if typing.get_origin(hint) in (Union, types.UnionType):  # X | None
         (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
         return _arrow_type(inner)
-    return _ARROW[hint]
+    known = {
+        str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
+        datetime: pa.timestamp("us"), list[str]: pa.list_(pa.string()),
+    }  # fmt: skip
+    return known[hint]
 
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _SCHEMAS: dict[type[Any], pa.Schema] = {}
 
 
 def arrow_schema(cls: type[Any]) -> pa.Schema:
     """The Arrow schema of a row class, from its field types."""
+    import pyarrow as pa
+
     if cls not in _SCHEMAS:
         hints = typing.get_type_hints(cls)
         fields = dataclasses.fields(cls)
@@ -244,8 +245,24 @@ def arrow_schema(cls: type[Any]) -> pa.Schema:
     return _SCHEMAS[cls]
 
 
+_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def row_fields(cls: type[Any]) -> tuple[str, ...]:
+    """The column names of a row class, in order."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return _FIELDS[cls]
+
+
 def to_arrow(rows: Sequence[Row]) -> pa.Table:
     """Rows of one class as an Arrow table with that class's schema (column by column)."""
+    import pyarrow as pa
+
     schema = arrow_schema(type(rows[0]))
-    columns = {name: [getattr(r, name) for r in rows] for name in schema.names}
-    return pa.table(columns, schema=schema)
+    values = list(map(attrgetter(*schema.names), rows))
+    columns = [list(col) for col in zip(*values, strict=True)]
+    return pa.Table.from_arrays(
+        [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )

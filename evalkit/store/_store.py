@@ -28,6 +28,7 @@ from evalkit.store._rows import (
     StoredRun,
     VerdictRow,
     VerdictStatus,
+    row_fields,
     to_arrow,
 )
 
@@ -91,6 +92,10 @@ def utcnow() -> datetime:
 
 
 _JSON_COLUMNS = ("target_json", "goldensets_json", "config_json")
+
+_SMALL_BATCH = 1500
+"""Up to this many values, a batch is inserted with VALUES; above, through Arrow (measured:
+1,400 values 0.04 s by VALUES; 14,000 values 0.27 s by VALUES, 0.01 s by Arrow once loaded)."""
 
 _DUCKDB_MAGIC = b"DUCK"
 """Bytes 8-11 of every DuckDB database file."""
@@ -346,10 +351,21 @@ class Store:
         if not rows:
             return
         table = type(rows[0]).TABLE
-        batch = to_arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
         # Keyed tables ignore rows already stored, so a resumed batch can never double-count; a
         # request that fails again on resume replaces its earlier error (one row per request).
         verb = "INSERT OR REPLACE" if replace or table == "errors" else "INSERT OR IGNORE"
+        names = row_fields(type(rows[0]))
+        if len(rows) * len(names) <= _SMALL_BATCH:
+            # a few rows: one parameterised VALUES statement; pyarrow (and the pandas it
+            # imports on first use, ~0.25 s) is never loaded by a small run
+            one = "(" + ", ".join("?" * len(names)) + ")"
+            params = [getattr(r, n) for r in rows for n in names]
+            self.con.execute(
+                f"{verb} INTO {table} ({', '.join(names)}) VALUES " + ", ".join([one] * len(rows)),
+                params,
+            )
+            return
+        batch = to_arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
         self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
 
     # -- reading -----------------------------------------------------------------------------
