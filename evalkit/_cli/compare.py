@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -175,6 +176,10 @@ def compare(
         )
     if note and fmt in ("table", "md") and not output:
         click.echo(note)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "md" and summary_file:  # in GitHub Actions: the job summary gets the report too
+        with open(summary_file, "a", encoding="utf-8") as fh:
+            fh.write((note + "\n\n" if note else "") + text + "\n")
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write((note + "\n" if note and fmt in ("table", "md") else "") + text)

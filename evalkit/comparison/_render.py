@@ -184,16 +184,27 @@ def to_markdown(cmp: Comparison) -> str:
         if r.verdict == "FAIL":
             cells[-1] = "**FAIL**"
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    lines.extend(["", "Diagnostics (task x language x metric, BH-adjusted, not gated):", ""])
+    lines.extend(f"\n> {note}" for note in cmp.notes)
+    # the slice diagnostics, worst first, collapsed: a PR comment shows the decision, not 80 rows
+    shown = cmp.slices
+    if len(shown):
+        order = shown["verdict"].map({"worse": 0, "better": 2}).fillna(1)
+        shown = shown.assign(_order=order).sort_values(["_order", "delta", "task", "lang"])
+    worse = int((cmp.slices["verdict"] == "worse").sum()) if len(cmp.slices) else 0
+    summary = (
+        f"<summary>Diagnostics: {len(shown)} task x language x metric slices "
+        f"({worse} significantly worse; BH-adjusted, not gated)</summary>"
+    )
+    lines.extend(["", "<details>", summary, ""])
     columns = _columns(cmp)
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "---|" * len(columns))
-    for row in cmp.slices.itertuples():
+    for row in shown.itertuples():
         cells = [c.replace("|", "\\|") for c in _cells(row)]
         if row.verdict == "worse":
             cells[-1] = "**worse**"
         lines.append("| " + " | ".join(cells) + " |")
-    lines.extend(f"\n> {note}" for note in cmp.notes)
+    lines.extend(["", "</details>"])
     return "\n".join(lines) + "\n"
 
 

@@ -288,3 +288,23 @@ def test_power_says_before_any_call_what_a_small_baseline_cannot_see(two_runs):
     plan = json.loads(js.stdout)
     assert {p["hypothesis"] for p in plan} >= {"overall", "factual_qa"}
     assert evalkit("power", "nope", "--store", str(two_runs)).returncode == 2
+
+
+def test_markdown_goes_to_the_github_job_summary_with_the_diagnostics_collapsed(two_runs, tmp_path):
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    out = evalkit(
+        "compare", "base", "cand", "--store", str(two_runs), "--format", "md",
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )  # fmt: skip
+    assert out.returncode == 3, out.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n")  # appended, never overwritten
+    body = text.split("earlier step\n", 1)[1]
+    # the decision first: verdict, what could be detected, the gate's table; slices collapsed
+    assert body.index("**INCONCLUSIVE") < body.index("Detectable with 80% power")
+    assert body.index("| hypothesis |") < body.index("<details>") < body.index("| task | lang |")
+    assert body.rstrip().endswith("</details>")
+    plain = evalkit("compare", "base", "cand", "--store", str(two_runs), "--format", "table",
+                    env={"GITHUB_STEP_SUMMARY": str(summary)})  # fmt: skip
+    assert plain.returncode == 3 and summary.read_text(encoding="utf-8") == text
