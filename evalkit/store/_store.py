@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -355,9 +356,10 @@ class Store:
         # request that fails again on resume replaces its earlier error (one row per request).
         verb = "INSERT OR REPLACE" if replace or table == "errors" else "INSERT OR IGNORE"
         names = row_fields(type(rows[0]))
-        if len(rows) * len(names) <= _SMALL_BATCH:
-            # a few rows: one parameterised VALUES statement; pyarrow (and the pandas it
-            # imports on first use, ~0.25 s) is never loaded by a small run
+        if len(rows) * len(names) <= _SMALL_BATCH and "pyarrow" not in sys.modules:
+            # a few rows and no Arrow loaded yet: one parameterised VALUES statement, so a small
+            # run never loads pyarrow (and the pandas it imports on first use, ~0.25 s); once
+            # Arrow is loaded it is always the faster path
             one = "(" + ", ".join("?" * len(names)) + ")"
             params = [getattr(r, n) for r in rows for n in names]
             self.con.execute(

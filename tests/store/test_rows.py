@@ -67,3 +67,44 @@ def test_rows_are_immutable():
     row = ScoreRow(run_id="r", item_id="i", repeat=0, metric="m", kind="bool", signature="s")
     with pytest.raises(dataclasses.FrozenInstanceError):
         row.metric = "other"  # type: ignore[misc]
+
+
+SMALL_RUN = r"""
+import sys
+from evalkit.store import ResponseRow, RunRecord, ScoreRow, Store, utcnow
+from tests._helpers import make_set, qa_items
+
+items = qa_items(2)
+with Store(sys.argv[1]) as store:
+    store.create_run(RunRecord(run_id="r", name="小", target_name="t", target_kind="model",
+                               target_json="{}", goldensets_json="{}", config_json="{}",
+                               evalkit_version="0", repeats=1, status="finished", n_items=4,
+                               created_at=utcnow()))
+    store.add_items("r", [make_set(items)])
+    store.write_batch(
+        [ResponseRow(run_id="r", item_id=i.id, repeat=0, request_hash=i.id, target_name="t",
+                     text="北京 Beijing 混合", cached=False, attempts=1, created_at=utcnow())
+         for i in items],
+        [],
+        [ScoreRow(run_id="r", item_id=i.id, repeat=0, metric="correct", kind="bool",
+                  signature="s", value_bool=True) for i in items],
+    )
+    texts = {t for (t,) in store.con.execute("SELECT text FROM responses").fetchall()}
+    tags = store.con.execute("SELECT count(*) FROM items WHERE tags IS NOT NULL").fetchone()[0]
+    print(len(texts), texts.pop(), store.counts("r").answered, tags, "pyarrow" in sys.modules)
+"""
+
+
+def test_a_small_run_is_stored_without_loading_arrow(tmp_path):
+    """Small batches use VALUES (no pyarrow, no pandas); the rows read back as written."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", SMALL_RUN, str(tmp_path / "s.duckdb")],
+        capture_output=True, text=True, cwd=root, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "北京", "Beijing", "混合", "4", "4", "False"]
