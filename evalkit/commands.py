@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -124,6 +125,32 @@ class RouterComparison:
     comparison: Comparison
     note: str = ""
 
+    def routes_payload(self) -> dict[str, Any]:
+        """The route diff, what was re-called and each run's per-route table, for JSON."""
+        from evalkit.comparison import route_table
+
+        b, c = self.baseline.summary, self.candidate.summary
+        return {
+            "items": len(self.diff.changes),
+            "changed": len(self.diff.changed),
+            "moves": [
+                {"from": src, "to": dst, "items": n}
+                for (src, dst), n in sorted(self.diff.moves().items())
+            ],
+            "recalled": {"baseline": b.called, "candidate": c.called},
+            "reused": {
+                "baseline": b.cached + b.already_done,
+                "candidate": c.cached + c.already_done,
+            },
+            "compare_cost": _compare_cost(b, c),
+            "per_route": {
+                label: json.loads(
+                    route_table(result.store, result.run_id).to_json(orient="records")
+                )
+                for label, result in (("baseline", self.baseline), ("candidate", self.candidate))
+            },
+        }
+
     def cost_note(self) -> str:
         """How many calls the compare made and what it cost."""
         from evalkit.comparison import route_table
@@ -184,7 +211,12 @@ def compare_routers_command(
         cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
         routed = RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
         routed.note = routed.cost_note()  # while the store is open
-        return routed, render_report(cmp, fmt, db)
+        text = render_report(cmp, fmt, db)
+        if fmt == "json":  # the route diff and per-route figures travel inside the JSON
+            payload = json.loads(text)
+            payload["routes"] = routed.routes_payload()
+            text = json.dumps(payload, ensure_ascii=False, indent=2)
+        return routed, text
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,11 @@ def test_router_cutover_door_in_every_format(server, tmp_path, fmt):
         assert "factual_qa" in failing
         worse = {(s["task"], s["lang"]) for s in payload["slices"] if s["verdict"] == "worse"}
         assert ("factual_qa", "zh") in worse
+        routes = payload["routes"]  # the route diff travels inside the JSON
+        assert routes["changed"] > 0 and routes["changed"] < routes["items"]
+        assert {(m["from"], m["to"]) for m in routes["moves"]} == {("strong", "cheap")}
+        assert routes["recalled"]["candidate"] == routes["changed"]
+        assert {r["route"] for r in routes["per_route"]["candidate"]}
     else:
         assert "FAIL" in text and "factual_qa" in text
     if fmt == "html":
