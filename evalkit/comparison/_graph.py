@@ -86,9 +86,15 @@ def item_quality(
     ``a`` and ``b`` are item-mean frames (task, lang, metric, item_id, pair_id, value), repeats
     already averaged, ``answered`` included. Returns the tasks and the number of items left out
     because no gate metric applies to them.
+
+    A gate metric applies to an item when either run has a value for it. A run without one for
+    an applicable metric (the grader was unsure of that reply) scores 0 there: a reply the
+    grader cannot decide is not shown to pass, so a candidate can never hide a regression by
+    replying in ways the grader leaves undecided.
     """
-    qa, qb = _quality(a, gate), _quality(b, gate)
-    joined = qa.merge(qb, on=["task", "item_id", "pair_id"], suffixes=("_a", "_b"))
+    applicable = _gate_rows(pd.concat([a, b]), gate)[[*_KEYS, "metric"]].drop_duplicates()
+    qa, qb = _quality(a, gate, applicable), _quality(b, gate, applicable)
+    joined = qa.merge(qb, on=_KEYS, suffixes=("_a", "_b"))
     left_out = int(joined[["q_a", "q_b"]].isna().any(axis=1).sum())
     joined = joined.dropna(subset=["q_a", "q_b"])
     out = []
@@ -99,28 +105,49 @@ def item_quality(
     return out, left_out
 
 
-def _quality(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
-    """Item quality of one run: answered x the product of its gate metrics (each on 0-1)."""
-    keys = ["task", "item_id", "pair_id"]
-    keep = frame
+_KEYS = ["task", "item_id", "pair_id"]
+
+
+def _in_scope(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
+    """The rows of the gate's tasks and languages."""
     if gate.tasks:
-        keep = keep[keep["task"].isin(gate.tasks)]
+        frame = frame[frame["task"].isin(gate.tasks)]
     if gate.langs:
-        keep = keep[keep["lang"].isin(gate.langs)]
+        frame = frame[frame["lang"].isin(gate.langs)]
+    return frame
+
+
+def _gate_rows(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
+    """The in-scope rows whose metric is a gate metric of their task."""
+    keep = _in_scope(frame, gate)
     wanted = {(t, m) for t, ms in gate.metrics.items() for m in ms}
     is_gate = np.fromiter(
         ((t, m) in wanted for t, m in zip(keep["task"], keep["metric"], strict=True)),
         dtype=bool, count=len(keep),
     )  # fmt: skip
-    answered = keep[keep["metric"] == "answered"].set_index(keys)["value"].rename("answered")
-    metrics = keep[is_gate].copy()
-    scale = metrics["metric"].map(metric_scale).astype(float)
-    metrics["v"] = (metrics["value"].astype(float) / scale).clip(0.0, 1.0)
-    product = metrics.groupby(keys)["v"].prod().rename("product")
+    return keep[is_gate]
+
+
+def _quality(
+    frame: pd.DataFrame, gate: GateConfig, applicable: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Item quality of one run: answered x the product of its gate metrics (each on 0-1).
+
+    ``applicable`` (task, item_id, pair_id, metric) lists the gate metrics that apply to each
+    item; one this run has no value for counts 0. None: the run's own values decide.
+    """
+    keep = _in_scope(frame, gate)
+    answered = keep[keep["metric"] == "answered"].set_index(_KEYS)["value"].rename("answered")
+    metrics = _gate_rows(frame, gate)
+    values = metrics["value"].astype(float) / metrics["metric"].map(metric_scale).astype(float)
+    metrics = metrics.assign(v=values.clip(0.0, 1.0))[[*_KEYS, "metric", "v"]]
+    if applicable is not None:
+        metrics = applicable.merge(metrics, on=[*_KEYS, "metric"], how="left").fillna({"v": 0.0})
+    product = metrics.groupby(_KEYS)["v"].prod().rename("product")
     q = answered.to_frame().join(product, how="left")
     # unanswered: 0; answered but no gate metric applies: NaN (left out, and counted)
     q["q"] = np.where(q["answered"] == 0, 0.0, q["answered"] * q["product"])
-    return q.reset_index()[[*keys, "q"]]
+    return q.reset_index()[[*_KEYS, "q"]]
 
 
 @dataclass(frozen=True)

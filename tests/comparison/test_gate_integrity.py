@@ -159,3 +159,37 @@ def test_a_candidate_of_another_target_still_compares(two_runs, sim_factory):
     ek.run(other, [make_set(items)], store=store, name="third")
     # the same model under another target name compares (and shows nothing worse)
     assert compare_runs(store, "base", "third").verdict is not Verdict.FAIL
+
+
+def test_replies_the_grader_cannot_decide_never_hide_a_regression():
+    """A candidate whose replies the grader leaves unsure (no `correct` score) on items the
+    baseline got right must not PASS: an undecided reply is not shown to pass."""
+    from datetime import datetime
+
+    from evalkit.store import ResponseRow, RunRecord, ScoreRow
+    from tests._helpers import make_set, qa_items
+
+    items = qa_items(150)
+    store = Store(":memory:")
+    for run in ("base", "cand"):
+        store.create_run(RunRecord(
+            run_id=run, name=run, target_name=run, target_kind="model", target_json="{}",
+            goldensets_json="{}", config_json="{}", evalkit_version="0", repeats=1,
+            status="finished", n_items=len(items), created_at=datetime(2026, 1, 1),
+        ))  # fmt: skip
+        store.add_items(run, [make_set(items)])
+        undecided = {i.id for i in items[: len(items) * 3 // 5]} if run == "cand" else set()
+        store.write_batch(
+            [ResponseRow(run_id=run, item_id=i.id, repeat=0, request_hash=f"{run}{i.id}",
+                         target_name=run, text="嗯，这个问题很有意思。Interesting question!",
+                         cached=False, attempts=1, created_at=datetime(2026, 1, 1))
+             for i in items],
+            [],
+            [ScoreRow(run_id=run, item_id=i.id, repeat=0, metric="correct", kind="bool",
+                      signature="correct|v1", value_bool=True)
+             for i in items if i.id not in undecided],
+        )  # fmt: skip
+    loose = GateConfig(index_margin=0.3, task_margin=0.3, n_resamples=99)
+    cmp = compare_runs(store, "base", "cand", loose)
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    assert cmp.hypotheses.set_index("hypothesis").loc["factual_qa", "candidate"] < 0.5
