@@ -255,36 +255,35 @@ def _sd2(pa: float, pb: float, rho: float) -> float:
     return max(va + vb - 2 * rho * math.sqrt(va * vb), 0.0)
 
 
-def mde(parts: list[tuple[float, _Stats]], alpha: float) -> float:
-    """The drop detected with 80% power at one-sided ``alpha`` (docs/gate-design.md §4.6).
-
-    ``parts``: (coefficient, stats) of each task in the hypothesis (the task itself with 1, or
-    every task with its index weight). Solves delta = (z_{1-alpha} + z_0.8) SE(delta) with
-    SE^2 = sum c^2 V_t(delta), V_t carried from the observed clustered variance to the drop and
-    floored at delta (1 - delta) / n_t, so no data never claims power. 1.0 when no drop <= 1 is
-    detectable.
-    """
-    z = float(stats.norm.ppf(1 - alpha) + stats.norm.ppf(POWER))
-    prepared = []
+def _se_at(parts: list[tuple[float, _Stats]], d: float) -> float:
+    """SE of the hypothesis' drop if the true drop were ``d`` (docs/gate-design.md §4.6):
+    sqrt(sum c^2 V_t(d)), V_t the observed clustered variance carried to the drop (Connor 1987)
+    and floored at d (1 - d) / n_t, so no data never claims power."""
+    total = 0.0
     for c, s in parts:
         p = min(max(s.base, 1e-6), 1 - 1e-6)
         rho = 0.0 if math.isnan(s.rho) else min(max(s.rho, 0.0), 0.999)
+        base = _sd2(p, p, rho)
+        ratio = _sd2(p, min(max(p - d, 0.0), 1.0), rho) / base if base > _FLAT else 1.0
         v0 = s.se**2 if not math.isnan(s.se) else 0.0
-        prepared.append((c, p, rho, v0, _sd2(p, p, rho), s.n))
+        total += c * c * max(v0 * ratio, d * (1 - d) / max(s.n, 1))
+    return math.sqrt(total)
 
-    def se(d: float) -> float:
-        total = 0.0
-        for c, p, rho, v0, base, n in prepared:
-            ratio = _sd2(p, min(max(p - d, 0.0), 1.0), rho) / base if base > _FLAT else 1.0
-            total += c * c * max(v0 * ratio, d * (1 - d) / max(n, 1))
-        return math.sqrt(total)
 
-    if not prepared or z * se(1.0) > 1.0:
+def mde(parts: list[tuple[float, _Stats]], alpha: float) -> float:
+    """The drop detected with 80% power at one-sided ``alpha``: solves
+    delta = (z_{1-alpha} + z_0.8) SE(delta) by bisection; 1.0 when no drop <= 1 is detectable.
+
+    ``parts``: (coefficient, stats) of each task in the hypothesis (the task itself with 1, or
+    every task with its index weight).
+    """
+    z = float(stats.norm.ppf(1 - alpha) + stats.norm.ppf(POWER))
+    if not parts or z * _se_at(parts, 1.0) > 1.0:
         return 1.0
     lo, hi = 0.0, 1.0
     for _ in range(60):
         mid = (lo + hi) / 2
-        if mid >= z * se(mid):
+        if mid >= z * _se_at(parts, mid):
             hi = mid
         else:
             lo = mid
@@ -293,17 +292,10 @@ def mde(parts: list[tuple[float, _Stats]], alpha: float) -> float:
 
 def power_at(parts: list[tuple[float, _Stats]], alpha: float, margin: float) -> float:
     """Power of the one-sided test at ``alpha`` against a drop of ``margin``."""
-    total = 0.0
-    for c, s in parts:
-        p = min(max(s.base, 1e-6), 1 - 1e-6)
-        rho = 0.0 if math.isnan(s.rho) else min(max(s.rho, 0.0), 0.999)
-        base = _sd2(p, p, rho)
-        ratio = _sd2(p, min(max(p - margin, 0.0), 1.0), rho) / base if base > _FLAT else 1.0
-        v0 = s.se**2 if not math.isnan(s.se) else 0.0
-        total += c * c * max(v0 * ratio, margin * (1 - margin) / max(s.n, 1))
-    if total <= 0:
+    se = _se_at(parts, margin)
+    if se <= 0:
         return 1.0
-    return float(stats.norm.cdf(margin / math.sqrt(total) - stats.norm.ppf(1 - alpha)))
+    return float(stats.norm.cdf(margin / se - stats.norm.ppf(1 - alpha)))
 
 
 def _tango_var(b: float, c: float, n: float, d0: float) -> float:

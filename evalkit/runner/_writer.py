@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from evalkit._engine import BatchSink
 from evalkit._secrets import redact, redact_known
@@ -41,12 +42,7 @@ class Writer(BatchSink):
         if cost is None and c.proxy_cost is not None:  # no contract price: the proxy's own
             cost, currency = c.proxy_cost, "USD"
         row = ResponseRow(
-            run_id=self.run_id,
-            item_id=unit.item.id,
-            repeat=unit.repeat,
-            request_hash=spec.request_hash(unit.messages, unit.seed),
-            target_name=spec.name,
-            route=unit.route,
+            **self._request(unit, spec),
             route_reason=unit.route_reason,
             served_model=c.served_model,
             text=redact_known(c.text),
@@ -61,7 +57,6 @@ class Writer(BatchSink):
             attempts=attempts,
             fallback_used=fallback or c.proxy_fallback,
             usage_estimated=c.usage_estimated,
-            created_at=utcnow(),
         )
         self._add(unit, row)
         return cost, currency
@@ -73,19 +68,13 @@ class Writer(BatchSink):
         cost, currency = unit.spec.cost(stored.prompt_tokens or 0, stored.completion_tokens or 0)
         row = dataclasses.replace(
             stored,
-            run_id=self.run_id,
-            item_id=unit.item.id,
-            repeat=unit.repeat,
-            request_hash=unit.spec.request_hash(unit.messages, unit.seed),
-            target_name=unit.spec.name,
-            route=unit.route,
+            **self._request(unit, unit.spec),
             route_reason=unit.route_reason,
             cost=cost,
             currency=currency,
             cached=True,
             attempts=0,
             fallback_used=False,
-            created_at=utcnow(),
         )
         self._add(unit, row)
 
@@ -93,20 +82,26 @@ class Writer(BatchSink):
         """Record a request that failed after its retries (and fallbacks)."""
         self.errors.append(
             ErrorRow(
-                run_id=self.run_id,
-                item_id=unit.item.id,
-                repeat=unit.repeat,
-                request_hash=spec.request_hash(unit.messages, unit.seed),
-                target_name=spec.name,
-                route=unit.route,
+                **self._request(unit, spec),
                 kind=failure.kind,
                 message=redact(failure.message),
                 status=failure.status,
                 attempts=attempts,
-                created_at=utcnow(),
             )
         )
         self.maybe_flush()
+
+    def _request(self, unit: Unit, spec: TargetSpec) -> dict[str, Any]:
+        """The columns every response and error row starts with: which request of which run."""
+        return {
+            "run_id": self.run_id,
+            "item_id": unit.item.id,
+            "repeat": unit.repeat,
+            "request_hash": spec.request_hash(unit.messages, unit.seed),
+            "target_name": spec.name,
+            "route": unit.route,
+            "created_at": utcnow(),
+        }
 
     def _add(self, unit: Unit, row: ResponseRow) -> None:
         self.responses.append(row)
