@@ -24,7 +24,7 @@ from evalkit.metrics import (
     TokenF1,
 )
 from evalkit.scoring._grade import BehaviorOk, QACorrect, QAGrade
-from evalkit.store import ScoreRow
+from evalkit.store import ScoreKind, ScoreRow
 from evalkit.tasks import TASKS
 
 
@@ -57,16 +57,16 @@ def score_rows(run_id: str, item: GoldenItem, repeat: int, text: str) -> list[Sc
 
 def to_row(run_id: str, item_id: str, repeat: int, s: Score) -> ScoreRow:
     """One `Score` as a ``scores`` row, filed by the type of its value."""
-    kind = s.kind
+    kind = ScoreKind(s.kind)  # a kind outside the table's three is an error, not a NULL row
     return ScoreRow(
         run_id=run_id,
         item_id=item_id,
         repeat=repeat,
         metric=s.metric,
-        kind=kind,
+        kind=kind.value,
         signature=s.signature,
-        value_bool=bool(s.value) if kind == "bool" else None,
-        value_num=float(s.value) if kind == "number" else None,
-        value_label=str(s.value) if kind == "label" and s.value is not None else None,
+        value_bool=bool(s.value) if kind is ScoreKind.BOOL else None,
+        value_num=float(s.value) if kind is ScoreKind.NUMBER else None,
+        value_label=str(s.value) if kind is ScoreKind.LABEL and s.value is not None else None,
         detail_json=json.dumps(s.detail, ensure_ascii=False) if s.detail else None,
     )

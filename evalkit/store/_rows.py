@@ -85,11 +85,6 @@ class StoredRun(RunRecord):
     goldensets: dict[str, Any]
     config: dict[str, Any]
 
-    @property
-    def finished(self) -> bool:
-        """The run ended by itself (with or without errors)."""
-        return self.status.startswith(RunStatus.FINISHED.value)
-
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class ItemRow:
