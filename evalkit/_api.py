@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evalkit._async import run_sync
+from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenSet, load_goldenset, load_goldensets
 from evalkit.routers import RouterSpec, import_litellm, load_router
 from evalkit.runner import RunOptions, RunSummary, execute_run, pinned_options
@@ -101,6 +102,7 @@ async def run_async(
     repeats: int | None = None,
     limit: int | None = None,
     shard: tuple[int, int] | None = None,
+    group: str | None = None,
     use_cache: bool | None = None,
     max_retries: int | None = None,
     retry_budget: float | None = None,
@@ -117,13 +119,16 @@ async def run_async(
             config YAML path, or a built `TargetSpec` / `RouterSpec`.
         goldensets: Set names or folders, or loaded sets; all built-in sets when None (on
             resume: the run's own sets).
-        store: A `Store`, a DuckDB path, or ``":memory:"``; default ``runs/evalkit.duckdb``.
+        store: A `Store`, a DuckDB path, ``":memory:"`` or a ``ducklake:...`` spec; default
+            ``runs/evalkit.duckdb``.
         name: Run name.
         resume: Run to continue; it keeps its stored sets, repeats, limit and shard.
         concurrency: Requests in flight (default 16).
         repeats: Samples per item, K (default 1).
         limit: Only the first N items of each set.
         shard: ``(i, n)``: run shard i of n.
+        group: With ``shard``: every shard of this key writes into one run; running a shard
+            of the group again resumes it.
         use_cache: Reuse stored responses with the same request hash (default True).
         max_retries: Retries per request (default 4).
         retry_budget: Retries across the run as a fraction of planned calls (default 0.25).
@@ -140,6 +145,7 @@ async def run_async(
         k: v
         for k, v in {
             "concurrency": concurrency, "repeats": repeats, "limit": limit, "shard": shard,
+            "group": group,
             "use_cache": use_cache, "max_retries": max_retries, "retry_budget": retry_budget,
             "backoff_base_s": backoff_base_s, "backoff_max_s": backoff_max_s,
             "batch_size": batch_size, "flush_interval_s": flush_interval_s, "progress": progress,
@@ -148,9 +154,18 @@ async def run_async(
     }  # fmt: skip
     spec = resolve_target(target)
     db = _open(store)
-    if resume is not None:
+    if resume is not None and group is not None:
+        # a grouped shard resumes by running again; the reference must name the group's run
+        _check_group_resume(db, resume, group, spec)
+        resume = None
+    elif resume is not None:
         # a resumed run keeps what it started with: its sets, repeats, limit and shard
         stored = db.run(resume)
+        if stored.config.get("group"):
+            raise ConfigError(
+                f"run {stored.run_id} is a grouped run: resume a shard of it with --group "
+                f"{stored.config['group']['key']!r} --shard i/{stored.config['group']['shards']}"
+            )
         given = pinned_options(stored.config, given)
         if goldensets is None:
             goldensets = stored.config.get("sets") or list(stored.goldensets)
@@ -158,6 +173,17 @@ async def run_async(
         spec, _sets(goldensets), db, name=name, options=RunOptions(**given), resume=resume
     )
     return RunResult(summary.run_id, summary, db)
+
+
+def _check_group_resume(db: Store, resume: str, group: str, spec: TargetSpec | RouterSpec) -> None:
+    from evalkit.store import group_run_id
+
+    expected = group_run_id(group, spec.name)
+    if db.resolve_run_id(resume) != expected:
+        raise ConfigError(
+            f"--resume {resume!r} is not run {expected} of group {group!r}; rerun the shard with "
+            "the same --group and --shard (no --resume needed)"
+        )
 
 
 def run(
@@ -171,6 +197,7 @@ def run(
     repeats: int | None = None,
     limit: int | None = None,
     shard: tuple[int, int] | None = None,
+    group: str | None = None,
     use_cache: bool | None = None,
     max_retries: int | None = None,
     retry_budget: float | None = None,
@@ -184,7 +211,7 @@ def run(
     return run_sync(
         lambda: run_async(
             target, goldensets, store=store, name=name, resume=resume, concurrency=concurrency,
-            repeats=repeats, limit=limit, shard=shard, use_cache=use_cache,
+            repeats=repeats, limit=limit, shard=shard, group=group, use_cache=use_cache,
             max_retries=max_retries, retry_budget=retry_budget, backoff_base_s=backoff_base_s,
             backoff_max_s=backoff_max_s, batch_size=batch_size, flush_interval_s=flush_interval_s,
             progress=progress,

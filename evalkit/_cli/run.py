@@ -44,6 +44,13 @@ from evalkit._cli._common import handle_errors, store_option
 )
 @click.option("--shard", default=None, metavar="I/N", help="Run shard I of N.")
 @click.option(
+    "--group",
+    default=None,
+    metavar="KEY",
+    help="With --shard: every shard of KEY writes into one run (default: $EVALKIT_RUN_GROUP; "
+    "in GitHub Actions gh-RUN_ID-ATTEMPT); rerunning a shard resumes it.",
+)
+@click.option(
     "--resume",
     default=None,
     metavar="RUN",
@@ -74,6 +81,7 @@ def run(
     concurrency: int,
     limit: int | None,
     shard: str | None,
+    group: str | None,
     resume: str | None,
     no_cache: bool,
     progress: bool | None,
@@ -96,6 +104,7 @@ def run(
         concurrency=concurrency,
         limit=limit,
         shard=shard,
+        group=group,
         resume=resume,
         use_cache=not no_cache,
         progress=progress,

@@ -1,9 +1,17 @@
 """The async run engine."""
 
-from evalkit.runner._options import PINNED, RunOptions, parse_shard, pinned_options
+from evalkit.runner._options import (
+    GROUP_ENV,
+    PINNED,
+    RunOptions,
+    parse_shard,
+    pinned_options,
+    resolve_group,
+)
 from evalkit.runner._run import RunSummary, execute_run, new_run_id
 
 __all__ = [
+    "GROUP_ENV",
     "PINNED",
     "RunOptions",
     "RunSummary",
@@ -11,4 +19,5 @@ __all__ = [
     "new_run_id",
     "parse_shard",
     "pinned_options",
+    "resolve_group",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ class RunOptions:
         progress: Show a progress bar (None: only on a terminal).
         limit: Use only the first N items of each set (quick checks).
         shard: ``(i, n)``: run only the items whose stable hash falls in shard i of n (1-based).
+        group: With ``shard``: every shard of this group key writes into one run (see
+            `evalkit.store.group_run_id`); rerunning a shard of the group resumes it.
     """
 
     concurrency: int = 16
@@ -39,6 +42,7 @@ class RunOptions:
     progress: bool | None = None
     limit: int | None = None
     shard: tuple[int, int] | None = None
+    group: str | None = None
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -53,6 +57,11 @@ class RunOptions:
             i, n = self.shard
             if not 1 <= i <= n:
                 raise ConfigError(f"shard must be i/n with 1 <= i <= n, got {i}/{n}")
+        if self.group is not None and (self.shard is None or not self.group.strip()):
+            raise ConfigError(
+                f"--group {self.group!r} names the run that shards share: give a non-empty key "
+                "and --shard i/N"
+            )
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -64,6 +73,24 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     except ValueError as exc:
         raise ConfigError(f"--shard expects i/n such as 2/4, got {text!r}") from exc
     return i, n
+
+
+GROUP_ENV = "EVALKIT_RUN_GROUP"
+
+
+def resolve_group(explicit: str | None, shard: tuple[int, int] | None) -> str | None:
+    """A sharded run's group: ``--group``, then ``EVALKIT_RUN_GROUP``, then, in GitHub Actions,
+    ``gh-<run id>-<attempt>`` (every job of one workflow run shares it). None without a shard."""
+    if explicit:
+        return explicit
+    if shard is None:
+        return None
+    if os.environ.get(GROUP_ENV):
+        return os.environ[GROUP_ENV]
+    run_id = os.environ.get("GITHUB_RUN_ID")
+    if os.environ.get("GITHUB_ACTIONS") == "true" and run_id:
+        return f"gh-{run_id}-{os.environ.get('GITHUB_RUN_ATTEMPT', '1')}"
+    return None
 
 
 PINNED = ("repeats", "limit", "shard")

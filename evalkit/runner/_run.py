@@ -21,7 +21,17 @@ from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
 from evalkit.runner._writer import Writer
 from evalkit.scoring import score_rows
-from evalkit.store import RunRecord, RunStatus, Store, utcnow
+from evalkit.store import (
+    RunRecord,
+    RunStatus,
+    Store,
+    finish_shard,
+    group_run_id,
+    restart_shard,
+    shard_row,
+    start_shard,
+    utcnow,
+)
 from evalkit.targets import CallFailure, TargetSpec, format_costs
 
 
@@ -84,8 +94,11 @@ async def execute_run(
     """
     options = options or RunOptions()
     _check_keys(target)  # a missing key is misconfiguration: fail before anything is stored
-    sets = select_items(sets, options.limit, options.shard)
-    run_id = _open_run(store, target, sets, name, options, resume)
+    if options.group is not None:
+        run_id, sets = _open_group_shard(store, target, sets, name, options)
+    else:
+        sets = select_items(sets, options.limit, options.shard)
+        run_id = _open_run(store, target, sets, name, options, resume)
     units = plan_units(target, sets, options.repeats)
     summary = RunSummary(run_id, planned=len(units))
     done = store.done_keys(run_id)
@@ -99,9 +112,11 @@ async def execute_run(
         await _call_all(target, todo, options, writer, summary, bar)
     writer.flush()
     summary.elapsed_s = anyio.current_time() - started
-    store.finish_run(
-        run_id, RunStatus.FINISHED if summary.failed == 0 else RunStatus.FINISHED_WITH_ERRORS
-    )
+    status = RunStatus.FINISHED if summary.failed == 0 else RunStatus.FINISHED_WITH_ERRORS
+    if options.group is not None and options.shard is not None:
+        finish_shard(store, run_id, options.shard[0], status)
+    else:
+        store.finish_run(run_id, status)
     return summary
 
 
@@ -125,35 +140,108 @@ def _open_run(
         _check_resumable(store, run_id, target, sets)
         return run_id
     run_id = new_run_id()
-    store.create_run(
-        RunRecord(
-            run_id=run_id,
-            name=name or target.name,  # never unnamed: `evalkit runs` and compare show it
-            target_name=target.name,
-            target_kind="router" if isinstance(target, RouterSpec) else "model",
-            target_json=json.dumps(target.public_config(), ensure_ascii=False),
-            goldensets_json=json.dumps(
-                {gs.name: {"version": gs.version, "hash": gs.set_hash, "n": len(gs)} for gs in sets}
-            ),
-            config_json=json.dumps(
-                {
-                    "repeats": options.repeats,
-                    "limit": options.limit,
-                    "shard": options.shard,
-                    "sets": [set_ref(gs) for gs in sets],
-                }
-            ),
-            evalkit_version=evalkit.__version__,
-            git_sha=git_sha(),
-            git_branch=git_branch(),
-            repeats=options.repeats,
-            status=RunStatus.RUNNING.value,
-            n_items=sum(len(gs) for gs in sets),
-            created_at=utcnow(),
-        )
-    )
+    store.create_run(_record(run_id, target, sets, name, options))
     store.add_items(run_id, sets)
     return run_id
+
+
+def _record(
+    run_id: str,
+    target: Target,
+    sets: Sequence[GoldenSet],
+    name: str | None,
+    options: RunOptions,
+    group: dict[str, object] | None = None,
+) -> RunRecord:
+    return RunRecord(
+        run_id=run_id,
+        name=name or target.name,  # never unnamed: `evalkit runs` and compare show it
+        target_name=target.name,
+        target_kind="router" if isinstance(target, RouterSpec) else "model",
+        target_json=json.dumps(target.public_config(), ensure_ascii=False),
+        goldensets_json=json.dumps(
+            {gs.name: {"version": gs.version, "hash": gs.set_hash, "n": len(gs)} for gs in sets}
+        ),
+        config_json=json.dumps(
+            {
+                "repeats": options.repeats,
+                "limit": options.limit,
+                "shard": None if group else options.shard,
+                "sets": [set_ref(gs) for gs in sets],
+                **({"group": group} if group else {}),
+            }
+        ),
+        evalkit_version=evalkit.__version__,
+        git_sha=git_sha(),
+        git_branch=git_branch(),
+        repeats=options.repeats,
+        status=RunStatus.RUNNING.value,
+        n_items=sum(len(gs) for gs in sets),
+        created_at=utcnow(),
+    )
+
+
+def _open_group_shard(
+    store: Store, target: Target, sets: Sequence[GoldenSet], name: str | None, options: RunOptions
+) -> tuple[str, list[GoldenSet]]:
+    """The grouped run's id and this shard's sets; creates the run and shard, or resumes it.
+
+    The run's row describes the whole run (every shard's items), as an unsharded run would, so
+    a grouped run compares like any other once all its shards have finished.
+    """
+    assert options.group is not None and options.shard is not None  # RunOptions checks
+    whole = select_items(sets, options.limit, None)
+    mine = select_items(sets, options.limit, options.shard)
+    run_id = group_run_id(options.group, target.name)
+    index, count = options.shard
+    group = {"key": options.group, "shards": count}
+    record = _record(run_id, target, whole, name, options, group)
+    if _existing(store, run_id) is not None:
+        _check_group(store, record, target, mine)
+    if shard_row(store, run_id, index) is None:
+        start_shard(store, record, options.shard, mine)
+    else:
+        restart_shard(store, run_id, index)
+    return run_id, mine
+
+
+def _existing(store: Store, run_id: str) -> str | None:
+    row = store.con.execute("SELECT run_id FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _check_group(
+    store: Store, record: RunRecord, target: Target, mine: Sequence[GoldenSet]
+) -> None:
+    """A shard joins a grouped run only if it is the same run: target, sets, repeats, limit, N."""
+    row = store.run(record.run_id)
+    ours = json.loads(record.config_json)
+    key = ours["group"]["key"]
+    checks = [
+        ("target", row.target_name, record.target_name),
+        ("golden sets", row.goldensets, json.loads(record.goldensets_json)),
+        ("repeats", row.config.get("repeats"), ours["repeats"]),
+        ("limit", row.config.get("limit"), ours["limit"]),
+        ("shard count", (row.config.get("group") or {}).get("shards"), ours["group"]["shards"]),
+    ]
+    for what, was, now in checks:
+        if was != now:
+            raise ConfigError(
+                f"run group {key!r} (run {record.run_id}) was started with {what} {was!r}, not "
+                f"{now!r}; every shard of a group must run the same thing: use a new --group key"
+            )
+    stored = store.item_hashes(record.run_id)
+    changed = [
+        item.id
+        for gs in mine
+        for item in gs.items
+        if item.id in stored and stored[item.id] != item.content_hash
+    ]
+    if changed:
+        raise ConfigError(
+            f"cannot resume run {record.run_id}: {len(changed)} item(s) changed since it "
+            f"started (e.g. {changed[:3]}); use a new --group key"
+        )
 
 
 def set_ref(gs: GoldenSet) -> str:

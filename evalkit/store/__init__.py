@@ -1,4 +1,4 @@
-"""The DuckDB result store."""
+"""The result store: a DuckDB file by default, or a shared DuckLake catalog."""
 
 from evalkit.store._merge import merge_shards
 from evalkit.store._migrations import MIGRATIONS, SCHEMA_VERSION, migrate
@@ -9,10 +9,21 @@ from evalkit.store._rows import (
     RunStatus,
     ScoreKind,
     ScoreRow,
+    ShardRow,
     StoredRun,
     VerdictRow,
     VerdictStatus,
 )
+from evalkit.store._shards import (
+    ShardProgress,
+    finish_shard,
+    group_run_id,
+    restart_shard,
+    shard_progress,
+    shard_row,
+    start_shard,
+)
+from evalkit.store._spec import DATA_PATH_ENV, StoreSpec, parse_store
 from evalkit.store._store import (
     DEFAULT_STORE,
     STORE_ENV,
@@ -24,6 +35,7 @@ from evalkit.store._store import (
 )
 
 __all__ = [
+    "DATA_PATH_ENV",
     "DEFAULT_STORE",
     "MIGRATIONS",
     "SCHEMA_VERSION",
@@ -35,13 +47,23 @@ __all__ = [
     "RunStatus",
     "ScoreKind",
     "ScoreRow",
+    "ShardProgress",
+    "ShardRow",
     "Store",
+    "StoreSpec",
     "StoredRun",
     "StoredVerdict",
     "VerdictRow",
     "VerdictStatus",
     "default_store_path",
+    "finish_shard",
+    "group_run_id",
     "merge_shards",
     "migrate",
+    "parse_store",
+    "restart_shard",
+    "shard_progress",
+    "shard_row",
+    "start_shard",
     "utcnow",
 ]

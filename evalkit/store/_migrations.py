@@ -247,6 +247,24 @@ def m008_drop_run_seed(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE runs DROP COLUMN seed")
 
 
+def m009_run_shards(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per shard of a grouped run (``--shard i/N --group KEY``): its progress."""
+    con.execute(
+        """
+        CREATE TABLE run_shards (
+            run_id VARCHAR NOT NULL,
+            shard_index INTEGER NOT NULL,
+            shard_count INTEGER NOT NULL,
+            status VARCHAR NOT NULL,
+            n_items INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP,
+            PRIMARY KEY (run_id, shard_index)
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
@@ -256,6 +274,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (6, "outcomes", m006_outcomes),
     (7, "usage_estimated", m007_usage_estimated),
     (8, "drop_run_seed", m008_drop_run_seed),
+    (9, "run_shards", m009_run_shards),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -265,7 +284,8 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     """Versions recorded in ``schema_migrations`` (empty for a new database)."""
     exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE table_name = 'schema_migrations' AND database_name = current_database()"
     ).fetchone()
     if not exists or not exists[0]:
         return set()

@@ -1,7 +1,9 @@
 """Typed rows: the one definition of every table evalkit writes.
 
-Each row class names its table (``TABLE``) and its columns (its fields); the Arrow schema used for
-bulk ingest is derived from the field types, so an empty or all-null column keeps its type.
+Each row class names its table (``TABLE``), its key (``KEY``: the DuckDB file's primary key,
+which a DuckLake store, having no keys, enforces by anti-join) and its columns (its fields); the
+Arrow schema used for bulk ingest is derived from the field types, so an empty or all-null column
+keeps its type.
 ``tests/store/test_rows.py`` checks every class against the live DDL after all migrations, so the
 migrations (which are history and never edited) and these classes cannot drift apart.
 """
@@ -60,6 +62,7 @@ class RunRecord:
     """One row of ``runs``."""
 
     TABLE: ClassVar[str] = "runs"
+    KEY: ClassVar[tuple[str, ...]] = ("run_id",)
     run_id: str
     name: str | None
     target_name: str
@@ -91,6 +94,7 @@ class ItemRow:
     """One row of ``items``: a golden item's content, once per content hash."""
 
     TABLE: ClassVar[str] = "items"
+    KEY: ClassVar[tuple[str, ...]] = ("item_id", "content_hash")
     item_id: str
     content_hash: str
     set_name: str
@@ -110,6 +114,7 @@ class RunItemRow:
     """One row of ``run_items``: which content of an item a run used."""
 
     TABLE: ClassVar[str] = "run_items"
+    KEY: ClassVar[tuple[str, ...]] = ("run_id", "item_id")
     run_id: str
     item_id: str
     content_hash: str
@@ -120,6 +125,7 @@ class ResponseRow:
     """One row of ``responses``: a served (or reused) reply."""
 
     TABLE: ClassVar[str] = "responses"
+    KEY: ClassVar[tuple[str, ...]] = ("run_id", "item_id", "repeat")
     run_id: str
     item_id: str
     repeat: int
@@ -148,6 +154,7 @@ class ErrorRow:
     """One row of ``errors``: a request that failed after its retries (one per request)."""
 
     TABLE: ClassVar[str] = "errors"
+    KEY: ClassVar[tuple[str, ...]] = ("run_id", "item_id", "repeat")
     run_id: str
     item_id: str
     repeat: int
@@ -166,6 +173,7 @@ class ScoreRow:
     """One row of ``scores``: one metric's value for one reply, filed by its kind."""
 
     TABLE: ClassVar[str] = "scores"
+    KEY: ClassVar[tuple[str, ...]] = ("run_id", "item_id", "repeat", "metric")
     run_id: str
     item_id: str
     repeat: int
@@ -183,6 +191,14 @@ class VerdictRow:
     """One row of ``judge_verdicts``: one judge's verdict (or failure, or exclusion)."""
 
     TABLE: ClassVar[str] = "judge_verdicts"
+    KEY: ClassVar[tuple[str, ...]] = (
+        "run_id",
+        "item_id",
+        "repeat",
+        "measure",
+        "judge_name",
+        "rubric_hash",
+    )
     run_id: str
     item_id: str
     repeat: int
@@ -206,7 +222,22 @@ class VerdictRow:
     cached: bool | None = None
 
 
-Row = RunRecord | ItemRow | RunItemRow | ResponseRow | ErrorRow | ScoreRow | VerdictRow
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class ShardRow:
+    """One row of ``run_shards``: one shard of a grouped run and how far it got."""
+
+    TABLE: ClassVar[str] = "run_shards"
+    KEY: ClassVar[tuple[str, ...]] = ("run_id", "shard_index")
+    run_id: str
+    shard_index: int
+    shard_count: int
+    status: str
+    n_items: int
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+Row = RunRecord | ItemRow | RunItemRow | ResponseRow | ErrorRow | ScoreRow | VerdictRow | ShardRow
 ROW_CLASSES: tuple[type[Any], ...] = typing.get_args(Row)
 
 

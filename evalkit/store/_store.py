@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from evalkit.errors import StoreError
+from evalkit.store._lake_schema import migrate_lake, physical
 from evalkit.store._migrations import migrate
 from evalkit.store._rows import (
     ErrorRow,
@@ -32,27 +32,20 @@ from evalkit.store._rows import (
     row_fields,
     to_arrow,
 )
+from evalkit.store._spec import DEFAULT_STORE, STORE_ENV, parse_store, resolve_store_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from evalkit.goldensets import GoldenItem, GoldenSet
 
-STORE_ENV = "EVALKIT_STORE"
 TRUNCATED = "finish_reason IN ('length', 'max_tokens')"
 """A reply cut off at the token limit (OpenAI ``length``, Anthropic ``max_tokens``)."""
-DEFAULT_STORE = "runs/evalkit.duckdb"
 
 
 def default_store_path(explicit: str | Path | None = None) -> str:
     """Store location: explicit flag, then ``EVALKIT_STORE``, then pyproject, then the default."""
-    if explicit:
-        return str(explicit)
-    if os.environ.get(STORE_ENV):
-        return os.environ[STORE_ENV]
-    from evalkit._config import project_config
-
-    return str(project_config().get("store", DEFAULT_STORE))
+    return resolve_store_text(explicit)
 
 
 def _check_file(path: Path, read_only: bool) -> None:
@@ -107,6 +100,32 @@ _NO_DOWNLOADS: dict[str, str | bool | int | float | list[str]] = {
 }
 """Never let DuckDB fetch an extension at run time (a SQLite or Parquet path would otherwise
 make it try to download one)."""
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed DuckLake COMMIT has ended it)."""
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def _ingest_lake(con: duckdb.DuckDBPyConnection, rows: Sequence[Row], replace: bool) -> None:
+    """Keyed writes without keys: insert what is absent by anti-join; replace by delete+insert.
+
+    Each runs in the caller's transaction, so a writer never sees its own half-written batch;
+    another writer's concurrent append of the same key is possible and read paths tolerate it.
+    """
+    cls = type(rows[0])
+    table = physical(cls.TABLE, lake=True)
+    batch = to_arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
+    on = " AND ".join(f"t.{k} = b.{k}" for k in cls.KEY)
+    if replace or cls.TABLE == "errors":
+        con.execute(f"DELETE FROM {table} t USING batch b WHERE {on}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
+        return
+    keys = ", ".join(cls.KEY)
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT b.* FROM batch b ANTI JOIN {table} USING ({keys})"
+    )
 
 
 @dataclass(frozen=True)
@@ -173,29 +192,50 @@ class StoredVerdict:
 
 
 class Store:
-    """A DuckDB file (or ``":memory:"``) holding runs, items, responses, errors and scores.
+    """A DuckDB file (or ``":memory:"``), or a DuckLake catalog, holding runs and their results.
 
     Args:
-        path: Database path; None resolves flag > env > ``[tool.evalkit] store`` > default.
+        path: Database path or ``ducklake:...`` spec; None resolves flag > env >
+            ``[tool.evalkit] store`` > default.
         read_only: Open for reading only: the file must exist, nothing is created or migrated,
             and other readers may hold it at the same time.
+        data_path: A DuckLake store's data folder or ``s3://`` prefix; None resolves
+            ``EVALKIT_DATA_PATH`` > ``[tool.evalkit] data_path`` > the catalog's own (a new file
+            catalog puts it beside itself).
 
     Raises:
         StoreError: The file is missing (read-only), is not a DuckDB database, was written by a
-            newer evalkit, or is locked by a writer.
+            newer evalkit, or is locked by a writer; or a DuckLake store cannot be opened.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.path = default_store_path(path)
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        data_path: str | None = None,
+    ) -> None:
+        self.spec = parse_store(path, data_path)
+        self.path = self.spec.text
         self.read_only = read_only
-        if self.path != ":memory:":
-            _check_file(Path(self.path), read_only)
-        try:
-            self.con = self._connect(read_only)
-        except duckdb.Error as exc:
-            raise StoreError(_open_error(self.path, exc)) from exc
+        self.is_lake = self.spec.is_lake
+        if self.is_lake:
+            from evalkit.store._lake import attach
+
+            self.con = attach(self.spec, read_only)
+        else:
+            if self.path != ":memory:":
+                _check_file(Path(self.path), read_only)
+            try:
+                self.con = self._connect(read_only)
+            except duckdb.Error as exc:
+                raise StoreError(_open_error(self.path, exc)) from exc
         self._check_schema()
-        if not read_only:
+        if read_only:
+            return
+        if self.is_lake:
+            migrate_lake(self.con, self.path)
+        else:
             migrate(self.con)
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -245,9 +285,14 @@ class Store:
 
     def finish_run(self, run_id: str, status: RunStatus) -> None:
         """Mark a run finished (or failed) now."""
+        self.set_run_status(run_id, status.value, utcnow())
+
+    def set_run_status(self, run_id: str, status: str, finished_at: datetime | None) -> None:
+        """Set a run row's status and finish time (every copy of it, in a lake)."""
         self.con.execute(
-            "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
-            [status.value, utcnow(), run_id],
+            f"UPDATE {physical('runs', self.is_lake)} SET status = ?, finished_at = ? "
+            "WHERE run_id = ?",
+            [status, finished_at, run_id],
         )
 
     def add_items(self, run_id: str, sets: Iterable[GoldenSet]) -> None:
@@ -303,7 +348,7 @@ class Store:
             yield
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise
 
     def verdicts_frame(self, run_id: str) -> pd.DataFrame:
@@ -350,6 +395,9 @@ class Store:
 
     def _ingest(self, rows: Sequence[Row], replace: bool = False) -> None:
         if not rows:
+            return
+        if self.is_lake:
+            _ingest_lake(self.con, rows, replace)
             return
         table = type(rows[0]).TABLE
         # Keyed tables ignore rows already stored, so a resumed batch can never double-count; a
@@ -404,8 +452,16 @@ class Store:
         ).fetchone()
         assert found is not None  # resolve_run_id found it
         row = dict(zip(cols, found, strict=True))
+        row["status"] = self._status(run_id, row["status"])
         decoded = {k.removesuffix("_json"): json.loads(row[k]) for k in _JSON_COLUMNS}
         return StoredRun(**row, **decoded)
+
+    def _status(self, run_id: str, stored: str) -> str:
+        """A grouped run is finished only when all its shards are, whatever its row says."""
+        from evalkit.store._shards import shard_progress
+
+        progress = shard_progress(self, run_id)
+        return stored if progress is None else progress.status()
 
     def resolve_run_id(self, ref: str) -> str:
         """Resolve a run reference to its id.
@@ -479,9 +535,8 @@ class Store:
         ).fetchone()
         planned, answered, failed, missing = (int(v) for v in row[1:])
         truncated, estimated = (int(cut[0] or 0), int(cut[1] or 0)) if cut else (0, 0)
-        return RunCounts(
-            run_id, str(row[0]), planned, answered, failed, missing, truncated, estimated
-        )
+        status = self._status(run_id, str(row[0]))
+        return RunCounts(run_id, status, planned, answered, failed, missing, truncated, estimated)
 
     def metric_means(self, run_id: str) -> list[tuple[str, str, str, int, float]]:
         """(task, metric, lang, items, mean) of a run, repeats averaged per item first; no pandas.
@@ -537,12 +592,28 @@ class Store:
             ),
             costs AS (SELECT run_id, sum(cost) AS cost,
                              count(*) FILTER (WHERE {TRUNCATED}) AS truncated
-                      FROM responses GROUP BY run_id)
-            SELECT r.run_id, r.name, r.target_name, r.status, r.n_items, r.repeats,
+                      FROM responses GROUP BY run_id),
+            shards AS (
+                SELECT run_id, max(shard_count) AS n,
+                       count(DISTINCT shard_index) FILTER (WHERE starts_with(status, 'finished'))
+                           AS done,
+                       count(DISTINCT shard_index) FILTER (WHERE status = 'finished_with_errors')
+                           AS with_errors
+                FROM run_shards GROUP BY run_id
+            )
+            SELECT r.run_id, r.name, r.target_name,
+                   CASE WHEN s.n IS NULL THEN r.status
+                        WHEN s.done < s.n THEN 'running'
+                        WHEN s.with_errors > 0 THEN 'finished_with_errors'
+                        ELSE 'finished' END AS status,
+                   CASE WHEN s.n IS NOT NULL
+                        THEN 'shards ' || s.done || '/' || s.n || ' finished' END AS shards,
+                   r.n_items, r.repeats,
                    COALESCE(c.planned, 0) AS planned, COALESCE(c.answered, 0) AS answered,
                    COALESCE(c.failed, 0) AS failed, COALESCE(c.missing, 0) AS missing,
                    COALESCE(k.truncated, 0) AS truncated, k.cost, r.created_at, r.finished_at
             FROM runs r LEFT JOIN counts c USING (run_id) LEFT JOIN costs k USING (run_id)
+                 LEFT JOIN shards s USING (run_id)
             ORDER BY r.created_at DESC
             """
         ).df()

@@ -1,0 +1,183 @@
+"""Opening a DuckLake store: extensions from their PyPI packages, credentials from the environment.
+
+Nothing is downloaded at run time: the ``duckdb-ext-*`` packages (the ``lake`` extra) install the
+extension files for DuckDB 1.4.4, which are loaded by path with auto-install off. Secrets are read
+from the environment into an in-memory DuckDB secret, registered for redaction, and never written
+to the catalog (the catalog stores only the data path).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+
+from evalkit._secrets import redact, remember
+from evalkit.errors import StoreError
+from evalkit.store._spec import StoreSpec
+
+LAKE_DUCKDB = "1.4.4"
+"""The DuckDB version whose extension packages the ``lake`` extra pins."""
+INSTALL_HINT = "pip install 'evalkit[lake]'"
+LAKE_ALIAS = "lake"
+
+_EXTENSIONS = {"sqlite": "sqlite_scanner", "postgres": "postgres_scanner", "duckdb": None}
+_PACKAGES = {
+    "ducklake": "duckdb-ext-ducklake",
+    "sqlite_scanner": "duckdb-ext-sqlite",
+    "postgres_scanner": "duckdb-ext-postgres",
+    "httpfs": "duckdb-ext-httpfs",
+}
+
+_RETRIES = 100
+"""DuckLake retries a commit that raced another writer's; many shards start and finish together."""
+
+
+def extension_dir(con: duckdb.DuckDBPyConnection) -> Path:
+    """The folder of the installed ``duckdb-ext-*`` files for this DuckDB and platform.
+
+    Raises:
+        StoreError: The wrong DuckDB version, or no extension package installed.
+    """
+    if duckdb.__version__ != LAKE_DUCKDB:
+        raise StoreError(
+            f"a DuckLake store needs DuckDB {LAKE_DUCKDB} with its extension packages; this "
+            f"environment has DuckDB {duckdb.__version__}: {INSTALL_HINT}"
+        )
+    spec = importlib.util.find_spec("duckdb_ext")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    row = con.execute("PRAGMA platform").fetchone()
+    platform = str(row[0]) if row else ""
+    for root in roots:
+        folder = Path(root) / "extensions" / f"v{LAKE_DUCKDB}" / platform
+        if folder.is_dir():
+            return folder
+    raise StoreError(
+        f"a DuckLake store needs the DuckDB extension packages (none found for DuckDB "
+        f"{LAKE_DUCKDB} on {platform}): {INSTALL_HINT}"
+    )
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: str | None) -> None:
+    """LOAD ducklake and what the catalog and data path need, from the package files."""
+    folder = extension_dir(con)
+    names = ["ducklake", _EXTENSIONS[spec.catalog or "duckdb"]]
+    if data_path and _is_remote(data_path):
+        names.append("httpfs")
+    for name in filter(None, names):
+        path = folder / f"{name}.duckdb_extension"
+        if not path.is_file():
+            raise StoreError(
+                f"DuckDB extension {name} is not installed ({_PACKAGES[name]}): {INSTALL_HINT}"
+            )
+        con.execute(f"LOAD '{_quote(str(path))}'")
+
+
+def _is_remote(path: str) -> bool:
+    return path.startswith(("s3://", "s3a://", "gs://", "r2://", "http://", "https://"))
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def s3_secret(con: duckdb.DuckDBPyConnection) -> None:
+    """An in-memory S3 secret from ``AWS_*`` variables (nothing when none is set).
+
+    ``AWS_ENDPOINT_URL_S3`` (or ``AWS_ENDPOINT_URL``) points at an S3-compatible server; its
+    scheme decides TLS and a custom endpoint uses path-style URLs.
+    """
+    key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    token = os.environ.get("AWS_SESSION_TOKEN")
+    for value in (key, secret, token):
+        remember(value)
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if not (key or endpoint or region):
+        return
+    parts = ["TYPE s3"]
+    if key and secret:
+        parts += [f"KEY_ID '{_quote(key)}'", f"SECRET '{_quote(secret)}'"]
+    if token:
+        parts.append(f"SESSION_TOKEN '{_quote(token)}'")
+    if region:
+        parts.append(f"REGION '{_quote(region)}'")
+    if endpoint:
+        url = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        parts += [
+            f"ENDPOINT '{_quote(url.netloc)}'",
+            "URL_STYLE 'path'",
+            f"USE_SSL {'true' if url.scheme == 'https' else 'false'}",
+        ]
+    try:
+        con.execute(f"CREATE OR REPLACE SECRET evalkit_s3 ({', '.join(parts)})")
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot set up S3 access from AWS_* variables: {_first(exc)}") from None
+
+
+def _first(exc: BaseException) -> str:
+    return redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the lake attached as ``lake`` and in use.
+
+    Raises:
+        StoreError: Missing extensions, a missing catalog file when reading, or a catalog that
+            cannot be reached (the driver's message, with any secret redacted).
+    """
+    from evalkit.store._store import _NO_DOWNLOADS
+
+    remember(os.environ.get("PGPASSWORD"))
+    file = spec.catalog_file
+    if file is not None and not file.exists():
+        if read_only:
+            raise StoreError(
+                f"no store at {spec.text}: the catalog file {file} does not exist; `evalkit run` "
+                "creates it"
+            )
+        file.parent.mkdir(parents=True, exist_ok=True)
+    data_path = spec.data_path or (spec.default_data_path() if file is not None else None)
+    con = duckdb.connect(":memory:", config=_NO_DOWNLOADS)
+    try:
+        load_extensions(con, spec, data_path)
+        s3_secret(con)
+        con.execute(f"SET ducklake_max_retry_count = {_RETRIES}")
+        con.execute(_attach_sql(spec, data_path, read_only, new=_is_new(spec)))
+        con.execute(f"USE {LAKE_ALIAS}")
+    except StoreError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"cannot open DuckLake store {spec.text}: {_first(exc)}") from None
+    return con
+
+
+def _is_new(spec: StoreSpec) -> bool:
+    file = spec.catalog_file
+    return file is not None and (not file.exists() or file.stat().st_size == 0)
+
+
+def _attach_sql(spec: StoreSpec, data_path: str | None, read_only: bool, new: bool) -> str:
+    options = []
+    if data_path and (new or spec.data_path):
+        if not _is_remote(data_path):
+            Path(data_path).mkdir(parents=True, exist_ok=True)
+        options.append(f"DATA_PATH '{_quote(data_path)}'")
+    if read_only:
+        options.append("READ_ONLY")
+    tail = f" ({', '.join(options)})" if options else ""
+    url = LAKE_PREFIX_FOR[spec.catalog or "duckdb"] + spec.target
+    return f"ATTACH '{_quote(url)}' AS {LAKE_ALIAS}{tail}"
+
+
+LAKE_PREFIX_FOR = {
+    "sqlite": "ducklake:sqlite:",
+    "postgres": "ducklake:postgres:",
+    "duckdb": "ducklake:",
+}
+"""How DuckDB's ATTACH names each catalog kind (a DuckDB catalog is plain ``ducklake:PATH``)."""
