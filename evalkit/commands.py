@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from evalkit.store import Store
 from evalkit.targets import TargetSpec, format_costs, load_targets_file, parse_target
 
 if TYPE_CHECKING:
-    from evalkit.comparison import Comparison
+    from evalkit.comparison import Comparison, RouteReport
 
 
 def resolve_targets(
@@ -108,13 +108,23 @@ def compare_report(
         return cmp, render_report(cmp, fmt, db)
 
 
-def render_report(cmp: Comparison, fmt: str, store: Store) -> str:
-    """``table``, ``md``, ``json`` or a self-contained ``html`` page (with run details)."""
+def render_report(
+    cmp: Comparison, fmt: str, store: Store, routes: RouteReport | None = None
+) -> str:
+    """``table``, ``md``, ``json`` or a self-contained ``html`` page (with run details).
+
+    When either run went through a router, every format carries the per-route deltas
+    (``routes``, or those read from the store).
+    """
+    from evalkit.comparison import route_report
+    from evalkit.comparison._render import render
+
+    routes = routes or route_report(store, cmp)
     if fmt != "html":
-        return cmp.render(fmt)
+        return render(cmp, fmt, routes)
     from evalkit.report import render_html
 
-    return render_html(cmp, store)
+    return render_html(cmp, store, routes=routes)
 
 
 @dataclass
@@ -126,49 +136,39 @@ class RouterComparison:
     diff: RouteDiff
     comparison: Comparison
     note: str = ""
+    routes: RouteReport | None = None
+    """The route diff, calls and per-route deltas every report format shows."""
 
-    def routes_payload(self) -> dict[str, Any]:
-        """The route diff, what was re-called and each run's per-route table, for JSON."""
-        from evalkit.comparison import route_table
+    def build_route_report(self) -> RouteReport:
+        """The route diff, the calls made and reused, and the per-route tables and deltas."""
+        from evalkit.comparison import RouteMove, RouteReport, route_deltas, route_report
 
         b, c = self.baseline.summary, self.candidate.summary
-        return {
-            "items": len(self.diff.changes),
-            "changed": len(self.diff.changed),
-            "moves": [
-                {"from": src, "to": dst, "items": n}
-                for (src, dst), n in sorted(self.diff.moves().items())
-            ],
-            "recalled": {"baseline": b.called, "candidate": c.called},
-            "reused": {
-                "baseline": b.cached + b.already_done,
-                "candidate": c.cached + c.already_done,
-            },
-            "compare_cost": _compare_cost(b, c),
-            "per_route": {
-                label: json.loads(
-                    route_table(result.store, result.run_id).to_json(orient="records")
-                )
-                for label, result in (("baseline", self.baseline), ("candidate", self.candidate))
-            },
-        }
+        cmp, store = self.comparison, self.baseline.store
+        stored = route_report(store, cmp) or RouteReport(
+            route_deltas(store, cmp.baseline, cmp.candidate, cmp.gate)
+        )
+        moves = sorted(self.diff.moves().items(), key=lambda kv: (-kv[1], kv[0]))
+        return dataclasses.replace(
+            stored,  # two router runs are always routed
+            items=len(self.diff.changes),
+            changed=len(self.diff.changed),
+            moves=tuple(RouteMove(src, dst, n) for (src, dst), n in moves),
+            recalled={"baseline": b.called, "candidate": c.called},
+            planned={"baseline": b.planned, "candidate": c.planned},
+            reused={"baseline": b.cached + b.already_done, "candidate": c.cached + c.already_done},
+            compare_cost=_compare_cost(b, c),
+        )
 
     def cost_note(self) -> str:
         """How many calls the compare made and what it cost."""
-        from evalkit.comparison import route_table
-
         b, c = self.baseline.summary, self.candidate.summary
-        lines = [
+        return "\n".join([
             f"route diff: {self.diff.summary()}",
             f"re-called: baseline {b.called} of {b.planned}, candidate {c.called} of {c.planned} "
             f"(reused {b.cached + b.already_done} + {c.cached + c.already_done}); "
             f"compare cost {_compare_cost(b, c)}",
-        ]
-        for label, result in (("baseline", self.baseline), ("candidate", self.candidate)):
-            table = route_table(result.store, result.run_id)
-            lines.append(f"per route, {label} {result.run_id}:")
-            lines.append(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-        return "\n".join(lines)
+        ])  # fmt: skip
 
 
 def _compare_cost(b: RunSummary, c: RunSummary) -> str:
@@ -212,13 +212,10 @@ def compare_routers_command(
                    concurrency=concurrency, progress=progress)  # fmt: skip
         cmp = compare_runs(db, base.run_id, cand.run_id, config, by_route=by_route)
         routed = RouterComparison(base, cand, route_diff(a, b, loaded), cmp)
-        routed.note = routed.cost_note()  # while the store is open
-        text = render_report(cmp, fmt, db)
-        if fmt == "json":  # the route diff and per-route figures travel inside the JSON
-            payload = json.loads(text)
-            payload["routes"] = routed.routes_payload()
-            text = json.dumps(payload, ensure_ascii=False, indent=2)
-        return routed, text
+        routed.note = routed.cost_note()
+        # every format carries the route diff and the per-route deltas
+        routed.routes = routed.build_route_report()
+        return routed, render_report(cmp, fmt, db, routed.routes)
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,6 @@ def compare(
         "tasks": gate_tasks.split(",") if gate_tasks else None,
         "langs": gate_langs.split(",") if gate_langs else None,
     }
-    note = None
     if baseline_router or candidate_router:
         if not (baseline_router and candidate_router):
             raise ConfigError("give both --baseline-router and --candidate-router")
@@ -159,7 +158,7 @@ def compare(
             fmt=fmt,
             **gate,
         )
-        result, note = routed.comparison, routed.note
+        result = routed.comparison  # the report carries the route diff and per-route deltas
     elif baseline and candidate:
         result, text = compare_report(
             baseline,
@@ -174,15 +173,13 @@ def compare(
         raise ConfigError(
             "give BASELINE and CANDIDATE runs, or --baseline-router and --candidate-router"
         )
-    if note and fmt in ("table", "md") and not output:
-        click.echo(note)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "md" and summary_file:  # in GitHub Actions: the job summary gets the report too
         with open(summary_file, "a", encoding="utf-8") as fh:
-            fh.write((note + "\n\n" if note else "") + text + "\n")
+            fh.write(text + "\n")
     if output:
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write((note + "\n" if note and fmt in ("table", "md") else "") + text)
+            fh.write(text)
         click.echo(f"{verdict_text(result)}: report written to {output}")
     else:
         click.echo(text)

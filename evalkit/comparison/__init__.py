@@ -17,7 +17,15 @@ from evalkit.comparison._power import (
     required_n,
 )
 from evalkit.comparison._render import detection_summary, verdict_text
-from evalkit.comparison._routes import ROUTE_COLUMNS, route_table
+from evalkit.comparison._routes import (
+    ROUTE_COLUMNS,
+    ROUTE_DELTA_COLUMNS,
+    RouteMove,
+    RouteReport,
+    route_deltas,
+    route_report,
+    route_table,
+)
 from evalkit.comparison._stats import (
     PairedTest,
     benjamini_hochberg,
@@ -35,11 +43,14 @@ __all__ = [
     "HEADLINE_METRICS",
     "OVERALL",
     "ROUTE_COLUMNS",
+    "ROUTE_DELTA_COLUMNS",
     "SUMMARY_COLUMNS",
     "ClusteredDelta",
     "Comparison",
     "GateConfig",
     "PairedTest",
+    "RouteMove",
+    "RouteReport",
     "Verdict",
     "baseline_quality",
     "benjamini_hochberg",
@@ -58,6 +69,8 @@ __all__ = [
     "power_paired_binary",
     "required_n",
     "resolve_gate",
+    "route_deltas",
+    "route_report",
     "route_table",
     "sign_flip",
     "slice_summary",

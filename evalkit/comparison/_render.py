@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from evalkit.comparison._compare import Comparison
+    from evalkit.comparison._routes import RouteReport
 
 _COLUMNS = [
     "task",
@@ -110,11 +111,19 @@ def detection_summary(cmp: Comparison) -> str:
     return text + " Task x language slices are diagnostics, not gated."
 
 
+def run_title(cmp: Comparison) -> str:
+    """``candidate NAME vs baseline NAME``, each run's id where it has no name."""
+    names = cmp.names or {}
+    cand = names.get("candidate") or cmp.candidate
+    base = names.get("baseline") or cmp.baseline
+    return f"candidate {cand} vs baseline {base}"
+
+
 def _headline(cmp: Comparison) -> str:
     verdict = verdict_text(cmp)
     g = cmp.gate
     return (
-        f"baseline {cmp.baseline} vs candidate {cmp.candidate}: {verdict} "
+        f"{run_title(cmp)}: {verdict} "
         f"[mode={g.mode}, alpha={g.alpha}, margin={g.margin}, index_margin={g.index_margin}, "
         f"task_margin={g.task_margin}]"
     )
@@ -132,16 +141,77 @@ def _hyp_cells(r: Any) -> list[str]:
     ]  # fmt: skip
 
 
-def render(cmp: Comparison, fmt: str) -> str:
-    """Render in ``table``, ``md`` or ``json``."""
+ROUTE_HEAD = [
+    "route", "items", "models (baseline -> candidate)", "cost / item (baseline -> candidate)",
+    "total cost delta", "p50 delta ms", "p95 delta ms", "p99 delta ms",
+    "quality (baseline -> candidate)", "quality delta [interval]", "test", "p_adj", "verdict",
+]  # fmt: skip
+ROUTE_CAPTION = (
+    "Per route of the candidate, both runs on the same items: cost, latency and quality. "
+    "Quality tests are paired (exact McNemar, or the clustered z), BH-adjusted over the routes: "
+    "diagnostics, not gated."
+)
+
+
+def _cost_cells(r: Any) -> list[str]:
+    """Cost per item and total delta; ``no price`` without one, never across currencies."""
+    if r.currency is None:
+        return ["no price", "no price"]
+    if "/" in str(r.currency):
+        return [f"currencies differ ({r.currency})", "-"]
+    per_item = (
+        f"{_fmt(r.cost_per_item_baseline, 6)} -> {_fmt(r.cost_per_item_candidate, 6)} {r.currency}"
+    )
+    pct = "" if math.isnan(r.cost_delta_pct) else f" ({r.cost_delta_pct:+.1f}%)"
+    delta = "-" if math.isnan(r.cost_delta) else f"{r.cost_delta:+.4f} {r.currency}{pct}"
+    return [per_item, delta]
+
+
+def _signed(value: float, digits: int = 0) -> str:
+    return "-" if math.isnan(value) else f"{value:+.{digits}f}"
+
+
+def route_cells(r: Any) -> list[str]:
+    """One row of the per-route table (`ROUTE_HEAD`) as plain text."""
+    interval = "" if math.isnan(r.ci_low) else f" [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+    return [
+        str(r.route), str(r.items), f"{r.models_baseline or '-'} -> {r.models_candidate or '-'}",
+        *_cost_cells(r), _signed(r.p50_delta_ms), _signed(r.p95_delta_ms),
+        _signed(r.p99_delta_ms), f"{_fmt(r.quality_baseline)} -> {_fmt(r.quality_candidate)}",
+        _signed(r.quality_delta, 3) + interval, str(r.test or "-"), _fmt(r.p_adj, 4),
+        str(r.verdict),
+    ]  # fmt: skip
+
+
+def routes_worst_first(routes: RouteReport) -> Any:
+    """The per-route rows, significantly worse routes first, then by quality delta."""
+    d = routes.deltas
+    if d.empty:
+        return d
+    order = d["verdict"].map({"worse": 0, "better": 2}).fillna(1)
+    return d.assign(_o=order).sort_values(["_o", "quality_delta", "route"]).drop(columns="_o")
+
+
+def hypotheses_failing_first(cmp: Comparison) -> Any:
+    """The gate's hypotheses: failing first, then unproven or underpowered, then passing."""
+    h = cmp.hypotheses
+    if h.empty:
+        return h
+    rank = h["verdict"].map({"FAIL": 0, "pass": 2}).fillna(1)
+    return h.assign(_r=rank).sort_values("_r", kind="stable").drop(columns="_r")
+
+
+def render(cmp: Comparison, fmt: str, routes: RouteReport | None = None) -> str:
+    """Render in ``table``, ``md`` or ``json``; ``routes`` adds the route diff and per-route
+    deltas of a router comparison."""
     if fmt == "json":
-        return to_json(cmp)
+        return to_json(cmp, routes)
     if fmt == "md":
-        return to_markdown(cmp)
-    return to_table(cmp)
+        return to_markdown(cmp, routes)
+    return to_table(cmp, routes)
 
 
-def to_table(cmp: Comparison) -> str:
+def to_table(cmp: Comparison, routes: RouteReport | None = None) -> str:
     """A rich table as plain text (colour codes only on a terminal)."""
     from rich.console import Console
     from rich.table import Table
@@ -149,7 +219,7 @@ def to_table(cmp: Comparison) -> str:
     gate_table = Table(title=_headline(cmp), title_justify="left")
     for col in _HYP_COLUMNS:
         gate_table.add_column(col)
-    for r in cmp.hypotheses.itertuples():
+    for r in hypotheses_failing_first(cmp).itertuples():
         style = "bold red" if r.verdict == "FAIL" else (None if r.verdict == "pass" else "yellow")
         gate_table.add_row(*_hyp_cells(r), style=style)
     table = Table(title="diagnostics: task x language x metric (BH-adjusted)", title_justify="left")
@@ -166,24 +236,60 @@ def to_table(cmp: Comparison) -> str:
     buf.write(f"{verdict_text(cmp)}\n{detection_summary(cmp)}\n")
     console = Console(file=buf, width=160, force_terminal=False)
     console.print(gate_table)
+    if routes is not None:
+        for line in routes.diff_lines():
+            buf.write(line + "\n")
+        # one line per route: wide rather than wrapped, so each row reads across
+        Console(file=buf, width=260, force_terminal=False).print(_route_rich_table(routes))
     console.print(table)
     for note in cmp.notes:
         buf.write(f"note: {note}\n")
     return buf.getvalue()
 
 
-def to_markdown(cmp: Comparison) -> str:
-    """GitHub-flavoured Markdown for a CI step summary or PR comment."""
+def _route_rich_table(routes: RouteReport) -> Any:
+    from rich.table import Table
+
+    table = Table(title=ROUTE_CAPTION, title_justify="left")
+    for col in ROUTE_HEAD:
+        table.add_column(col)
+    for r in routes_worst_first(routes).itertuples():
+        table.add_row(*route_cells(r), style="yellow" if r.verdict == "worse" else None)
+    return table
+
+
+def _md_cells(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _route_markdown(routes: RouteReport) -> list[str]:
+    lines = ["", "#### Routes", ""]
+    lines.extend(f"- {line}" for line in routes.diff_lines())
+    lines.extend(["", ROUTE_CAPTION, "", _md_cells(ROUTE_HEAD), "|" + "---|" * len(ROUTE_HEAD)])
+    for r in routes_worst_first(routes).itertuples():
+        cells = route_cells(r)
+        if r.verdict == "worse":
+            cells[-1] = "**worse**"
+        lines.append(_md_cells(cells))
+    return lines
+
+
+def to_markdown(cmp: Comparison, routes: RouteReport | None = None) -> str:
+    """GitHub-flavoured Markdown for a CI step summary or PR comment: the decision and the
+    failing hypotheses first, then the route diff and per-route table of a router comparison,
+    then every slice, worst first, collapsed."""
     lines = [f"> **Warning:** {w}\n" for w in cmp.warnings]  # before anything else
     lines.extend([f"### evalkit compare: {_headline(cmp)}", ""])
     lines.extend([f"**{verdict_text(cmp)}**", "", detection_summary(cmp), ""])
     lines.append("| " + " | ".join(_HYP_COLUMNS) + " |")
     lines.append("|" + "---|" * len(_HYP_COLUMNS))
-    for r in cmp.hypotheses.itertuples():
+    for r in hypotheses_failing_first(cmp).itertuples():
         cells = _hyp_cells(r)
         if r.verdict == "FAIL":
             cells[-1] = "**FAIL**"
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append(_md_cells(cells))
+    if routes is not None:
+        lines.extend(_route_markdown(routes))
     lines.extend(f"\n> {note}" for note in cmp.notes)
     # the slice diagnostics, worst first, collapsed: a PR comment shows the decision, not 80 rows
     shown = cmp.slices
@@ -208,8 +314,8 @@ def to_markdown(cmp: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_json(cmp: Comparison) -> str:
-    """Every slice with all its numbers."""
+def to_json(cmp: Comparison, routes: RouteReport | None = None) -> str:
+    """Every slice with all its numbers; ``routes`` under ``routes`` when given."""
     slices = json.loads(cmp.slices.to_json(orient="records"))
     payload = {
         "baseline": cmp.baseline,
@@ -236,11 +342,13 @@ def to_json(cmp: Comparison) -> str:
         "excluded_items": cmp.excluded_items,
         "notes": cmp.notes,
     }
+    if routes is not None:
+        payload["routes"] = routes.payload()
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def to_html_table(cmp: Comparison) -> str:
-    """An escaped HTML table for Jupyter."""
+def to_html_table(cmp: Comparison, routes: RouteReport | None = None) -> str:
+    """An escaped HTML table for Jupyter; ``routes`` adds the per-route table."""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in _columns(cmp))
     body = []
     for row in cmp.slices.itertuples():
@@ -252,12 +360,27 @@ def to_html_table(cmp: Comparison) -> str:
     hyp_head = "".join(f"<th>{html.escape(c)}</th>" for c in _HYP_COLUMNS)
     hyp_rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _hyp_cells(r)) + "</tr>"
-        for r in cmp.hypotheses.itertuples()
+        for r in hypotheses_failing_first(cmp).itertuples()
     )
     summary = f"<p>{html.escape(detection_summary(cmp))}</p>"
+    if routes is not None:
+        summary += _route_html(routes)
     return (
         f"{warn}<table><caption>{caption}</caption><thead><tr>{hyp_head}</tr></thead>"
         f"<tbody>{hyp_rows}</tbody></table>{summary}"
         f"<table><caption>diagnostics (not gated)</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _route_html(routes: RouteReport) -> str:
+    lines = "".join(f"<p>{html.escape(line)}</p>" for line in routes.diff_lines())
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ROUTE_HEAD)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in route_cells(r)) + "</tr>"
+        for r in routes_worst_first(routes).itertuples()
+    )
+    return (
+        f"{lines}<table><caption>{html.escape(ROUTE_CAPTION)}</caption><thead><tr>{head}</tr>"
+        f"</thead><tbody>{body}</tbody></table>"
     )

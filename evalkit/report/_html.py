@@ -7,23 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from evalkit.report._format import esc, num, row, table
 from evalkit.report._regressed import regressed_section
+from evalkit.report._routes import route_section
 from evalkit.report._slices import slice_section
+from evalkit.report._strip import summary_strip
 from evalkit.report._style import CSP, CSS
 from evalkit.report._usage import usage_section
 
 if TYPE_CHECKING:
-    from evalkit.comparison import Comparison
+    from evalkit.comparison import Comparison, RouteReport
     from evalkit.store import Store
-
-
-def _verdict(cmp: Comparison) -> str:
-    from evalkit.comparison import detection_summary, verdict_text
-
-    name = str(cmp.verdict)
-    why = verdict_text(cmp).removeprefix(name).strip(" ()")
-    badge = f'<span class="badge {name.lower()}">{esc(name)}</span>'
-    why_html = f' <span class="why">{esc(why)}</span>' if why else ""
-    return f'{badge}{why_html}</p><p class="detect">{esc(detection_summary(cmp))}'
 
 
 _HYP_HEAD = ["hypothesis", "n", "clusters", "baseline", "candidate", "delta", "p", "alpha",
@@ -39,10 +31,12 @@ def _hyp_cells(r: Any) -> list[str]:
 
 
 def _hypotheses(cmp: Comparison) -> str:
-    """The gate's own table: the overall index and every task."""
+    """The gate's own table: the overall index and every task, failing first."""
+    from evalkit.comparison._render import hypotheses_failing_first
+
     rows = [
         row(_hyp_cells(r), cls="fail" if r.verdict == "FAIL" else "")
-        for r in cmp.hypotheses.itertuples()
+        for r in hypotheses_failing_first(cmp).itertuples()
     ]
     return '<section id="gate"><h2>Gate</h2>' + table(_HYP_HEAD, rows, cls="gate") + "</section>"
 
@@ -79,7 +73,8 @@ def _header(cmp: Comparison, title: str, store: Store | None) -> str:
         row(_run_cells("candidate", cmp.candidate, store)),
     ]
     return (
-        f'<header><h1>{esc(title)}</h1><p class="verdict">{_verdict(cmp)}</p>'
+        f"<header><h1>{esc(title)}</h1>"
+        + summary_strip(cmp)
         + _warnings(cmp)
         + _gate(cmp)
         + table(["run", "id", "name", "target", "created (UTC)"], runs, cls="runs")
@@ -87,23 +82,41 @@ def _header(cmp: Comparison, title: str, store: Store | None) -> str:
     )
 
 
-def render_html(cmp: Comparison, store: Store | None = None, *, title: str | None = None) -> str:
+def render_html(
+    cmp: Comparison,
+    store: Store | None = None,
+    *,
+    title: str | None = None,
+    routes: RouteReport | None = None,
+) -> str:
     """Render a comparison as one self-contained HTML page.
 
     The page needs no network: styles are inline and charts are inline SVG. Every string from
-    the runs (model answers, item ids, target names, notes) is HTML-escaped.
+    the runs (model answers, item ids, target names, notes) is HTML-escaped. It opens with a
+    summary strip: the verdict, what the gate could detect, and every gated hypothesis' MDE
+    against its margin (underpowered ones marked).
 
     Args:
         cmp: The comparison to report.
         store: The store holding both runs; adds run details, cost and latency, and regressed
-            items with both models' answers.
-        title: Page title; default ``evalkit compare: <baseline> vs <candidate>``.
+            items with their prompt, reference and both models' answers.
+        title: Page title; default ``evalkit compare: candidate <name> vs baseline <name>``.
+        routes: The route diff and per-route deltas of a router comparison (see
+            `evalkit.comparison.route_report`); read from ``store`` when the runs were routed.
 
     Returns:
         The HTML document.
     """
-    title = title or f"evalkit compare: {cmp.baseline} vs {cmp.candidate}"
-    body = _header(cmp, title, store) + _hypotheses(cmp) + slice_section(cmp)
+    from evalkit.comparison import route_report
+    from evalkit.comparison._render import run_title
+
+    title = title or f"evalkit compare: {run_title(cmp)}"
+    if routes is None and store is not None:
+        routes = route_report(store, cmp)
+    body = _header(cmp, title, store) + _hypotheses(cmp)
+    if routes is not None:
+        body += route_section(routes)
+    body += slice_section(cmp)
     if store is not None:
         body += usage_section(cmp, store) + regressed_section(cmp, store)
     return (
@@ -116,7 +129,12 @@ def render_html(cmp: Comparison, store: Store | None = None, *, title: str | Non
 
 
 def write_html(
-    cmp: Comparison, path: str | Path, store: Store | None = None, *, title: str | None = None
+    cmp: Comparison,
+    path: str | Path,
+    store: Store | None = None,
+    *,
+    title: str | None = None,
+    routes: RouteReport | None = None,
 ) -> Path:
     """Write `render_html` to ``path`` (UTF-8), creating parent folders.
 
@@ -125,11 +143,12 @@ def write_html(
         path: Where to write the file.
         store: The store holding both runs (see `render_html`).
         title: Page title (see `render_html`).
+        routes: The route diff and per-route deltas (see `render_html`).
 
     Returns:
         The path written.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(cmp, store, title=title), encoding="utf-8")
+    path.write_text(render_html(cmp, store, title=title, routes=routes), encoding="utf-8")
     return path

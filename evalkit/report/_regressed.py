@@ -1,8 +1,10 @@
-"""Items of the failing slices that the baseline got right and the candidate got wrong."""
+"""Items of the failing slices that the baseline got right and the candidate got wrong, shown
+with their prompt and reference beside both replies."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,10 @@ if TYPE_CHECKING:
 SLICE_KEYS = ["task", "lang", "metric"]
 MAX_EXAMPLES = 20
 MAX_ANSWER_CHARS = 2000
-HEAD = ["item", "baseline", "candidate", "candidate route", "baseline answer", "candidate answer"]
+HEAD = [
+    "item", "baseline", "candidate", "candidate route", "prompt", "reference", "baseline answer",
+    "candidate answer",
+]  # fmt: skip
 
 
 def _item_values(store: Store, run_id: str) -> pd.DataFrame:
@@ -66,20 +71,61 @@ def _answers(store: Store, run_id: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _prompt(item: dict[str, Any]) -> str:
+    """What the model was asked: system prompt, context and the prompt or conversation."""
+    parts = [f"[system] {item['system']}"] if item.get("system") else []
+    if item.get("context"):
+        parts.append(f"[context] {item['context']}")
+    if item.get("prompt") is not None:
+        parts.append(str(item["prompt"]))
+    parts.extend(f"[{m.get('role')}] {m.get('content')}" for m in item.get("messages") or [])
+    return "\n".join(parts)
+
+
+def _reference(item: dict[str, Any]) -> str:
+    """What a correct reply contains, as the golden item states it."""
+    ref = item.get("reference") or {}
+    parts = []
+    if ref.get("answers"):
+        parts.append("answers: " + " | ".join(map(str, ref["answers"])))
+    if ref.get("label") is not None:
+        parts.append(f"label: {ref['label']}")
+    if ref.get("key_terms"):
+        parts.append("key terms: " + ", ".join(map(str, ref["key_terms"])))
+    for key, name in (("premise_note", "premise"), ("exemplar", "exemplar")):
+        if ref.get(key):
+            parts.append(f"{name}: {ref[key]}")
+    parts.append(f"expected: {item.get('expected_behavior', 'answer')}")
+    return "\n".join(parts)
+
+
+def _item_texts(store: Store, run_id: str) -> dict[str, tuple[str, str]]:
+    """item_id -> (prompt, reference) of the items as the run stored them (read as data: the
+    report shows whatever the store holds, valid or not)."""
+    out = {}
+    for r in store.items_frame(run_id).itertuples():
+        item = json.loads(r.item_json)
+        out[str(r.item_id)] = (_prompt(item), _reference(item))
+    return out
+
+
 def _answer(text: str) -> str:
     if len(text) > MAX_ANSWER_CHARS:
         text = text[:MAX_ANSWER_CHARS] + f" … ({len(text) - MAX_ANSWER_CHARS} more characters)"
     return f'<pre class="answer">{esc(text)}</pre>'
 
 
-def _example_row(r: pd.Series, base: dict, cand: dict) -> str:
+def _example_row(r: pd.Series, base: dict, cand: dict, texts: dict) -> str:
     base_text, _ = base.get(r["item_id"], ("(no response)", ""))
     cand_text, route = cand.get(r["item_id"], ("(no response)", ""))
+    prompt, reference = texts.get(r["item_id"], ("(item not stored)", ""))
     cells = [
         f"<code>{esc(r['item_id'])}</code>",
         num(r["value_a"]),
         num(r["value_b"]),
         esc(route),
+        _answer(prompt),
+        _answer(reference),
         _answer(base_text),
         _answer(cand_text),
     ]
@@ -96,10 +142,11 @@ def regressed_section(cmp: Comparison, store: Store, limit: int = MAX_EXAMPLES) 
         )
         return "".join(parts) + "</section>"
     base, cand = _answers(store, cmp.baseline), _answers(store, cmp.candidate)
+    texts = _item_texts(store, cmp.candidate)
     for key, group in items.groupby(SLICE_KEYS, sort=True):
         title = " / ".join(str(k) for k in key)
         total = int(group["total"].iloc[0])
         parts.append(f"<h3>{esc(title)}: {len(group)} of {total} regressed item(s)</h3>")
-        rows = [_example_row(r, base, cand) for _, r in group.iterrows()]
+        rows = [_example_row(r, base, cand, texts) for _, r in group.iterrows()]
         parts.append(table(HEAD, rows, cls="examples"))
     return "".join(parts) + "</section>"

@@ -23,7 +23,7 @@ VERDICT_COLOURS = {
 NEUTRAL = "#9e9e9e"
 HEAD = [
     "task", "lang", "metric", "gate", "n", "clusters", "baseline", "candidate", "delta",
-    "interval", "test", "p", "p_worse", "p_adj", "verdict",
+    "interval", "test", "p", "p_worse", "p_adj", "mde", "verdict",
 ]  # fmt: skip
 MAX_EXCLUDED_SHOWN = 50
 
@@ -49,17 +49,32 @@ def _scale(r: Any) -> float:
     return 100.0 if any(v > 1.0 for v in values) else 1.0
 
 
+LEGEND = (
+    (VERDICT_COLOURS["regressed"], "regressed (failed task)"),
+    (VERDICT_COLOURS["worse"], "worse"),
+    (VERDICT_COLOURS["better"], "better"),
+    (NEUTRAL, "no significant change"),
+)
+"""What each colour of the forest plot means (worse apart from better and neutral)."""
+
+
 def _forest_row(r: Any) -> ForestRow:
     colour = VERDICT_COLOURS.get(str(_get(r, "verdict")), NEUTRAL)
+    route = _get(r, "route")
+    label = f"{r.lang} / {r.metric}" + ("" if is_missing(route) else f" / {route}")
     return ForestRow(
-        slice_label(r), _get(r, "delta"), _get(r, "ci_low"), _get(r, "ci_high"), colour
+        label, _get(r, "delta"), _get(r, "ci_low"), _get(r, "ci_high"), colour, str(r.task)
     )
 
 
 def forest_plots(slices: pd.DataFrame, margin: float) -> str:
-    """One forest plot per scale (rates, 0-100 scores, 1-5 judge scores), each when it has rows."""
+    """One forest plot per scale (rates, 0-100 scores, 1-5 judge scores), each when it has rows;
+    in each, the slices grouped by task under a heading, with a colour legend."""
     rows_by_scale: dict[float, list[Any]] = {}
-    for r in slices.itertuples():
+    ordered = (
+        slices.sort_values(["task", "lang", "metric"], kind="stable") if len(slices) else slices
+    )
+    for r in ordered.itertuples():
         rows_by_scale.setdefault(_scale(r), []).append(r)
     plots = []
     for scale, caption in ((1.0, "rates (0–1)"), (100.0, "scores (0–100 points)"),
@@ -68,26 +83,33 @@ def forest_plots(slices: pd.DataFrame, margin: float) -> str:
         if rows:
             caption = f"candidate − baseline, {caption}"
             # the gate's margin is a fraction of each metric's scale (GateConfig.margin_for)
-            plots.append(forest_plot([_forest_row(r) for r in rows], margin * scale, caption))
+            rows_drawn = [_forest_row(r) for r in rows]
+            plots.append(forest_plot(rows_drawn, margin * scale, caption, LEGEND))
     return "".join(f'<div class="chart">{p}</div>' for p in plots)
 
 
-def _cells(r: Any) -> list[str]:
+def _cells(r: Any, by_route: bool = False) -> list[str]:
     interval = f"[{num(_get(r, 'ci_low'), signed=True)}, {num(_get(r, 'ci_high'), signed=True)}]"
-    return [esc(v) for v in (r.task, r.lang, r.metric)] + [
-        "yes" if bool(_get(r, "gate")) else "",
-        esc(_get(r, "n")),
-        esc(_get(r, "clusters")),
-        num(_get(r, "baseline")),
-        num(_get(r, "candidate")),
-        num(_get(r, "delta"), signed=True),
-        esc(interval),
-        esc(_get(r, "test")),
-        pvalue(_get(r, "p")),
-        pvalue(_get(r, "p_worse")),
-        pvalue(_get(r, "p_adj")),
-        f"<b>{esc(r.verdict)}</b>" if r.verdict in ("FAIL", "regressed") else esc(r.verdict),
-    ]
+    route = [esc(_get(r, "route"))] if by_route else []
+    return (
+        [esc(v) for v in (r.task, r.lang, r.metric)]
+        + route
+        + [
+            "yes" if bool(_get(r, "gate")) else "",
+            esc(_get(r, "n")),
+            esc(_get(r, "clusters")),
+            num(_get(r, "baseline")),
+            num(_get(r, "candidate")),
+            num(_get(r, "delta"), signed=True),
+            esc(interval),
+            esc(_get(r, "test")),
+            pvalue(_get(r, "p")),
+            pvalue(_get(r, "p_worse")),
+            pvalue(_get(r, "p_adj")),
+            num(_get(r, "mde")),
+            f"<b>{esc(r.verdict)}</b>" if r.verdict in ("FAIL", "regressed") else esc(r.verdict),
+        ]
+    )
 
 
 def _row_class(verdict: Any) -> str:
@@ -98,8 +120,10 @@ def _row_class(verdict: Any) -> str:
 
 def slice_table(slices: pd.DataFrame) -> str:
     """Every slice with all its numbers; failing rows carry the ``fail`` class."""
-    rows = [row(_cells(r), cls=_row_class(r.verdict)) for r in slices.itertuples()]
-    return table(HEAD, rows, cls="slices")
+    by_route = "route" in slices.columns
+    rows = [row(_cells(r, by_route), cls=_row_class(r.verdict)) for r in slices.itertuples()]
+    head = [*HEAD[:3], "route", *HEAD[3:]] if by_route else HEAD
+    return table(head, rows, cls="slices")
 
 
 def _listing(title: str, entries: list[str], cls: str = "") -> str:

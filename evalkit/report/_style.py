@@ -38,6 +38,17 @@ svg text {{ font-family: {FONTS}; fill: #222; }}
 svg text.lbl {{ font-size: 11px; }}
 svg text.tick {{ font-size: 10px; fill: #555; }}
 svg text.cap {{ font-size: 12px; font-weight: bold; }}
+svg text.grp {{ font-size: 12px; font-weight: bold; }}
+.strip {{ border: 1px solid #ddd; border-radius: 6px; padding: 8px 12px; margin: 8px 0;
+  background: #fafafa; }}
+.strip p {{ margin: 4px 0; }}
+ul.chips {{ list-style: none; padding: 0; margin: 6px 0 0; display: flex; flex-wrap: wrap;
+  gap: 6px; }}
+li.chip {{ border-radius: 12px; padding: 2px 10px; font-size: 12px; border: 1px solid #ccc; }}
+li.chip.ok {{ background: #e8f6e8; border-color: #2ca02c; }}
+li.chip.weak {{ background: #fff4d6; border-color: #d08a00; }}
+li.chip.fail {{ background: #fdd; border-color: #d62728; }}
+td.text {{ min-width: 180px; }}
 pre.answer {{ font-family: {MONO}; white-space: pre-wrap; word-break: break-word; margin: 0;
   max-width: 520px; max-height: 240px; overflow: auto; font-size: 12px; }}
 code {{ font-family: {MONO}; }}

@@ -25,6 +25,8 @@ class ForestRow:
         low: Lower end of the interval (NaN when unknown).
         high: Upper end of the interval (NaN when unknown).
         colour: Colour of the point and interval.
+        group: The group heading the row is drawn under (its task); rows of one group are
+            consecutive, and a new group starts with its heading.
     """
 
     label: str
@@ -32,6 +34,7 @@ class ForestRow:
     low: float
     high: float
     colour: str
+    group: str = ""
 
 
 def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
@@ -89,9 +92,47 @@ def _forest_row(r: ForestRow, y: float, x: Callable[[float], float]) -> str:
     return "".join(parts)
 
 
-def forest_plot(rows: Sequence[ForestRow], margin: float, caption: str) -> str:
-    """A forest plot: one row per slice, a zero line and a dashed line at ``-margin``."""
-    top, height = 44, ROW_H * len(rows)
+def _layout(rows: Sequence[ForestRow]) -> list[tuple[str, ForestRow | None]]:
+    """Rows in drawing order, a ``(group, None)`` heading before each group's first row."""
+    out: list[tuple[str, ForestRow | None]] = []
+    current = None
+    for r in rows:
+        if r.group and r.group != current:
+            out.append((r.group, None))
+            current = r.group
+        out.append((r.group, r))
+    return out
+
+
+def _forest_legend(legend: Sequence[tuple[str, str]], y: float) -> str:
+    """Colour swatches with their meaning in one line, then the dashed margin line."""
+    parts, x = [], float(LABEL_W + 10)
+    for colour, text in legend:
+        parts.append(
+            f'<rect x="{x:.0f}" y="{y - 9}" width="10" height="10" fill="{esc(colour)}"/>'
+            f'<text x="{x + 14:.0f}" y="{y}" class="tick">{esc(text)}</text>'
+        )
+        x += 24 + 6.2 * len(text)
+    parts.append(
+        f'<line x1="{x:.0f}" y1="{y - 4}" x2="{x + 18:.0f}" y2="{y - 4}" stroke="#d62728" '
+        f'stroke-dasharray="4 3"/><text x="{x + 22:.0f}" y="{y}" class="tick">−margin</text>'
+    )
+    return "".join(parts)
+
+
+def forest_plot(
+    rows: Sequence[ForestRow],
+    margin: float,
+    caption: str,
+    legend: Sequence[tuple[str, str]] = (),
+) -> str:
+    """A forest plot: one row per slice, a zero line and a dashed line at ``-margin``.
+
+    Rows with a ``group`` are drawn under a heading per group; ``legend`` is (colour, meaning)
+    pairs drawn under the caption.
+    """
+    laid = _layout(rows)
+    top, height = 44 + (18 if legend else 0), ROW_H * len(laid)
     lo, hi = _domain(rows, margin)
     x = _scale(lo, hi, LABEL_W + 10, WIDTH - 20)
     bottom = top + height + 4
@@ -102,7 +143,14 @@ def forest_plot(rows: Sequence[ForestRow], margin: float, caption: str) -> str:
         f'<text x="{x(-margin) - 4:.1f}" y="{top - 12}" text-anchor="end" class="tick">'
         f"−margin ({margin:g})</text>",
     ]
-    parts += [_forest_row(r, top + ROW_H * i + ROW_H / 2, x) for i, r in enumerate(rows)]
+    if legend:
+        parts.append(_forest_legend(legend, 34))
+    for i, (group, r) in enumerate(laid):
+        y = top + ROW_H * i + ROW_H / 2
+        if r is None:
+            parts.append(f'<text x="8" y="{y + 4}" class="grp">{esc(group)}</text>')
+        else:
+            parts.append(_forest_row(r, y, x))
     parts.append(
         f'<line x1="{LABEL_W + 10}" y1="{bottom}" x2="{WIDTH - 20}" y2="{bottom}" stroke="#555"/>'
     )

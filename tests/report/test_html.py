@@ -29,11 +29,14 @@ def test_forbids_scripts_and_fetches_by_policy(page):
     assert "default-src 'none'" in page
 
 
-def test_every_slice_is_charted_and_tabled(pair, page):
+def test_every_slice_is_charted_under_its_task_and_tabled(pair, page):
     cmp, _ = pair
     for r in cmp.slices.itertuples():
-        assert f">{r.task} / {r.lang} / {r.metric}</text>" in page
+        assert f'class="lbl">{r.lang} / {r.metric}</text>' in page
         assert f"<td>{r.task}</td><td>{r.lang}</td><td>{r.metric}</td>" in page
+    # one heading per task, drawn before that task's rows
+    assert page.count('class="grp">factual_qa</text>') == 1
+    assert page.index('class="grp">factual_qa<') < page.index('class="lbl">en / correct<')
 
 
 def test_failing_rows_are_highlighted(pair, page):
