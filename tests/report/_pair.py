@@ -21,10 +21,17 @@ ALERT = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 Build = Callable[[str], tuple[Comparison, Store]]
 
 
-def _items() -> list[GoldenItem]:
+def _items(planted: str = "") -> list[GoldenItem]:
     items = qa_items(N_PAIRS)
-    # The store must show whatever ids it holds, so plant one that validation would reject.
-    return [i.model_copy(update={"id": EVIL_ID}) if i.id == "q-0000-zh" else i for i in items]
+
+    # The store must show whatever ids it holds, so plant one that validation would reject;
+    # its prompt and reference carry the planted markup too (the report shows both).
+    def evil(item: GoldenItem) -> GoldenItem:
+        ref = item.reference.model_copy(update={"answers": ["ans000", f"答案000{planted}"]})
+        update = {"id": EVIL_ID, "prompt": f"第0号东西是什么？{planted}", "reference": ref}
+        return item.model_copy(update=update)
+
+    return [evil(i) if i.id == "q-0000-zh" else i for i in items]
 
 
 def _run_record(run_id: str, target: str, created: datetime) -> RunRecord:
@@ -79,7 +86,7 @@ def _write_run(store: Store, run: str, items: list[GoldenItem], planted: str) ->
 
 def build_pair(planted: str) -> tuple[Comparison, Store]:
     """Store both runs (candidate answer to the first zh item is ``planted``) and compare."""
-    store, items = Store(":memory:"), _items()
+    store, items = Store(":memory:"), _items(planted)
     runs = (("base", "baseline-model", 1), ("cand", EVIL_TARGET, 2), ("twin", "baseline-model", 3))
     for run, target, day in runs:  # "twin" answers exactly like "base"
         store.create_run(_run_record(run, target, datetime(2026, 1, day, 12, 0, 0)))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from evalkit.comparison import compare_runs
 from evalkit.report import write_html
 from tests.report._png import Image, read_png
 
@@ -20,6 +21,8 @@ FLAGS = [
 ]  # fmt: skip
 PWN = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">"
 RED, BLUE, ORANGE = (214, 39, 40), (31, 119, 180), (255, 127, 14)
+GREEN = (44, 160, 44)  # the forest legend's "better" swatch
+WEAK_CHIP, INCONCLUSIVE_BADGE = (255, 244, 214), (178, 106, 0)
 BADGE_RIGHT_EDGE = 200  # the FAIL badge is red too; chart marks lie right of it
 
 
@@ -73,9 +76,25 @@ def test_browser_detects_a_script_that_runs(tmp_path):
 
 
 def test_planted_script_in_an_answer_never_runs(build, tmp_path):
-    cmp, store = build(PWN)
+    cmp, store = build(PWN)  # planted in a reply, the item's prompt and its reference
     report = write_html(cmp, tmp_path / "report.html", store, title="safe")
     dom = _browse(tmp_path, "--dump-dom", report.as_uri())
     assert _title(dom) == "safe"
     assert "<script" not in dom.lower() and "<img" not in dom.lower()
-    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;" in dom
+    assert dom.count("&lt;script&gt;document.title='PWNED'&lt;/script&gt;") >= 3
+    # the Chinese of the prompt and both replies reaches the rendered page intact
+    assert "第0号东西是什么？&lt;script&gt;" in dom
+    assert "错误答案7" in dom and "北京是中国的首都。" in dom
+
+
+def test_screenshot_shows_the_summary_strip_and_the_legend(pair, tmp_path):
+    _, store = pair
+    same = compare_runs(store, "base", "twin")  # INCONCLUSIVE: underpowered chips, no FAIL
+    assert not same.warnings and len(same.underpowered)
+    report = write_html(same, tmp_path / "strip.html", store)
+    png = tmp_path / "strip.png"
+    _browse(tmp_path, f"--screenshot={png}", "--window-size=1400,1400", report.as_uri())
+    colours = _colours(read_png(png))
+    assert colours[INCONCLUSIVE_BADGE] > 50, "no INCONCLUSIVE badge at the top"
+    assert colours[WEAK_CHIP] > 200, "no underpowered chip in the summary strip"
+    assert colours[GREEN] > 10, "no legend under the forest plot"

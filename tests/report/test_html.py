@@ -106,3 +106,71 @@ def test_without_a_store_only_slices_are_shown(pair):
     assert "<title>近况 &lt;report&gt;</title>" in page
     assert 'id="slices"' in page
     assert 'id="usage"' not in page and 'id="regressed"' not in page
+
+
+def test_summary_strip_opens_the_page_with_mde_against_margin(pair, page):
+    cmp, _ = pair
+    strip = page[page.index('id="summary"') : page.index("</section>")]
+    assert page.index('id="summary"') < page.index('id="gate"')
+    assert '<span class="badge fail">FAIL</span>' in strip and "Detectable with 80% power" in strip
+    assert strip.count('<li class="chip') == len(cmp.hypotheses)
+    for r in cmp.hypotheses.itertuples():
+        assert f"<b>{r.hypothesis}</b> MDE {100 * r.mde:.1f} pts vs margin " in strip
+    assert '<li class="chip fail"><b>factual_qa</b>' in strip and "<b>regressed</b>" in strip
+
+
+def test_summary_strip_marks_underpowered_hypotheses(pair):
+    _, store = pair
+    same = compare_runs(store, "base", "twin")  # 80 items: cannot see a 5-point drop
+    strip = render_html(same, store).split('id="summary"', 1)[1].split("</section>", 1)[0]
+    weak = same.underpowered["hypothesis"].tolist()
+    assert weak and all(f'<li class="chip weak"><b>{h}</b>' in strip for h in weak)
+    assert "<b>underpowered</b>" in strip and 'class="chip fail"' not in strip
+
+
+@pytest.mark.parametrize(
+    ("names", "title"),
+    [
+        ({"baseline": "today", "candidate": "tomorrow"}, "candidate tomorrow vs baseline today"),
+        ({"baseline": "今天", "candidate": "明天"}, "candidate 明天 vs baseline 今天"),
+        ({"baseline": "gpt-今天", "candidate": None}, "candidate cand vs baseline gpt-今天"),
+    ],
+)
+def test_titles_name_the_runs_by_name_not_id(pair, names, title):
+    cmp, store = pair
+    named = dataclasses.replace(cmp, names=names)
+    page = render_html(named, store)
+    assert f"<title>evalkit compare: {title}</title>" in page
+    assert f"<h1>evalkit compare: {title}" in page
+    assert title in named.render("md").splitlines()[0]
+
+
+def test_regressed_items_show_prompt_and_reference_beside_both_replies(page):
+    section = page[page.index('id="regressed"') :]
+    head = section[section.index("<thead>") : section.index("</thead>")]
+    assert head.index("prompt") < head.index("reference") < head.index("baseline answer")
+    # Chinese prompt, mixed-script reference, English expectation, both replies on one row
+    row7 = section[section.index("第7号东西是什么？") :].split("</tr>", 1)[0]
+    assert "answers: ans007 | 答案007" in row7 and "expected: answer" in row7
+    assert "北京是中国的首都。 ans007" in row7 and "错误答案7" in row7
+
+
+def test_planted_markup_in_a_prompt_or_reference_is_escaped(page):
+    assert "第0号东西是什么？&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "答案000&lt;script&gt;" in page
+
+
+def test_forest_plot_has_a_legend_and_colours_worse_apart(pair, page):
+    from evalkit.report._slices import LEGEND, VERDICT_COLOURS
+
+    for colour, meaning in LEGEND:
+        assert f'fill="{colour}"/><text' in page and f">{meaning}</text>" in page
+    assert VERDICT_COLOURS["worse"] != VERDICT_COLOURS["better"]
+    # the regressed zh slice is red; the untouched en slices are neutral grey
+    assert '<circle cx="' in page and 'r="4" fill="#d62728"/>' in page
+    assert 'r="4" fill="#9e9e9e"/>' in page
+
+
+def test_mde_column_in_the_html_slice_table(page):
+    head = page[page.index('<table class="slices">') :].split("</thead>", 1)[0]
+    assert "<th>mde</th>" in head
