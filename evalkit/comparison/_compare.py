@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,7 +13,7 @@ from scipy import stats
 from evalkit.comparison._cluster import paired_clustered_delta
 from evalkit.comparison._coverage import Coverage, check_coverage
 from evalkit.comparison._gate import GateConfig, check_gate_names, wanted_slices
-from evalkit.comparison._graph import Verdict, item_quality, run_gate
+from evalkit.comparison._graph import TaskQuality, Verdict, item_quality, run_gate
 from evalkit.comparison._power import mde_paired_binary, observed_rho
 from evalkit.comparison._stats import (
     benjamini_hochberg,
@@ -22,6 +22,7 @@ from evalkit.comparison._stats import (
     sign_flip,
 )
 from evalkit.errors import ConfigError
+from evalkit.store._paired import same_replies
 
 if TYPE_CHECKING:
     from evalkit.store import RunCounts, Store
@@ -199,7 +200,10 @@ def compare_runs(
     ]
     slices = _verdicts(pd.DataFrame(rows), gate)
     _add_mde(slices, gate)
-    tasks, left_out = item_quality(a, b, gate)
+    same = same_replies(store, base_id, cand_id) if gate.scope == "changed" else set()
+    tasks_all, left_out = item_quality(a, b, gate)
+    changed = [c for c in (_changed_only(t, same) for t in tasks_all) if len(c.a)]
+    tasks = changed if same and changed else tasks_all  # nothing changed: see _note_same
     want = wanted_slices(gate, cov.items, set(a["metric"]) | set(b["metric"]))
     if not want:
         raise ConfigError(
@@ -209,8 +213,10 @@ def compare_runs(
         )
     missing = _missing_gate_slices(want, slices)
     result = run_gate(tasks, left_out, gate, integrity_failed=bool(missing))
-    hypotheses = _max_drop(result.hypotheses, gate)
+    hypotheses = _max_drop(_with_all_items(result.hypotheses, tasks_all, gate), gate)
     verdict = Verdict.FAIL if (hypotheses["verdict"] == "FAIL").any() else result.verdict
+    if same:
+        verdict = _note_same(tasks_all, changed, verdict, notes)
     _note_power(hypotheses, gate, notes)
     if left_out:
         notes.append(f"{left_out} item(s) have no gate metric that applies; not in the gate")
@@ -226,6 +232,62 @@ def compare_runs(
         base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings,
         names, hypotheses, verdict, left_out,
     )  # fmt: skip
+
+
+def _changed_only(t: TaskQuality, same: set[str]) -> TaskQuality:
+    """The task's items whose request or reply differs between the runs."""
+    assert t.item_ids is not None
+    keep = ~np.isin(t.item_ids, list(same))
+    return replace(
+        t, a=t.a[keep], b=t.b[keep], clusters=t.clusters[keep], item_ids=t.item_ids[keep]
+    )
+
+
+def _with_all_items(
+    hypotheses: pd.DataFrame, tasks_all: list[TaskQuality], gate: GateConfig
+) -> pd.DataFrame:
+    """Add ``n_all`` and ``delta_all``: each hypothesis over every shared item (the drop the
+    whole traffic sees), beside the gate's figures on the items that changed."""
+    from evalkit.comparison._graph import OVERALL
+
+    out = hypotheses.copy()
+    per_task = {t.task: (len(t.a), float((t.b - t.a).mean())) for t in tasks_all if len(t.a)}
+    raw = {t: gate.weights.get(t, 1.0) for t in per_task}
+    total = sum(raw.values())
+    n_all = {t: n for t, (n, _) in per_task.items()}
+    n_all[OVERALL] = sum(n_all.values())
+    delta_all = {
+        OVERALL: sum(raw[t] / total * d for t, (_, d) in per_task.items()) if total else math.nan,
+        **{t: d for t, (_, d) in per_task.items()},
+    }
+    out["n_all"] = [n_all.get(h, 0) for h in out["hypothesis"]]
+    out["delta_all"] = [delta_all.get(h, math.nan) for h in out["hypothesis"]]
+    return out
+
+
+def _note_same(
+    tasks_all: list[TaskQuality], changed: list[TaskQuality], verdict: Verdict, notes: list[str]
+) -> Verdict:
+    """Say what the changed-items scope left out. When nothing changed at all the comparison
+    tested nothing (a candidate config that is the baseline's, or a change no item reaches):
+    never a PASS, at best INCONCLUSIVE."""
+    n_all = sum(len(t.a) for t in tasks_all)
+    n_changed = sum(len(t.a) for t in changed)
+    if n_changed == 0:
+        notes.append(
+            f"no request changed: all {n_all} gated items sent the same request and got the same "
+            "reply in both runs, so this comparison tests nothing; check that the candidate is "
+            "the configuration you meant to test"
+        )
+        return Verdict.FAIL if verdict is Verdict.FAIL else Verdict.INCONCLUSIVE
+    untouched = sorted({t.task for t in tasks_all} - {t.task for t in changed})
+    notes.append(
+        f"changed items only: {n_changed} of {n_all} gated items sent a different request or got "
+        f"a different reply; the other {n_all - n_changed} are the same reply in both runs and "
+        "cannot differ, so the gate tests the changed ones (n_all, delta_all: over every item)"
+        + (f"; no item of {', '.join(untouched)} changed" if untouched else "")
+    )
+    return verdict
 
 
 def baseline_quality(store: Store, run: str, gate: GateConfig) -> pd.DataFrame:

@@ -42,6 +42,11 @@ class GateConfig:
         weights: Task weights of the index (unnamed tasks weigh 1).
         inconclusive: ``"fail"`` (default): an INCONCLUSIVE gate fails CI (exit 3);
             ``"pass"``: it is reported but exits 0.
+        scope: ``"changed"`` (default): the gate tests only the items whose request or reply
+            differs between the runs (in a router cutover, the items that moved); an item that
+            sent the same request and got the same reply cannot have regressed, and counting it
+            would dilute a drop on the moved traffic. ``"all"``: every shared item. Reports
+            give the drop over all items as well.
     """
 
     alpha: float = 0.05
@@ -57,6 +62,7 @@ class GateConfig:
     index_share: float = 0.5
     weights: dict[str, float] = field(default_factory=dict)
     inconclusive: Literal["fail", "pass"] = "fail"
+    scope: Literal["changed", "all"] = "changed"
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
@@ -74,6 +80,8 @@ class GateConfig:
             raise ConfigError(f"gate weights must be > 0, got {self.weights}")
         if self.inconclusive not in ("fail", "pass"):
             raise ConfigError(f"gate inconclusive must be fail or pass, got {self.inconclusive!r}")
+        if self.scope not in ("changed", "all"):
+            raise ConfigError(f"gate scope must be changed or all, got {self.scope!r}")
 
     def margin_for(self, metric: str) -> float:
         """The margin in the metric's own units: chrF and BLEU run 0-100, the rest 0-1."""
@@ -92,7 +100,7 @@ class GateConfig:
         """Build from a ``[tool.evalkit.gate]`` table; unknown keys are an error."""
         known = {
             "alpha", "margin", "mode", "metrics", "tasks", "langs", "n_resamples", "max_drop",
-            "index_margin", "task_margin", "index_share", "weights", "inconclusive",
+            "index_margin", "task_margin", "index_share", "weights", "inconclusive", "scope",
         }  # fmt: skip
         unknown = set(data) - known
         if unknown:

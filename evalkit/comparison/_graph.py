@@ -76,6 +76,7 @@ class TaskQuality:
     b: np.ndarray
     clusters: np.ndarray
     binary: bool
+    item_ids: np.ndarray | None = None
 
 
 def item_quality(
@@ -101,7 +102,11 @@ def item_quality(
     for task, grp in joined.groupby("task", sort=True):
         qa_t, qb_t = grp["q_a"].to_numpy(float), grp["q_b"].to_numpy(float)
         binary = bool(np.isin(qa_t, (0.0, 1.0)).all() and np.isin(qb_t, (0.0, 1.0)).all())
-        out.append(TaskQuality(str(task), qa_t, qb_t, grp["pair_id"].to_numpy(), binary))
+        out.append(
+            TaskQuality(
+                str(task), qa_t, qb_t, grp["pair_id"].to_numpy(), binary, grp["item_id"].to_numpy()
+            )
+        )
     return out, left_out
 
 
