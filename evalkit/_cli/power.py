@@ -41,8 +41,9 @@ def power(
     at the alpha the gate starts it at), and the items it needs to see its margin.
 
     Uses the baseline's stored item quality; a candidate is assumed to correlate --rho with it.
-    Repeats only reduce within-item noise: for a deterministic target (temperature 0) they add
-    nothing, and only more items lower the MDE.
+    Repeats only reduce within-item noise: from a baseline run with --repeats 2 or more the plan
+    measures that noise and says whether more repeats or only more items would reach the margin
+    (for a deterministic target, at temperature 0, repeats add nothing).
     """
     import pandas as pd
 
@@ -51,7 +52,7 @@ def power(
 
     gate = resolve_gate(index_margin=index_margin, task_margin=task_margin, alpha=alpha)
     with Store(store, read_only=True) as db:
-        quality = baseline_quality(db, baseline, gate)
+        quality = baseline_quality(db, baseline, gate, by_repeat=True)
     table = plan_power(quality, gate, rho=rho, deff=deff)
     if fmt == "json":
         click.echo(table.to_json(orient="records", force_ascii=False))
@@ -60,12 +61,13 @@ def power(
     with pd.option_context("display.width", 200):
         click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     if len(weak):
-        click.echo(
-            "underpowered: "
-            + ", ".join(
-                f"{r.hypothesis} needs about {r.items_needed} items (has {r.n})"
-                for r in weak.itertuples()
-            )
-        )
+        click.echo("underpowered:")
+        for r in weak.itertuples():
+            click.echo(f"  {r.hypothesis}: about {r.items_needed} items (has {r.n}); {r.advice}")
     else:
         click.echo("every gate hypothesis can detect its margin with 80% power")
+    if int(table["repeats"].min()) == 1:
+        click.echo(
+            "repeats: the baseline has one repeat per item, so repeat noise is unmeasured; "
+            "run it with --repeats 2 or more to see whether repeats would help"
+        )

@@ -290,14 +290,27 @@ def _note_same(
     return verdict
 
 
-def baseline_quality(store: Store, run: str, gate: GateConfig) -> pd.DataFrame:
-    """A stored run's item quality (task, item_id, pair_id, q) as the gate defines it."""
+def baseline_quality(
+    store: Store, run: str, gate: GateConfig, *, by_repeat: bool = False
+) -> pd.DataFrame:
+    """A stored run's item quality (task, item_id, pair_id, q) as the gate defines it.
+
+    ``by_repeat``: one row per item and repeat (with a ``repeat`` column) instead of the item's
+    mean over its repeats, so the power plan can tell within-item noise from between-item
+    spread.
+    """
     from evalkit.comparison._graph import _quality
 
     run_id = store.resolve_run_id(run)
     cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
     frame = pd.concat([store.scores_frame(run_id)[cols], store.answered_frame(run_id)[cols]])
-    return _quality(_item_means(frame, []), gate)
+    if not by_repeat:
+        return _quality(_item_means(frame, []), gate)
+    parts = [
+        _quality(_item_means(grp, []), gate).assign(repeat=int(r))
+        for r, grp in frame.groupby("repeat", sort=True)
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _note_power(hypotheses: pd.DataFrame, gate: GateConfig, notes: list[str]) -> None:

@@ -434,45 +434,137 @@ def _row_verdict(r: dict[str, Any], gate: GateConfig) -> str:
     return "underpowered" if r["underpowered"] else "pass"
 
 
-PLAN_COLUMNS = ["hypothesis", "n", "baseline", "alpha", "mde", "margin", "powered", "items_needed"]
+PLAN_COLUMNS = [
+    "hypothesis", "n", "baseline", "alpha", "mde", "margin", "powered", "items_needed",
+    "repeats", "within_share", "mde_2x_items", "mde_2x_repeats", "repeats_needed", "advice",
+]  # fmt: skip
+
+MAX_REPEATS = 64
+"""The most repeats the plan considers before it says only more items can help."""
+
+
+@dataclass(frozen=True)
+class _Noise:
+    """One task's quality variance split into between-item and within-item (repeat) parts."""
+
+    n: int
+    clusters: int
+    p: float
+    repeats: int
+    between: float  # variance of the items' true quality
+    within: float  # mean variance of one item's repeats; NaN with one repeat
+
+    def stats(self, rho: float, deff: float, n: int | None = None, k: int | None = None) -> _Stats:
+        """The task's planning stats at ``n`` items and ``k`` repeats (default: as measured).
+
+        ``rho`` is the correlation of one baseline reply's quality with one candidate reply's
+        on the same item. Repeat noise is independent across runs, so on the items' true
+        quality the runs correlate rho_b = rho (between + within) / between, and
+        Var(d_i) = 2 (1 - rho_b) between + 2 within / k (at k = 1: 2 (1 - rho) x total).
+        """
+        n = self.n if n is None else n
+        k = self.repeats if k is None else k
+        within = 0.0 if math.isnan(self.within) else self.within
+        total = self.between + within
+        rho_b = min(rho * total / self.between, 1.0) if self.between > 0 else 0.0
+        var = 2 * (1 - rho_b) * self.between + 2 * within / k
+        se = math.sqrt(var * deff / n) if n else math.nan
+        return _Stats(
+            n=n, clusters=self.clusters, base=self.p, cand=self.p, delta=0.0, score_var=0.0,
+            se=se, var_iid=math.nan, rho=rho, b=0.0, c=0.0, binary=True,
+        )  # fmt: skip
+
+
+def _noise(grp: pd.DataFrame) -> _Noise:
+    """Split one task's per-repeat quality into between- and within-item variance."""
+    per_item = grp.groupby("item_id")["q"]
+    means = per_item.mean()
+    k = int(per_item.size().min()) if len(means) else 1
+    p = float(means.mean()) if len(means) else 0.0
+    if k >= 2:
+        within = float(per_item.var(ddof=1).mean())
+        between = max(float(means.var(ddof=1)) - within / k, 0.0) if len(means) > 1 else 0.0
+    else:  # one repeat: within-item noise cannot be told apart; all of it counts as between
+        within = math.nan
+        between = float(grp["q"].var(ddof=0)) if len(grp) else 0.0
+        between = between if between > 0 else p * (1 - p)
+    return _Noise(len(means), int(grp["pair_id"].nunique()), p, k, between, within)
 
 
 def plan_power(
     quality: pd.DataFrame, gate: GateConfig, rho: float = 0.45, deff: float = 1.05
 ) -> pd.DataFrame:
-    """Before any call: what a comparison against this baseline could detect (§4.6).
+    """Before any call: what a comparison against this baseline could detect (§4.6), and
+    whether more items or more repeats would help.
 
-    ``quality`` is the baseline's item quality (task, item_id, pair_id, q). A future candidate is
-    assumed to correlate ``rho`` with it per item (0.45 in the simulation; take it from a past
-    comparison) and the pairs to inflate the variance by ``deff``: SE_t^2 = sigma^2(p, p, rho) x
-    deff / n_t. ``items_needed`` is n (mde / margin)^2, the items a hypothesis needs for 80% power
-    at its margin.
+    ``quality`` is the baseline's item quality (task, item_id, pair_id, q), optionally one row
+    per repeat (a ``repeat`` column, from ``baseline_quality(..., by_repeat=True)``). A future
+    candidate is assumed to correlate ``rho`` with it on each item's true quality (0.45 in the
+    simulation; take it from a past comparison) and the pairs to inflate the variance by
+    ``deff``. ``items_needed`` is n (mde / margin)^2, the items a hypothesis needs for 80% power
+    at its margin. Repeats only shrink within-item noise: ``within_share`` is its share of one
+    reply's variance (NaN when the baseline has a single repeat, so it cannot be measured);
+    ``repeats_needed`` is the fewest repeats that reach the margin with today's items (None
+    when none up to 64 would: only more items help); ``advice`` says which lever to pull.
     """
-    tasks = []
-    for task, grp in quality.dropna(subset=["q"]).groupby("task", sort=True):
-        q = grp["q"].to_numpy(float)
-        n, p = len(q), float(q.mean()) if len(q) else 0.0
-        se = math.sqrt(_sd2(p, p, rho) * deff / n) if n else math.nan
-        stat = _Stats(
-            n=n, clusters=int(grp["pair_id"].nunique()), base=p, cand=p, delta=0.0,
-            score_var=0.0, se=se, var_iid=math.nan, rho=rho, b=0.0, c=0.0, binary=True,
-        )  # fmt: skip
-        tasks.append((str(task), stat))
-    if not tasks:
+    noises = [
+        (str(task), _noise(grp))
+        for task, grp in quality.dropna(subset=["q"]).groupby("task", sort=True)
+    ]
+    if not noises:
         return pd.DataFrame(columns=PLAN_COLUMNS)
-    raw = [gate.weights.get(t, 1.0) for t, _ in tasks]
+    raw = [gate.weights.get(t, 1.0) for t, _ in noises]
     weights = [w / sum(raw) for w in raw]
     w0, _ = _graph(weights, gate.index_share)
-    hyps = [(OVERALL, list(zip(weights, [s for _, s in tasks], strict=True)), gate.index_margin)]
-    hyps += [(t, [(1.0, s)], gate.task_margin) for t, s in tasks]
+    hyps = [(OVERALL, list(zip(weights, [nz for _, nz in noises], strict=True)), gate.index_margin)]
+    hyps += [(t, [(1.0, nz)], gate.task_margin) for t, nz in noises]
     rows = []
     for (name, parts, margin), share in zip(hyps, w0, strict=True):
         alpha = float(share * gate.alpha)
-        found = mde(parts, alpha)
-        n = sum(s.n for _, s in parts)
+
+        def at(n_scale: float = 1.0, k_scale: float = 1.0, alpha: float = alpha, parts=parts):
+            return mde(
+                [(c, nz.stats(rho, deff, round(nz.n * n_scale), round(nz.repeats * k_scale)))
+                 for c, nz in parts],
+                alpha,
+            )  # fmt: skip
+
+        found = at()
+        n = sum(nz.n for _, nz in parts)
+        k = min(nz.repeats for _, nz in parts)
+        within = [nz.within for _, nz in parts]
+        measured = not any(math.isnan(w) for w in within)
+        share_w = (
+            sum(c * nz.within for c, nz in parts)
+            / max(sum(c * (nz.within + nz.between) for c, nz in parts), 1e-12)
+            if measured else math.nan
+        )  # fmt: skip
+        needed_k = _repeats_needed(at, k, margin) if measured and found > margin else None
         rows.append({
-            "hypothesis": name, "n": n, "baseline": sum(c * s.base for c, s in parts),
+            "hypothesis": name, "n": n, "baseline": sum(c * nz.p for c, nz in parts),
             "alpha": alpha, "mde": found, "margin": margin, "powered": found <= margin,
-            "items_needed": math.ceil(n * (found / margin) ** 2),
+            "items_needed": math.ceil(n * (found / margin) ** 2), "repeats": k,
+            "within_share": share_w, "mde_2x_items": at(n_scale=2.0),
+            "mde_2x_repeats": at(k_scale=2.0) if measured else math.nan,
+            "repeats_needed": needed_k,
+            "advice": _advice(found, margin, measured, needed_k),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def _repeats_needed(at: Any, k: int, margin: float) -> int | None:
+    """The fewest repeats (a multiple of today's share) whose MDE reaches ``margin``."""
+    for k_new in range(k + 1, MAX_REPEATS + 1):
+        if at(k_scale=k_new / k) <= margin:
+            return k_new
+    return None
+
+
+def _advice(found: float, margin: float, measured: bool, needed_k: int | None) -> str:
+    if found <= margin:
+        return "powered"
+    if not measured:
+        return "more items (repeat noise unmeasured: run the baseline with --repeats 2+)"
+    if needed_k is None:
+        return "more items (repeats cannot reach the margin)"
+    return f"more items, or --repeats {needed_k}"
