@@ -8,8 +8,8 @@ from evalkit._cli._common import handle_errors
 
 
 @click.command()
-@click.argument("out", type=click.Path(dir_okay=False))
-@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("out")
+@click.argument("shards", nargs=-1, required=True)
 @click.option(
     "--run",
     default="latest",
@@ -19,9 +19,10 @@ from evalkit._cli._common import handle_errors
 @click.option("--name", default=None, help="Name of the merged run (default: the shards' name).")
 @handle_errors
 def merge(out: str, shards: tuple[str, ...], run: str, name: str | None) -> None:
-    """Merge the DuckDB files of a sharded run (`evalkit run --shard i/n`) into OUT as one run."""
+    """Merge the stores of a sharded run (`evalkit run --shard i/n`) into OUT as one run, or
+    copy one run between stores (a DuckDB file or a ducklake:... spec, either way)."""
     from evalkit.store import Store, merge_shards
 
     with Store(out) as db:
         run_id = merge_shards(db, list(shards), run=run, name=name)
-    click.echo(f"merged {len(shards)} shards into run {run_id} in {out}")
+    click.echo(f"merged {len(shards)} store(s) into run {run_id} in {db.path}")

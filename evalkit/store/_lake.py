@@ -8,8 +8,11 @@ to the catalog (the catalog stores only the data path).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import random
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,11 +64,17 @@ def extension_dir(con: duckdb.DuckDBPyConnection) -> Path:
     )
 
 
-def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: str | None) -> None:
-    """LOAD ducklake and what the catalog and data path need, from the package files."""
+def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: str | None) -> bool:
+    """LOAD ducklake and what the catalog and data path need, from the package files.
+
+    Returns:
+        Whether httpfs was loaded: the data path is remote, or unknown until the catalog is read
+        (an existing catalog opened without one may keep its data on S3).
+    """
     folder = extension_dir(con)
     names = ["ducklake", _EXTENSIONS[spec.catalog or "duckdb"]]
-    if data_path and _is_remote(data_path):
+    remote = data_path is None or _is_remote(data_path)
+    if remote:
         names.append("httpfs")
     for name in filter(None, names):
         path = folder / f"{name}.duckdb_extension"
@@ -74,6 +83,7 @@ def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: 
                 f"DuckDB extension {name} is not installed ({_PACKAGES[name]}): {INSTALL_HINT}"
             )
         con.execute(f"LOAD '{_quote(str(path))}'")
+    return remote
 
 
 def _is_remote(path: str) -> bool:
@@ -140,26 +150,70 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
                 "creates it"
             )
         file.parent.mkdir(parents=True, exist_ok=True)
-    data_path = spec.data_path or (spec.default_data_path() if file is not None else None)
+    new = _is_new(spec)
+    if new and spec.catalog == "sqlite" and file is not None and not file.exists():
+        _sqlite_wal(file)
+    data_path = spec.data_path or (spec.default_data_path() if new else None)
     con = duckdb.connect(":memory:", config=_NO_DOWNLOADS)
     try:
-        load_extensions(con, spec, data_path)
-        s3_secret(con)
+        if load_extensions(con, spec, data_path):
+            s3_secret(con)
         con.execute(f"SET ducklake_max_retry_count = {_RETRIES}")
-        con.execute(_attach_sql(spec, data_path, read_only, new=_is_new(spec)))
+        _attach_retrying(con, _attach_sql(spec, data_path, read_only, new=new))
         con.execute(f"USE {LAKE_ALIAS}")
     except StoreError:
         con.close()
         raise
     except duckdb.Error as exc:
         con.close()
+        if read_only and "creating a new DuckLake is explicitly disabled" in str(exc):
+            raise StoreError(
+                f"no store at {spec.text}: the catalog holds no DuckLake yet; `evalkit run` "
+                "creates it"
+            ) from None
         raise StoreError(f"cannot open DuckLake store {spec.text}: {_first(exc)}") from None
     return con
 
 
+_RACES = ("database is locked", "busy", "conflict", "already exists", "duplicate key")
+"""What several processes opening one new catalog at once see; the catalog exists a moment later."""
+
+
+def _attach_retrying(con: duckdb.DuckDBPyConnection, sql: str, attempts: int = 40) -> None:
+    for attempt in range(1, attempts + 1):
+        try:
+            con.execute(sql)
+            return
+        except duckdb.Error as exc:
+            if attempt == attempts or not any(r in str(exc).lower() for r in _RACES):
+                raise
+            time.sleep(min(2.0, 0.05 * 1.5**attempt) * (0.5 + random.random()))
+
+
+def _sqlite_wal(file: Path) -> None:
+    """A new SQLite catalog in WAL mode: readers never wait for a writer's commit."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(file)) as con:
+        con.execute("PRAGMA journal_mode=WAL")
+
+
 def _is_new(spec: StoreSpec) -> bool:
+    """A file catalog that DuckLake has not initialised yet (it then needs a data path)."""
     file = spec.catalog_file
-    return file is not None and (not file.exists() or file.stat().st_size == 0)
+    if file is None:
+        return False
+    if not file.exists() or file.stat().st_size == 0:
+        return True
+    if spec.catalog != "sqlite":
+        return False
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as con:
+        found = con.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'ducklake_metadata'"
+        ).fetchone()
+    return not found or not found[0]
 
 
 def _attach_sql(spec: StoreSpec, data_path: str | None, read_only: bool, new: bool) -> str:

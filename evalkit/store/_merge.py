@@ -1,44 +1,52 @@
-"""`evalkit merge`: the shards of a run (one DuckDB file each) become one run in one store."""
+"""`evalkit merge`: runs move between stores (DuckDB files and DuckLake catalogs, either way).
+
+Three cases, decided by what the sources hold:
+
+* the shards of an ungrouped sharded run (``--shard i/n``, one store each) become one new run;
+* the shards of a grouped run (``--group KEY``, one run id everywhere) are copied under their id,
+  with their ``run_shards`` rows, so the run is finished once every shard is present;
+* any other single run is copied as it is (file to lake, lake to file).
+
+Rows travel as Arrow tables read from each source and written through the destination's keyed
+insert, so a merge repeated, or interrupted and repeated, never duplicates a row.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalkit._hashing import content_hash
 from evalkit.errors import StoreError
+from evalkit.store._lake_schema import physical
 from evalkit.store._rows import RunStatus, StoredRun
+from evalkit.store._spec import LAKE_PREFIX
 from evalkit.store._store import Store, utcnow
 
-_TABLES = ("run_items", "responses", "errors", "scores")
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_TABLES = ("run_items", "responses", "errors", "scores", "run_shards")
 
 
 def merge_shards(
     out: Store, shard_paths: list[str | Path], *, run: str = "latest", name: str | None = None
 ) -> str:
-    """Copy run ``run`` of every shard store into ``out`` as one run; return its id.
+    """Copy run ``run`` of every source store into ``out``; return the run's id there.
 
-    The shards must be the same target, sets and repeats, with ``--shard i/n`` covering every i
-    of one n exactly once. The merged run holds exactly what an unsharded run would.
+    Shards of an ungrouped run must be the same target, sets and repeats, with ``--shard i/n``
+    covering every i of one n exactly once; the merged run holds exactly what an unsharded run
+    would. Shards of a grouped run must together cover every shard of it.
     """
-    shards = [_read_shard(Path(p), run) for p in shard_paths]
+    shards = [_read_shard(str(p), run) for p in shard_paths]
+    grouped = {s.row.run_id for s in shards if s.row.config.get("group")}
+    if grouped or (len(shards) == 1 and not shards[0].row.config.get("shard")):
+        return _copy_as_is(out, shards, grouped)
     _check_compatible(shards)
     run_id = shards[0].row.run_id.rsplit("-s", 1)[0] + f"-m{len(shards)}"
-    for i, shard in enumerate(shards):
-        out.con.execute(f"ATTACH '{shard.path}' AS shard{i} (READ_ONLY)")
-    try:
-        out.con.execute("BEGIN TRANSACTION")
-        _copy(out, shards, run_id)
-        out.con.execute("INSERT OR IGNORE INTO runs BY NAME SELECT * FROM merged_run_row")
-        out.con.execute("COMMIT")
-    except Exception:
-        out.con.execute("ROLLBACK")
-        raise
-    finally:
-        for i in range(len(shards)):
-            out.con.execute(f"DETACH shard{i}")
+    out.atomic(lambda: _copy(out, shards, run_id))
     _finish_row(out, run_id, shards, name)
     return run_id
 
@@ -46,16 +54,50 @@ def merge_shards(
 @dataclass(frozen=True)
 class _Shard:
     path: str
-    """Quoted for an ATTACH statement."""
+    """The source store's spec."""
     row: StoredRun
+    shard_indexes: tuple[int, ...] = ()
 
 
-def _read_shard(path: Path, run: str) -> _Shard:
-    if not path.is_file():
+def _read_shard(path: str, run: str) -> _Shard:
+    if not path.startswith(LAKE_PREFIX) and not Path(path).is_file():
         raise StoreError(f"{path}: no such shard store")
     with Store(path, read_only=True) as db:
         row = db.run(db.resolve_run_id(run))
-    return _Shard(str(path).replace("'", "''"), row)
+        indexes = db.con.execute(
+            "SELECT DISTINCT shard_index FROM run_shards WHERE run_id = ? ORDER BY 1", [row.run_id]
+        ).fetchall()
+    return _Shard(path, row, tuple(int(i) for (i,) in indexes))
+
+
+def _copy_as_is(out: Store, shards: list[_Shard], grouped: set[str]) -> str:
+    ids = {s.row.run_id for s in shards}
+    if len(ids) != 1 or (grouped and grouped != ids):
+        raise StoreError(
+            f"the stores hold different runs ({', '.join(sorted(ids))}); merge the shards of "
+            "one run at a time, or copy one run per merge"
+        )
+    (run_id,) = ids
+    if grouped:
+        _check_group_cover(shards)
+
+    def copy() -> None:
+        for shard in shards:
+            with Store(shard.path, read_only=True) as src:
+                _copy_run(out, src, run_id, run_id, with_run_row=True)
+
+    out.atomic(copy)
+    return run_id
+
+
+def _check_group_cover(shards: list[_Shard]) -> None:
+    count = (shards[0].row.config.get("group") or {}).get("shards")
+    seen = sorted(i for s in shards for i in set(s.shard_indexes))
+    if count is None or sorted(set(seen)) != list(range(1, int(count) + 1)):
+        raise StoreError(
+            f"shards {seen} of grouped run {shards[0].row.run_id} do not cover 1..{count}; "
+            "give every shard's store (a shard still missing can be run into OUT later)"
+        )
 
 
 def _check_compatible(shards: list[_Shard]) -> None:
@@ -73,21 +115,31 @@ def _check_compatible(shards: list[_Shard]) -> None:
 
 def _copy(out: Store, shards: list[_Shard], run_id: str) -> None:
     for i, shard in enumerate(shards):
-        old = shard.row.run_id
-        out.con.execute(f"INSERT OR IGNORE INTO items SELECT * FROM shard{i}.items")
-        for table in _TABLES:
-            verb = "INSERT" if table == "errors" else "INSERT OR IGNORE"
-            out.con.execute(
-                f"{verb} INTO {table} BY NAME SELECT * REPLACE (? AS run_id) "
-                f"FROM shard{i}.{table} WHERE run_id = ?",
-                [run_id, old],
-            )
-    first = shards[0].row
-    out.con.execute(
-        "CREATE OR REPLACE TEMP TABLE merged_run_row AS "
-        "SELECT * REPLACE (? AS run_id) FROM shard0.runs WHERE run_id = ?",
-        [run_id, first.run_id],
+        with Store(shard.path, read_only=True) as src:
+            _copy_run(out, src, shard.row.run_id, run_id, with_run_row=i == 0)
+
+
+def _copy_run(out: Store, src: Store, old: str, new: str, *, with_run_row: bool) -> None:
+    """Every row of run ``old`` in ``src`` into ``out`` as run ``new`` (keyed: never twice)."""
+    items = _arrow(
+        src,
+        "SELECT DISTINCT i.* FROM items i JOIN run_items ri USING (item_id, content_hash) "
+        "WHERE ri.run_id = ?",
+        [old],
     )
+    out.insert_arrow("items", items)
+    for table in (("runs",) if with_run_row else ()) + _TABLES:
+        rows = _arrow(
+            src, f"SELECT * REPLACE (? AS run_id) FROM {table} WHERE run_id = ?", [new, old]
+        )
+        out.insert_arrow(table, rows)
+
+
+def _arrow(src: Store, sql: str, params: list[Any]) -> pa.Table:
+    """A query's result as an Arrow table (DuckDB 1.4 and 2.x name the call differently)."""
+    rel = src.con.sql(sql, params=params)
+    fetch = getattr(rel, "to_arrow_table", None) or getattr(rel, "fetch_arrow_table")  # noqa: B009
+    return fetch()
 
 
 def _finish_row(out: Store, run_id: str, shards: list[_Shard], name: str | None) -> None:
@@ -96,8 +148,8 @@ def _finish_row(out: Store, run_id: str, shards: list[_Shard], name: str | None)
     done = all(r.status == RunStatus.FINISHED for r in rows)
     status = (RunStatus.FINISHED if done else RunStatus.FINISHED_WITH_ERRORS).value
     out.con.execute(
-        "UPDATE runs SET name = ?, config_json = ?, goldensets_json = ?, n_items = ?, status = ?,"
-        " finished_at = ? WHERE run_id = ?",
+        f"UPDATE {physical('runs', out.is_lake)} SET name = ?, config_json = ?, "
+        "goldensets_json = ?, n_items = ?, status = ?, finished_at = ? WHERE run_id = ?",
         [
             name or rows[0].name,
             json.dumps(config),

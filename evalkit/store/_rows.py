@@ -239,6 +239,7 @@ class ShardRow:
 
 Row = RunRecord | ItemRow | RunItemRow | ResponseRow | ErrorRow | ScoreRow | VerdictRow | ShardRow
 ROW_CLASSES: tuple[type[Any], ...] = typing.get_args(Row)
+ROW_BY_TABLE: dict[str, type[Any]] = {cls.TABLE: cls for cls in ROW_CLASSES}
 
 
 def _arrow_type(hint: Any) -> pa.DataType:

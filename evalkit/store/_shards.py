@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from evalkit._hashing import content_hash
 from evalkit.store._rows import RunRecord, RunStatus, ShardRow
 from evalkit.store._store import utcnow
@@ -102,28 +100,28 @@ def start_shard(
     One transaction: a shard killed here leaves nothing, and its rerun starts it afresh.
     """
     index, count = shard
-    n_items = sum(len(gs) for gs in sets)
-    with store._transaction():
+    row = ShardRow(
+        run_id=record.run_id, shard_index=index, shard_count=count,
+        status=RunStatus.RUNNING.value, n_items=sum(len(gs) for gs in sets), created_at=utcnow(),
+    )  # fmt: skip
+
+    def write() -> None:
         store._ingest([record])
-        store.add_items(record.run_id, sets)
-        store._ingest(
-            [
-                ShardRow(
-                    run_id=record.run_id, shard_index=index, shard_count=count,
-                    status=RunStatus.RUNNING.value, n_items=n_items, created_at=utcnow(),
-                )
-            ]
-        )  # fmt: skip
+        store.ingest_items(record.run_id, sets)
+        store._ingest([row])
+
+    store.atomic(write)
 
 
 def restart_shard(store: Store, run_id: str, index: int) -> None:
     """A shard that started before runs again: it, and so its run, are running until it ends."""
-    with store._transaction():
-        store.con.execute(
+    store.atomic(
+        lambda: store.con.execute(
             "UPDATE run_shards SET status = ?, finished_at = NULL "
             "WHERE run_id = ? AND shard_index = ? AND status <> ?",
             [RunStatus.RUNNING.value, run_id, index, RunStatus.RUNNING.value],
         )
+    )
     row = store.con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
     if row is not None and row[0] != RunStatus.RUNNING.value:
         store.set_run_status(run_id, RunStatus.RUNNING.value, None)
@@ -136,21 +134,15 @@ def finish_shard(store: Store, run_id: str, index: int, status: RunStatus) -> No
     every other shard's end: at least one shard always finishes the run.
     """
     now = utcnow()
-    with store._transaction():
-        store.con.execute(
+    store.atomic(
+        lambda: store.con.execute(
             "UPDATE run_shards SET status = ?, finished_at = ? "
             "WHERE run_id = ? AND shard_index = ?",
             [status.value, now, run_id, index],
         )
-    for attempt in range(3):
-        progress = shard_progress(store, run_id)
-        if progress is None or not progress.done:
-            return
-        try:
-            store.set_run_status(run_id, progress.status(), now)
-            return
-        except duckdb.Error:
-            # two last shards finishing at once both update the run's row in a lake; one
-            # commit wins and the other finds it done on the next look
-            if attempt == 2:
-                raise
+    )
+    # two last shards finishing at once may both get here; each update is the same one, and
+    # `Store.atomic` retries the one that loses the race
+    progress = shard_progress(store, run_id)
+    if progress is not None and progress.done:
+        store.set_run_status(run_id, progress.status(), now)

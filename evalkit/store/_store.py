@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,6 +20,7 @@ from evalkit.errors import StoreError
 from evalkit.store._lake_schema import migrate_lake, physical
 from evalkit.store._migrations import migrate
 from evalkit.store._rows import (
+    ROW_BY_TABLE,
     ErrorRow,
     ItemRow,
     ResponseRow,
@@ -36,6 +39,7 @@ from evalkit.store._spec import DEFAULT_STORE, STORE_ENV, parse_store, resolve_s
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from evalkit.goldensets import GoldenItem, GoldenSet
 
@@ -102,21 +106,33 @@ _NO_DOWNLOADS: dict[str, str | bool | int | float | list[str]] = {
 make it try to download one)."""
 
 
+_LAKE_ATTEMPTS = 40
+"""Tries of one lake write that races other writers (about a minute of backing off)."""
+
+_TRANSIENT = ("database is locked", "conflict", "could not serialize", "busy")
+
+
+def _transient(exc: duckdb.Error) -> bool:
+    """A commit that lost a race (retry it), not a bug or a bad statement (raise it)."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) or any(t in text for t in _TRANSIENT)
+
+
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back if a transaction is still open (a failed DuckLake COMMIT has ended it)."""
     with suppress(duckdb.Error):
         con.execute("ROLLBACK")
 
 
-def _ingest_lake(con: duckdb.DuckDBPyConnection, rows: Sequence[Row], replace: bool) -> None:
+def _ingest_lake(
+    con: duckdb.DuckDBPyConnection, cls: type[Row], batch: pa.Table, replace: bool
+) -> None:
     """Keyed writes without keys: insert what is absent by anti-join; replace by delete+insert.
 
     Each runs in the caller's transaction, so a writer never sees its own half-written batch;
     another writer's concurrent append of the same key is possible and read paths tolerate it.
     """
-    cls = type(rows[0])
     table = physical(cls.TABLE, lake=True)
-    batch = to_arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
     on = " AND ".join(f"t.{k} = b.{k}" for k in cls.KEY)
     if replace or cls.TABLE == "errors":
         con.execute(f"DELETE FROM {table} t USING batch b WHERE {on}")
@@ -281,7 +297,7 @@ class Store:
 
     def create_run(self, record: RunRecord) -> None:
         """Insert a run row."""
-        self._ingest([record])
+        self.atomic(lambda: self._ingest([record]))
 
     def finish_run(self, run_id: str, status: RunStatus) -> None:
         """Mark a run finished (or failed) now."""
@@ -289,14 +305,23 @@ class Store:
 
     def set_run_status(self, run_id: str, status: str, finished_at: datetime | None) -> None:
         """Set a run row's status and finish time (every copy of it, in a lake)."""
-        self.con.execute(
-            f"UPDATE {physical('runs', self.is_lake)} SET status = ?, finished_at = ? "
-            "WHERE run_id = ?",
-            [status, finished_at, run_id],
+        self.atomic(
+            lambda: self.con.execute(
+                f"UPDATE {physical('runs', self.is_lake)} SET status = ?, finished_at = ? "
+                "WHERE run_id = ?",
+                [status, finished_at, run_id],
+            )
         )
 
     def add_items(self, run_id: str, sets: Iterable[GoldenSet]) -> None:
         """Record the items of ``sets`` (once per content hash) and link them to the run."""
+        if self.is_lake:
+            self.atomic(lambda: self.ingest_items(run_id, sets))
+        else:
+            self.ingest_items(run_id, sets)
+
+    def ingest_items(self, run_id: str, sets: Iterable[GoldenSet]) -> None:
+        """`add_items` inside the caller's transaction."""
         rows: list[ItemRow] = []
         links: list[RunItemRow] = []
         for gs in sets:
@@ -329,17 +354,42 @@ class Store:
         scores: Sequence[ScoreRow],
     ) -> None:
         """Ingest one batch of results atomically: a kill never leaves half a batch."""
-        with self._transaction():
+
+        def write() -> None:
             self._ingest(responses)
             self._ingest(errors)
             self._ingest(scores)
 
+        self.atomic(write)
+
     def write_verdicts(self, verdicts: Sequence[VerdictRow], scores: Sequence[ScoreRow]) -> None:
         """Ingest judge verdicts and the scores aggregated from them, in one transaction."""
-        with self._transaction():
+
+        def write() -> None:
             self._ingest(verdicts)
             # a re-judged reply replaces its aggregated judge scores
             self._ingest(scores, replace=True)
+
+        self.atomic(write)
+
+    def atomic(self, write: Callable[[], object]) -> None:
+        """Run ``write`` in one transaction; in a lake, again while it races another writer.
+
+        A DuckLake commit can fail when another process commits at the same moment (a
+        conflicting snapshot, or a SQLite catalog busy); every evalkit write is keyed (insert
+        what is absent, replace one's own keys), so running it again after the rollback is safe.
+        """
+        attempt = 0
+        while True:
+            try:
+                with self._transaction():
+                    write()
+                return
+            except duckdb.Error as exc:
+                attempt += 1
+                if not self.is_lake or attempt >= _LAKE_ATTEMPTS or not _transient(exc):
+                    raise
+                time.sleep(min(2.0, 0.05 * 1.5**attempt) * (0.5 + random.random()))
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -397,7 +447,7 @@ class Store:
         if not rows:
             return
         if self.is_lake:
-            _ingest_lake(self.con, rows, replace)
+            _ingest_lake(self.con, type(rows[0]), to_arrow(rows), replace)
             return
         table = type(rows[0]).TABLE
         # Keyed tables ignore rows already stored, so a resumed batch can never double-count; a
@@ -416,6 +466,17 @@ class Store:
             )
             return
         batch = to_arrow(rows)  # noqa: F841 - read by DuckDB's replacement scan
+        self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
+
+    def insert_arrow(self, table: str, batch: pa.Table) -> None:
+        """Rows of ``table`` as Arrow (a merge's copy), keyed as `write_batch` keys them."""
+        if not batch.num_rows:
+            return
+        cls = ROW_BY_TABLE[table]
+        if self.is_lake:
+            _ingest_lake(self.con, cls, batch, replace=False)
+            return
+        verb = "INSERT OR REPLACE" if table == "errors" else "INSERT OR IGNORE"
         self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
 
     # -- reading -----------------------------------------------------------------------------
