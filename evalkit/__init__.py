@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Comparison", "RunResult", "Store", "__version__", "compare", "run", "run_async"]
+__all__ = [
+    "Comparison", "RunResult", "Store", "__version__", "compare", "export", "run", "run_async",
+]  # fmt: skip
 
 if TYPE_CHECKING:
     from evalkit._api import RunResult, compare, run, run_async
+    from evalkit._export import export
     from evalkit.comparison import Comparison
     from evalkit.store import Store
 
@@ -26,6 +29,10 @@ def __getattr__(name: str) -> Any:
         from evalkit import _api
 
         return getattr(_api, name)
+    if name == "export":
+        from evalkit._export import export
+
+        return export
     if name == "Comparison":
         from evalkit.comparison import Comparison
 

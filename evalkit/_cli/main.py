@@ -10,6 +10,7 @@ _COMMANDS = {
     "compare": "evalkit._cli.compare:compare",
     "demo": "evalkit._cli.demo:demo",
     "drift": "evalkit._cli.drift:drift",
+    "export": "evalkit._cli.export:export",
     "judge": "evalkit._cli.judge:judge",
     "measures": "evalkit._cli.measures:measures",
     "merge": "evalkit._cli.merge:merge",

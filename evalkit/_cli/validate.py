@@ -9,17 +9,18 @@ import click
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.argument("paths", nargs=-1)
+def validate(paths: tuple[str, ...]) -> None:
     """Check golden sets: schema, duplicate ids, pairs and language balance.
 
-    PATHS are set folders, manifests, or folders of sets; the built-in sets when omitted.
+    PATHS are set folders, manifests, folders of sets, CSV files, or hub datasets
+    (hf://owner/name[:split], which needs network); the built-in sets when omitted.
     Exits 2 when any problem is found.
     """
     from evalkit.errors import GoldenSetError
     from evalkit.goldensets import builtin_root, validate_path
 
-    targets = list(paths) or [builtin_root()]
+    targets: list[str | Path] = [*paths] or [builtin_root()]
     bad = 0
     for target in targets:
         try:
@@ -30,7 +31,7 @@ def validate(paths: tuple[Path, ...]) -> None:
         for rep in reports:
             counts = ", ".join(f"{k}={v}" for k, v in sorted(rep.counts.items()))
             status = "ok" if not rep.problems else f"{len(rep.problems)} problem(s)"
-            name = rep.manifest.name if rep.manifest else rep.folder.name
+            name = rep.manifest.name if rep.manifest else Path(str(rep.folder)).name
             click.echo(f"{name}: {len(rep.items)} items ({counts}) - {status}")
             for problem in rep.problems:
                 click.echo(f"  {problem}")

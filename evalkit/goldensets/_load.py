@@ -21,8 +21,17 @@ class LoadedItem:
     """An item with the place it came from."""
 
     item: GoldenItem
-    path: Path
+    path: Path | str
+    """The file, or the hub dataset (``hf://owner/name:split``)."""
     line: int
+    """Line of a JSONL file, row of a CSV file (the header is row 1), row of a hub dataset."""
+    where: str = ""
+    """How messages name the place; ``path:line`` when empty."""
+
+    @property
+    def location(self) -> str:
+        """``file:line``, or ``hf://owner/name:split row N``."""
+        return self.where or f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,11 @@ class GoldenSet:
 
 def format_validation_error(path: Path, line: int, exc: ValidationError) -> list[str]:
     """One readable line per pydantic error: ``file:line: field: message (got value)``."""
+    return format_validation_error_at(f"{path}:{line}", exc)
+
+
+def format_validation_error_at(where: str, exc: ValidationError) -> list[str]:
+    """One readable line per pydantic error: ``where: field: message (got value); fix``."""
     out = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in err["loc"]) or "(item)"
@@ -54,7 +68,7 @@ def format_validation_error(path: Path, line: int, exc: ValidationError) -> list
         shown = json.dumps(got, ensure_ascii=False)[:80] if not isinstance(got, dict) else "{...}"
         msg = err["msg"].removeprefix("Value error, ")
         hint = _HINTS.get(err["type"], "")
-        out.append(f"{path}:{line}: {loc}: {msg} (got {shown}){hint}")
+        out.append(f"{where}: {loc}: {msg} (got {shown}){hint}")
     return out
 
 
@@ -67,14 +81,19 @@ _HINTS = {
 
 
 def _lines(path: Path) -> list[str]:
-    """The file's lines, read directly (line i is row i - 1).
+    """The file's lines, read directly (line i is row i - 1)."""
+    return read_text(path).splitlines()
+
+
+def read_text(path: Path) -> str:
+    """The file's text, read directly.
 
     Never through a cache keyed on path and modification time (the ``datasets`` text builder
     is one): a file edited with its mtime kept (``cp -p``, rsync, a CI cache restore) would be
     validated and run with its old content.
     """
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV may open with a BOM
     except UnicodeDecodeError as exc:
         raise GoldenSetError(
             f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
@@ -150,29 +169,30 @@ def load_goldenset(name_or_path: str | Path) -> GoldenSet:
     """Load one golden set, raising `GoldenSetError` listing every problem if it is invalid.
 
     Args:
-        name_or_path: A built-in set name (``"factual_qa"``) or a folder with ``manifest.yaml``.
+        name_or_path: A built-in set name (``"factual_qa"``), a folder with ``manifest.yaml``
+            (its items in JSONL or CSV files, or from a hub dataset), a CSV file whose columns
+            are item fields, or a hub dataset ``hf://owner/name[:split]`` whose columns are.
 
     Returns:
         The validated set.
     """
-    from evalkit.goldensets._validate import validate_folder
+    from evalkit.goldensets._validate import validate_folder, validate_table
 
-    folder = resolve_set_path(name_or_path)
-    report = validate_folder(folder)
-    if report.problems:
+    text = str(name_or_path)
+    table = text.startswith("hf://") or text.lower().endswith(".csv")
+    report = validate_table(text) if table else validate_folder(resolve_set_path(name_or_path))
+    if report.problems or report.manifest is None:
         raise GoldenSetError(
-            f"golden set {folder} has {len(report.problems)} problem(s); "
-            "run `evalkit validate` for the list",
+            f"golden set {report.folder} has {len(report.problems)} problem(s); "
+            f"run `evalkit validate {report.folder}` for the list",
             report.problems,
         )
-    assert report.manifest is not None  # validate_folder returns a manifest when no problems
-    return GoldenSet(
-        name=report.manifest.name,
-        version=report.manifest.version,
-        manifest=report.manifest,
-        items=tuple(li.item for li in report.items),
-        root=folder,
-    )
+    items = tuple(li.item for li in report.items)
+    version = report.manifest.version
+    if table:  # no manifest to version it: the items' own hash does
+        version = "h" + content_hash(sorted(i.content_hash for i in items))[-12:]
+    root = report.folder if isinstance(report.folder, Path) else Path(".")
+    return GoldenSet(report.manifest.name, version, report.manifest, items, root)
 
 
 def load_goldensets(names: list[str] | None = None) -> list[GoldenSet]:
@@ -181,29 +201,12 @@ def load_goldensets(names: list[str] | None = None) -> list[GoldenSet]:
 
 
 def load_hf_dataset(dataset_id: str, split: str = "test") -> list[GoldenItem]:
-    """Load golden items from a Hugging Face dataset id through the ``datasets`` library.
+    """Golden items from a Hugging Face dataset whose columns are item fields (``task`` among
+    them), validated like a JSONL set; ``load_goldenset("hf://owner/name:split")`` gives the
+    whole set, and a manifest with ``source:`` and ``columns:`` maps other column names.
 
-    Rows must follow the item schema; null columns that Arrow adds for absent fields are dropped.
+    Raises:
+        GoldenSetError: A row is invalid (named ``hf://owner/name:split row N``), or the
+            dataset cannot be loaded.
     """
-    import datasets
-
-    ds = datasets.load_dataset(dataset_id, split=split)
-    problems: list[str] = []
-    items: list[GoldenItem] = []
-    for index, row in enumerate(ds, start=1):
-        clean = _drop_nulls(row)
-        try:
-            items.append(GoldenItem.model_validate(clean))
-        except ValidationError as exc:
-            problems.extend(format_validation_error(Path(f"{dataset_id}[{split}]"), index, exc))
-    if problems:
-        raise GoldenSetError(f"{dataset_id}: {len(problems)} invalid row(s)", problems)
-    return items
-
-
-def _drop_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
-    return value
+    return list(load_goldenset(f"hf://{dataset_id}:{split}").items)

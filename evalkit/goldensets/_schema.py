@@ -329,10 +329,32 @@ class Manifest(_Strict):
     description: str
     """One paragraph: what the set measures."""
     files: list[str] = Field(default_factory=lambda: ["items.jsonl"])
-    """JSONL files, relative to the manifest."""
+    """Item files, relative to the manifest: JSONL (one item per line) or CSV (``.csv``, a
+    header row, then one item per row)."""
+    source: str | None = None
+    """Items from a Hugging Face hub dataset instead of files: ``hf://owner/name`` or
+    ``hf://owner/name:split`` (split ``test`` by default). Loading it needs network unless the
+    dataset is already in the local ``datasets`` cache."""
+    columns: dict[str, str] = Field(default_factory=dict)
+    """Item field -> the CSV or dataset column that fills it (``prompt: question``,
+    ``reference.answers: answers.text``); dotted names reach into nested fields and columns.
+    Empty: the columns are named like the item fields."""
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    """Field values every CSV or dataset row gets unless a column gives one (``lang: zh``)."""
     label_sets: dict[str, list[str]] = Field(default_factory=dict)
     """Named closed label sets with their labels (classification)."""
     label_definitions: dict[str, str] = Field(default_factory=dict)
     """Written definition of each label."""
     min_per_lang: int = 0
     """Balance the validator enforces: at least this many en and this many zh items."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Manifest:
+        if self.source is not None and "files" in self.model_fields_set:
+            raise ValueError("give 'files' or 'source', not both")
+        if self.source is not None and not self.source.startswith("hf://"):
+            raise ValueError(
+                f"source {self.source!r} is not a hub dataset; write hf://owner/name[:split] "
+                "(local files go under 'files')"
+            )
+        return self

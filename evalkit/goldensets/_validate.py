@@ -15,7 +15,8 @@ from evalkit.goldensets._schema import Manifest
 class ValidationReport:
     """What validating one set found."""
 
-    folder: Path
+    folder: Path | str
+    """The set folder, the CSV file or the hub dataset (``hf://owner/name:split``)."""
     manifest: Manifest | None = None
     items: list[LoadedItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -34,15 +35,57 @@ def validate_folder(folder: Path) -> ValidationReport:
     except GoldenSetError as exc:
         report.problems.extend(exc.problems or [str(exc)])
         return report
-    for name in report.manifest.files:
+    if report.manifest.source is not None:
+        from evalkit.goldensets._tabular import parse_hub, read_hub
+
+        items, problems = read_hub(parse_hub(report.manifest.source), report.manifest)
+        report.items.extend(items)
+        report.problems.extend(problems)
+    for name in report.manifest.files if report.manifest.source is None else []:
         path = folder / name
         if not path.is_file():
             report.problems.append(f"{folder / 'manifest.yaml'}:1: files: {name} does not exist")
             continue
-        items, problems = read_jsonl(path)
+        items, problems = _read_file(path, report.manifest)
         report.items.extend(items)
         report.problems.extend(problems)
     report.problems.extend(_cross_item_problems(report.manifest, report.items))
+    return report
+
+
+def _read_file(path: Path, manifest: Manifest) -> tuple[list[LoadedItem], list[str]]:
+    if path.suffix.lower() == ".csv":
+        from evalkit.goldensets._tabular import read_csv
+
+        return read_csv(path, manifest)
+    return read_jsonl(path)
+
+
+def validate_table(ref: str | Path) -> ValidationReport:
+    """Validate a CSV file or a hub dataset (``hf://owner/name[:split]``) given without a
+    manifest: its columns are item fields, a ``task`` column among them; one task per set."""
+    from evalkit.goldensets._tabular import HF_PREFIX, parse_hub, read_csv, read_hub
+
+    text = str(ref)
+    hub = text.startswith(HF_PREFIX)
+    if not hub and not Path(text).is_file():
+        raise GoldenSetError(f"{text}: no such CSV file; check the path")
+    name = parse_hub(text).repo.rsplit("/", 1)[-1] if hub else Path(text).stem
+    # the task is read from the rows; this one only stands in until they are read
+    manifest = Manifest(version="0", name=name, task="factual_qa", description=text)
+    report = ValidationReport(text if hub else Path(text))
+    if hub:
+        items, problems = read_hub(parse_hub(text), manifest, bare=True)
+    else:
+        items, problems = read_csv(Path(text), manifest, bare=True)
+    report.items, report.problems = items, problems
+    tasks = Counter(li.item.task for li in items)
+    if items and not any("task" in p for p in problems):
+        task = tasks.most_common(1)[0][0]
+        report.manifest = manifest.model_copy(update={"task": task})
+        report.problems.extend(_cross_item_problems(report.manifest, items))
+    elif not problems:
+        report.problems.append(f"{text}: no items; add rows under the header")
     return report
 
 
@@ -50,7 +93,7 @@ def _cross_item_problems(manifest: Manifest, items: list[LoadedItem]) -> list[st
     problems: list[str] = []
     first_seen: dict[str, LoadedItem] = {}
     for li in items:
-        where = f"{li.path}:{li.line}"
+        where = li.location
         if li.item.task != manifest.task:
             problems.append(
                 f"{where}: task: {li.item.task!r} in a {manifest.task!r} set; "
@@ -59,7 +102,7 @@ def _cross_item_problems(manifest: Manifest, items: list[LoadedItem]) -> list[st
         if li.item.id in first_seen:
             prev = first_seen[li.item.id]
             problems.append(
-                f"{where}: id: duplicate id {li.item.id!r} (first at line {prev.line}); "
+                f"{where}: id: duplicate id {li.item.id!r} (first at {prev.location}); "
                 "give each item its own id"
             )
         else:
@@ -92,7 +135,7 @@ def _pair_problems(items: list[LoadedItem]) -> list[str]:
         if "pair:single" in members[0].item.tags or langs.get("mixed"):
             continue
         first = members[0]
-        where = f"{first.path}:{first.line}"
+        where = first.location
         if langs.get("en", 0) != 1 or langs.get("zh", 0) != 1:
             problems.append(
                 f"{where}: pair_id: pair {pair_id!r} has {dict(langs)}; "
@@ -109,8 +152,12 @@ def _pair_problems(items: list[LoadedItem]) -> list[str]:
     return problems
 
 
-def validate_path(path: Path) -> list[ValidationReport]:
-    """Validate a set folder, a manifest, or a folder of set folders."""
+def validate_path(path: Path | str) -> list[ValidationReport]:
+    """Validate a set folder, a manifest, a folder of set folders, a CSV file, or a hub dataset
+    (``hf://owner/name[:split]``)."""
+    if str(path).startswith("hf://") or str(path).lower().endswith(".csv"):
+        return [validate_table(path)]
+    path = Path(path)
     if path.is_file() and path.name == "manifest.yaml":
         return [validate_folder(path.parent)]
     if (path / "manifest.yaml").is_file():
