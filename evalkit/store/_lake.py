@@ -142,6 +142,12 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
     from evalkit.store._store import _NO_DOWNLOADS
 
     remember(os.environ.get("PGPASSWORD"))
+    con = duckdb.connect(":memory:", config=_NO_DOWNLOADS)
+    try:
+        extension_dir(con)  # before anything is created: a missing extra changes nothing
+    except StoreError:
+        con.close()
+        raise
     file = spec.catalog_file
     if file is not None and not file.exists():
         if read_only:
@@ -154,7 +160,6 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
     if new and spec.catalog == "sqlite" and file is not None and not file.exists():
         _sqlite_wal(file)
     data_path = spec.data_path or (spec.default_data_path() if new else None)
-    con = duckdb.connect(":memory:", config=_NO_DOWNLOADS)
     try:
         if load_extensions(con, spec, data_path):
             s3_secret(con)

@@ -159,6 +159,7 @@ class RunCounts:
             or ``max_tokens``): their replies may be incomplete.
         estimated: Answered requests whose token counts (and so cost) are evalkit's estimate:
             the server reported no usage.
+        shards: A grouped run's shard progress (``shards 3/4 finished``), else empty.
     """
 
     run_id: str
@@ -169,6 +170,7 @@ class RunCounts:
     missing: int
     truncated: int = 0
     estimated: int = 0
+    shards: str = ""
 
     @property
     def finished(self) -> bool:
@@ -188,8 +190,9 @@ class RunCounts:
 
     def describe(self) -> str:
         """One line: status and counts."""
+        status = f"{self.status}, {self.shards}" if self.shards else self.status
         return (
-            f"{self.run_id} ({self.status}): {self.planned} planned, {self.answered} answered, "
+            f"{self.run_id} ({status}): {self.planned} planned, {self.answered} answered, "
             f"{self.failed} failed, {self.missing} never attempted"
         )
 
@@ -596,8 +599,14 @@ class Store:
         ).fetchone()
         planned, answered, failed, missing = (int(v) for v in row[1:])
         truncated, estimated = (int(cut[0] or 0), int(cut[1] or 0)) if cut else (0, 0)
-        status = self._status(run_id, str(row[0]))
-        return RunCounts(run_id, status, planned, answered, failed, missing, truncated, estimated)
+        from evalkit.store._shards import shard_progress
+
+        progress = shard_progress(self, run_id)
+        status = str(row[0]) if progress is None else progress.status()
+        return RunCounts(
+            run_id, status, planned, answered, failed, missing, truncated, estimated,
+            shards=progress.describe() if progress else "",
+        )  # fmt: skip
 
     def metric_means(self, run_id: str) -> list[tuple[str, str, str, int, float]]:
         """(task, metric, lang, items, mean) of a run, repeats averaged per item first; no pandas.
@@ -640,8 +649,32 @@ class Store:
             [self.resolve_run_id(run_id)],
         ).df()
 
-    def runs(self) -> pd.DataFrame:
-        """Every run, newest first, with the outcome counts of its planned requests."""
+    def runs(
+        self,
+        *,
+        since: datetime | None = None,
+        target: str | None = None,
+        name: str | None = None,
+        branch: str | None = None,
+    ) -> pd.DataFrame:
+        """Every run, newest first, with the outcome counts of its planned requests.
+
+        A grouped run is one row; its ``shards`` column says how many of its shards finished.
+
+        Args:
+            since: Only runs created at or after this time (naive UTC).
+            target: Only runs of this model or router.
+            name: Only runs of this name.
+            branch: Only runs made on this git branch.
+        """
+        filters = {
+            "r.created_at >= $since": since,
+            "r.target_name = $target": target,
+            "r.name = $name": name,
+            "r.git_branch = $branch": branch,
+        }
+        where = " AND ".join(k for k, v in filters.items() if v is not None) or "TRUE"
+        params = {k.rsplit("$", 1)[1]: v for k, v in filters.items() if v is not None}
         return self.con.execute(
             f"""
             WITH counts AS (
@@ -675,8 +708,10 @@ class Store:
                    COALESCE(k.truncated, 0) AS truncated, k.cost, r.created_at, r.finished_at
             FROM runs r LEFT JOIN counts c USING (run_id) LEFT JOIN costs k USING (run_id)
                  LEFT JOIN shards s USING (run_id)
+            WHERE {where}
             ORDER BY r.created_at DESC
-            """
+            """,
+            params,
         ).df()
 
     def runs_of_target(self, target: str) -> list[tuple[str, str | None, datetime]]:
