@@ -155,7 +155,7 @@ ROUTE_CAPTION = (
 
 def _cost_cells(r: Any) -> list[str]:
     """Cost per item and total delta; ``no price`` without one, never across currencies."""
-    if r.currency is None:
+    if not isinstance(r.currency, str):  # None, or NaN once pandas has held it
         return ["no price", "no price"]
     if "/" in str(r.currency):
         return [f"currencies differ ({r.currency})", "-"]

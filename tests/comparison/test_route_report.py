@@ -169,8 +169,9 @@ def test_currencies_are_never_compared_and_no_price_says_so(cutover):
     row = frame.iloc[0].copy()
     row["currency"] = "CNY/USD"
     assert route_cells(row)[3:5] == ["currencies differ (CNY/USD)", "-"]
-    row["currency"] = None
-    assert route_cells(row)[3:5] == ["no price", "no price"]
+    for unpriced in (None, float("nan")):
+        row["currency"] = unpriced
+        assert route_cells(row)[3:5] == ["no price", "no price"]
 
 
 def test_failing_hypotheses_come_first_in_every_format(cutover):
