@@ -75,6 +75,12 @@ from evalkit._cli._common import handle_errors, store_option
     help="Exit code of an INCONCLUSIVE gate: fail (3, default) or pass (0).",
 )
 @click.option(
+    "--scope",
+    type=click.Choice(["changed", "all"]),
+    default=None,
+    help="Gate only the items whose request or reply changed (default), or all shared items.",
+)
+@click.option(
     "--max-drop",
     type=float,
     default=None,
@@ -113,6 +119,7 @@ def compare(
     index_margin: float | None,
     task_margin: float | None,
     inconclusive: str | None,
+    scope: str | None,
     max_drop: float | None,
     gate_tasks: str | None,
     gate_langs: str | None,
@@ -138,6 +145,7 @@ def compare(
         "index_margin": index_margin,
         "task_margin": task_margin,
         "inconclusive": inconclusive,
+        "scope": scope,
         "max_drop": max_drop,
         "tasks": gate_tasks.split(",") if gate_tasks else None,
         "langs": gate_langs.split(",") if gate_langs else None,

@@ -22,7 +22,7 @@ from evalkit.comparison._stats import (
     sign_flip,
 )
 from evalkit.errors import ConfigError
-from evalkit.store._paired import same_replies
+from evalkit.store._paired import item_codes, item_means, iter_item_json, same_replies
 
 if TYPE_CHECKING:
     from evalkit.store import RunCounts, Store
@@ -183,14 +183,17 @@ def compare_runs(
             "a run compared with itself always passes: give two different runs"
         )
     cov = check_coverage(store, base_id, cand_id, allow_incomplete)
-    a = _item_means(_frames(store, base_id, cov, "baseline"), cov.changed)
-    b = _item_means(_frames(store, cand_id, cov, "candidate"), cov.changed)
+    items, pairs = item_codes(store, base_id, cand_id)
+    a, b = _shared_categories(
+        _frames(store, base_id, cand_id, cov, "baseline", items, pairs),
+        _frames(store, base_id, cand_id, cov, "candidate", items, pairs),
+    )
     check_gate_names(gate, set(a["metric"]) | set(b["metric"]))
     notes = _signature_notes(a, b)
     joined = a.merge(b, on=[*SLICE_KEYS, "item_id", "pair_id"], suffixes=("_a", "_b"))
     keys = SLICE_KEYS
     if by_route:
-        joined = joined.merge(_routes(store, cand_id), on="item_id", how="left")
+        joined = joined.merge(_routes(store, cand_id, items), on="item_id", how="left")
         joined["route"] = joined["route"].fillna("(direct)")
         keys = [*SLICE_KEYS, "route"]
     rows = [
@@ -200,15 +203,22 @@ def compare_runs(
     ]
     slices = _verdicts(pd.DataFrame(rows), gate)
     _add_mde(slices, gate)
-    same = same_replies(store, base_id, cand_id) if gate.scope == "changed" else set()
+    same = (
+        {items[i] for i in same_replies(store, base_id, cand_id)}
+        if gate.scope == "changed"
+        else set()
+    )
     tasks_all, left_out = item_quality(a, b, gate)
     changed = [c for c in (_changed_only(t, same) for t in tasks_all) if len(c.a)]
     tasks = changed if same and changed else tasks_all  # nothing changed: see _note_same
-    want = wanted_slices(gate, cov.items, set(a["metric"]) | set(b["metric"]))
+    want = wanted_slices(
+        gate, cov.task_langs, lambda task, lang: iter_item_json(store, base_id, task, lang),
+        set(a["metric"]) | set(b["metric"]),
+    )  # fmt: skip
     if not want:
         raise ConfigError(
             "the gate selects no slice of these runs (tasks in them: "
-            f"{', '.join(sorted(cov.items['task'].unique()))}); check --tasks, --langs and "
+            f"{', '.join(sorted({t for t, _ in cov.task_langs}))}); check --tasks, --langs and "
             "[tool.evalkit.gate] metrics"
         )
     missing = _missing_gate_slices(want, slices)
@@ -234,7 +244,7 @@ def compare_runs(
     )  # fmt: skip
 
 
-def _changed_only(t: TaskQuality, same: set[str]) -> TaskQuality:
+def _changed_only(t: TaskQuality, same: set[int]) -> TaskQuality:
     """The task's items whose request or reply differs between the runs."""
     assert t.item_ids is not None
     keep = ~np.isin(t.item_ids, list(same))
@@ -347,16 +357,63 @@ def _max_drop(hypotheses: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
     return out
 
 
-def _frames(store: Store, run_id: str, cov: Coverage, role: str) -> pd.DataFrame:
-    cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
+def _frames(
+    store: Store,
+    base_id: str,
+    cand_id: str,
+    cov: Coverage,
+    role: str,
+    items: dict[str, int],
+    pairs: dict[str, int],
+) -> pd.DataFrame:
+    """One run's item means (repeats averaged in the store) on the compared items.
+
+    ``item_id`` and ``pair_id`` are integer codes (`item_codes`); task, lang, metric and
+    signature are categorical. Items whose content changed and candidate-only items are left
+    out.
+    """
+    frame = item_means(
+        store, base_id, cand_id, role, include_missing=role == "candidate"
+    ).to_pandas()
+    frame = frame.rename(columns={"item": "item_id", "pair": "pair_id"})
     # never-attempted requests count against the candidate (allowed only with allow_incomplete);
     # for the baseline they are left out, so they can never make the candidate look better
-    answered = store.answered_frame(run_id, include_missing=role == "candidate")
-    frames = [store.scores_frame(run_id)[cols], answered[cols]]
     if role == "candidate" and len(cov.only_baseline):
-        frames.append(cov.only_baseline.assign(value=0.0)[cols])
-    frame = pd.concat(frames)
-    return frame[frame["item_id"].isin(cov.shared) | frame["item_id"].isin(cov.only_baseline_ids)]
+        extra = cov.only_baseline.assign(
+            item_id=cov.only_baseline["item_id"].map(items).astype("int32"),
+            pair_id=cov.only_baseline["pair_id"].map(pairs).astype("int32"),
+            value=0.0,
+        )[["task", "lang", "metric", "item_id", "pair_id", "value", "signature"]]
+        frame = pd.concat([frame.astype(dict.fromkeys(_CATEGORIES, str)), extra])
+    drop = [items[i] for i in (*cov.changed, *cov.only_candidate) if i in items]
+    if drop:
+        frame = frame[~frame["item_id"].isin(drop)]
+    return frame.reset_index(drop=True)
+
+
+_CATEGORIES = ("task", "lang", "metric", "signature")
+
+
+def _shared_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both frames' text columns as categoricals over the same categories, so merges and
+    group-bys work on integer codes."""
+    a, b = a.copy(), b.copy()
+    for col in _CATEGORIES:
+        cats = sorted(set(_levels(a[col])) | set(_levels(b[col])))
+        a[col], b[col] = _recode(a[col], cats), _recode(b[col], cats)
+    return a, b
+
+
+def _levels(col: pd.Series) -> list[str]:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return [str(c) for c in col.cat.categories]
+    return [str(c) for c in col.unique()]
+
+
+def _recode(col: pd.Series, cats: list[str]) -> pd.Series:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.set_categories(cats)
+    return pd.Series(pd.Categorical(col, categories=cats), index=col.index)
 
 
 def _missing_gate_slices(want: set[tuple[str, str, str]], slices: pd.DataFrame) -> list[str]:
@@ -436,9 +493,9 @@ def _mde(binary: bool, n: int, p_base: float, rho: float, alpha: float) -> float
         return math.nan
 
 
-def _routes(store: Store, run_id: str) -> pd.DataFrame:
-    frame = store.responses_frame(run_id)[["item_id", "route"]]
-    return frame.drop_duplicates("item_id")
+def _routes(store: Store, run_id: str, items: dict[str, int]) -> pd.DataFrame:
+    frame = store.responses_frame(run_id)[["item_id", "route"]].drop_duplicates("item_id")
+    return frame.assign(item_id=frame["item_id"].map(items).astype("int32"))
 
 
 def _verdicts(slices: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:

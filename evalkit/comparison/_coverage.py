@@ -21,9 +21,8 @@ class Coverage:
 
     Attributes:
         counts: ``baseline`` and ``candidate`` outcome counts.
-        items: Every item of the comparison (shared and baseline-only), one row each, with
-            ``task``, ``lang``, ``pair_id`` and ``item_json``.
-        shared: Ids in both runs.
+        task_langs: The (task, lang) pairs of the compared items (shared and baseline-only).
+        shared: How many items both runs hold with the same content.
         changed: Shared ids whose content hash differs (left out of every slice).
         only_baseline: Baseline-only items as ``answered`` rows (value set by the caller).
         only_candidate: Candidate-only ids (never compared).
@@ -31,8 +30,8 @@ class Coverage:
     """
 
     counts: dict[str, RunCounts]
-    items: pd.DataFrame
-    shared: set[str]
+    task_langs: list[tuple[str, str]]
+    shared: int
     changed: list[str]
     only_baseline: pd.DataFrame
     only_candidate: list[str]
@@ -47,18 +46,18 @@ class Coverage:
 def check_coverage(store: Store, base_id: str, cand_id: str, allow_incomplete: bool) -> Coverage:
     """Counts and item sets of both runs; refuse an unsafe comparison unless allowed.
 
+    The item sets are compared in the store (only the differences come back), so this costs
+    the same for 100 items or 100,000.
+
     Raises:
         ConfigError: Without ``allow_incomplete``: a run is not finished or has requests never
             attempted, or the runs' items differ.
     """
+    from evalkit.store._paired import item_differences, task_langs
+
     counts = {"baseline": store.counts(base_id), "candidate": store.counts(cand_id)}
-    a, b = store.items_frame(base_id), store.items_frame(cand_id)
-    ha = dict(zip(a["item_id"], a["content_hash"], strict=True))
-    hb = dict(zip(b["item_id"], b["content_hash"], strict=True))
-    shared = ha.keys() & hb.keys()
-    changed = sorted(i for i in shared if ha[i] != hb[i])
-    only_a = a[~a["item_id"].isin(hb.keys())]
-    only_b = sorted(hb.keys() - ha.keys())
+    shared, only_a_rows, changed, only_b = item_differences(store, base_id, cand_id)
+    only_a = pd.DataFrame(only_a_rows, columns=["item_id", "task", "lang", "pair_id"])
     problems = [c.describe() for c in counts.values() if not c.complete]
     if len(only_a) or only_b:
         problems.append(
@@ -76,11 +75,11 @@ def check_coverage(store: Store, base_id: str, cand_id: str, allow_incomplete: b
             "candidate never made then count as its failures)"
         )
     warnings += _incomplete_notes(counts, len(only_a), len(only_b)) if problems else []
-    items = pd.concat([a[a["item_id"].isin(shared)], only_a], ignore_index=True)
     baseline_only = only_a.assign(metric="answered", repeat=0, signature="answered|v1")
     return Coverage(
-        counts, items, set(shared), changed, baseline_only[_ANSWERED_COLS], only_b, warnings
-    )
+        counts, task_langs(store, base_id), shared, changed, baseline_only[_ANSWERED_COLS],
+        only_b, warnings,
+    )  # fmt: skip
 
 
 def _incomplete_notes(counts: dict[str, RunCounts], only_a: int, only_b: int) -> list[str]:

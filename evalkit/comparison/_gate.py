@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from evalkit.errors import ConfigError
 from evalkit.tasks import HEADLINE_METRICS, metric_scale
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -171,43 +168,49 @@ def check_gate_names(gate: GateConfig, present_metrics: set[str]) -> None:
 
 
 def wanted_slices(
-    gate: GateConfig, items: pd.DataFrame, present_metrics: set[str]
+    gate: GateConfig,
+    task_langs: Iterable[tuple[str, str]],
+    item_jsons: Callable[[str, str], Iterable[str]],
+    present_metrics: set[str],
 ) -> set[tuple[str, str, str]]:
     """The gate slices the compared items call for, whether or not anything was scored.
 
     A (task, lang) with items wants ``answered`` and each gate metric of the task that applies
     to at least one of its items (the metric itself decides, e.g. ``key_terms`` needs key
     terms); a metric outside the scoring plan (a judge's) is wanted where either run has it.
+    ``item_jsons(task, lang)`` gives the stored JSON of those items; it is read only until an
+    item the metric applies to turns up.
     """
-    from evalkit.goldensets import GoldenItem
     from evalkit.scoring import default_plan
 
     plan = {task: {m.name: m for m in metrics} for task, metrics in default_plan().items()}
     want: set[tuple[str, str, str]] = set()
-    for (task, lang), grp in items.groupby(["task", "lang"], sort=True):
-        metrics = ["answered", *gate.metrics.get(str(task), ())]
-        parsed: list[GoldenItem] | None = None
-        for metric in metrics:
-            if not gate.gates(str(task), str(lang), metric):
+    for task, lang in task_langs:
+        for metric in ["answered", *gate.metrics.get(task, ())]:
+            if not gate.gates(task, lang, metric):
                 continue
-            scorer = plan.get(str(task), {}).get(metric)
+            scorer = plan.get(task, {}).get(metric)
             if scorer is not None:
-                if parsed is None:
-                    parsed = _parse_items(grp["item_json"], GoldenItem)
-                # an item that no longer parses counts as applicable: wanting a slice is safe
-                if parsed and not any(scorer.score("", it) is not None for it in parsed):
+                if not _applies(scorer, item_jsons(task, lang)):
                     continue
             elif metric != "answered" and metric not in present_metrics:
                 continue
-            want.add((str(task), str(lang), metric))
+            want.add((task, lang, metric))
     return want
 
 
-def _parse_items(texts: Iterable[str], model: Any) -> list[Any] | None:
-    """Stored item JSON as items; None if any no longer validates."""
+def _applies(scorer: Any, texts: Iterable[str]) -> bool:
+    """Whether the scorer applies to any of the items; an item that no longer parses counts as
+    applicable (wanting a slice is the safe side)."""
     from pydantic import ValidationError
 
-    try:
-        return [model.model_validate_json(t) for t in texts]
-    except ValidationError:
-        return None
+    from evalkit.goldensets import GoldenItem
+
+    for text in texts:
+        try:
+            item = GoldenItem.model_validate_json(text)
+        except ValidationError:
+            return True
+        if scorer.score("", item) is not None:
+            return True
+    return False

@@ -125,12 +125,18 @@ def _in_scope(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
 def _gate_rows(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
     """The in-scope rows whose metric is a gate metric of their task."""
     keep = _in_scope(frame, gate)
-    wanted = {(t, m) for t, ms in gate.metrics.items() for m in ms}
-    is_gate = np.fromiter(
-        ((t, m) in wanted for t, m in zip(keep["task"], keep["metric"], strict=True)),
-        dtype=bool, count=len(keep),
-    )  # fmt: skip
-    return keep[is_gate]
+    wanted = [(t, m) for t, ms in gate.metrics.items() for m in ms]
+    if not wanted or keep.empty:
+        return keep.iloc[0:0]
+    task, metric = pd.Categorical(keep["task"]), pd.Categorical(keep["metric"])
+    # a (task x metric) lookup table indexed by the categorical codes: no per-row Python
+    table = np.zeros((len(task.categories) + 1, len(metric.categories) + 1), dtype=bool)
+    t_at = {str(c): i for i, c in enumerate(task.categories)}
+    m_at = {str(c): i for i, c in enumerate(metric.categories)}
+    for t, m in wanted:
+        if t in t_at and m in m_at:
+            table[t_at[t], m_at[m]] = True
+    return keep[table[task.codes, metric.codes]]  # code -1 (missing) reads the last row: False
 
 
 def _quality(

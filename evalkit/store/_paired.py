@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from evalkit.store._store import Store
 
 
@@ -31,3 +34,162 @@ def same_replies(store: Store, baseline: str, candidate: str) -> set[str]:
         {"a": baseline, "b": candidate},
     ).fetchall()
     return {r[0] for r in rows}
+
+
+_ITEM_MEANS = """
+WITH ids AS (
+    SELECT item_id, CAST(row_number() OVER (ORDER BY item_id) AS INTEGER) AS item
+    FROM (SELECT DISTINCT item_id FROM run_items WHERE run_id IN ($a, $b))
+),
+pairs AS (
+    SELECT pair_id, CAST(row_number() OVER (ORDER BY pair_id) AS INTEGER) AS pair
+    FROM (
+        SELECT DISTINCT i.pair_id FROM run_items ri JOIN items i USING (item_id, content_hash)
+        WHERE ri.run_id IN ($a, $b)
+    )
+),
+vals AS (
+    SELECT item_id, repeat, metric,
+           COALESCE(CAST(value_bool AS DOUBLE), value_num) AS value, signature
+    FROM scores WHERE run_id = $r
+    UNION ALL
+    SELECT item_id, repeat, 'answered',
+           CASE WHEN outcome = 'answered' THEN 1.0 ELSE 0.0 END, 'answered|v1'
+    FROM outcomes WHERE run_id = $r AND outcome IN ('answered', 'failed', $missing)
+)
+SELECT i.task, i.lang, v.metric, ids.item, pairs.pair, avg(v.value) AS value,
+       min(v.signature) AS signature
+FROM vals v
+JOIN run_items ri ON ri.run_id = $r AND ri.item_id = v.item_id
+JOIN items i ON i.item_id = ri.item_id AND i.content_hash = ri.content_hash
+JOIN ids ON ids.item_id = v.item_id
+JOIN pairs ON pairs.pair_id = i.pair_id
+WHERE v.value IS NOT NULL
+GROUP BY i.task, i.lang, v.metric, ids.item, pairs.pair
+"""
+
+
+def item_means(
+    store: Store, baseline: str, candidate: str, role: str, *, include_missing: bool = False
+) -> pa.Table:
+    """One run's per-item means (repeats averaged) of every metric and of ``answered``.
+
+    Columns: task, lang, metric, signature (dictionary-encoded), item and pair (integer codes
+    shared by both runs: the rank of the id among the two runs' ids, see `item_codes`), value.
+    ``role`` is ``baseline`` or ``candidate``; ``include_missing`` counts never-attempted
+    requests as unanswered (0) instead of leaving them out.
+    """
+    import pyarrow.compute as pc
+
+    run = baseline if role == "baseline" else candidate
+    relation = store.con.sql(
+        _ITEM_MEANS,
+        params={"a": baseline, "b": candidate, "r": run,
+                "missing": "missing" if include_missing else "answered"},
+    )  # fmt: skip
+    # DuckDB 2 renamed fetch_arrow_table (1.4, the lake extra's pin) to to_arrow_table
+    fetch = getattr(relation, "to_arrow_table", None) or getattr(relation, "fetch_arrow_table")  # noqa: B009
+    table = fetch()
+    for name in ("task", "lang", "metric", "signature"):
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, name, pc.dictionary_encode(table[name]))
+    return table
+
+
+def item_codes(
+    store: Store, baseline: str, candidate: str
+) -> tuple[dict[str, int], dict[str, int]]:
+    """item_id -> and pair_id -> the integer codes `item_means` gives them."""
+    params = {"a": baseline, "b": candidate}
+    items = store.con.execute(
+        """
+        SELECT item_id, CAST(row_number() OVER (ORDER BY item_id) AS INTEGER)
+        FROM (SELECT DISTINCT item_id FROM run_items WHERE run_id IN ($a, $b))
+        """,
+        params,
+    ).fetchall()
+    pairs = store.con.execute(
+        """
+        SELECT pair_id, CAST(row_number() OVER (ORDER BY pair_id) AS INTEGER)
+        FROM (
+            SELECT DISTINCT i.pair_id FROM run_items ri JOIN items i USING (item_id, content_hash)
+            WHERE ri.run_id IN ($a, $b)
+        )
+        """,
+        params,
+    ).fetchall()
+    return dict(items), dict(pairs)
+
+
+def item_differences(
+    store: Store, baseline: str, candidate: str
+) -> tuple[int, list[tuple[str, str, str, str]], list[str], list[str]]:
+    """How two runs' items differ, without loading the items.
+
+    Returns the number of items both runs hold with the same content, the baseline-only items
+    as (item_id, task, lang, pair_id), the shared ids whose content changed, and the
+    candidate-only ids (each list sorted by id).
+    """
+    rows = store.con.execute(
+        """
+        SELECT a.item_id, i.task, i.lang, i.pair_id, b.content_hash IS NULL AS only_a
+        FROM run_items a
+        JOIN items i USING (item_id, content_hash)
+        LEFT JOIN run_items b ON b.run_id = $b AND b.item_id = a.item_id
+        WHERE a.run_id = $a AND (b.item_id IS NULL OR b.content_hash <> a.content_hash)
+        ORDER BY a.item_id
+        """,
+        {"a": baseline, "b": candidate},
+    ).fetchall()
+    only_b = [
+        r[0]
+        for r in store.con.execute(
+            """
+            SELECT item_id FROM run_items WHERE run_id = $b
+            AND item_id NOT IN (SELECT item_id FROM run_items WHERE run_id = $a)
+            ORDER BY item_id
+            """,
+            {"a": baseline, "b": candidate},
+        ).fetchall()
+    ]
+    shared = store.con.execute(
+        """
+        SELECT count(*) FROM run_items a JOIN run_items b
+        ON b.run_id = $b AND b.item_id = a.item_id AND b.content_hash = a.content_hash
+        WHERE a.run_id = $a
+        """,
+        {"a": baseline, "b": candidate},
+    ).fetchone()
+    only_a = [(r[0], r[1], r[2], r[3]) for r in rows if r[4]]
+    changed = [r[0] for r in rows if not r[4]]
+    return (int(shared[0]) if shared else 0), only_a, changed, only_b
+
+
+def task_langs(store: Store, run_id: str) -> list[tuple[str, str]]:
+    """The (task, lang) pairs a run's items cover, sorted."""
+    rows = store.con.execute(
+        """
+        SELECT DISTINCT i.task, i.lang FROM run_items ri JOIN items i USING (item_id, content_hash)
+        WHERE ri.run_id = ? ORDER BY 1, 2
+        """,
+        [run_id],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def iter_item_json(store: Store, run_id: str, task: str, lang: str) -> Iterator[str]:
+    """The stored JSON of a run's items of one task and language, fetched a few at a time (a
+    caller that stops early never loads the rest)."""
+    cursor = store.con.cursor()
+    try:
+        cursor.execute(
+            """
+            SELECT i.item_json FROM run_items ri JOIN items i USING (item_id, content_hash)
+            WHERE ri.run_id = ? AND i.task = ? AND i.lang = ?
+            """,
+            [run_id, task, lang],
+        )
+        while rows := cursor.fetchmany(64):
+            yield from (r[0] for r in rows)
+    finally:
+        cursor.close()

@@ -78,10 +78,23 @@ def test_equal_runs_too_small_to_see_the_margin_are_inconclusive_exit_3(two_runs
 def test_compare_passes_two_equal_runs_when_the_margins_are_visible(two_runs):
     out = evalkit(
         "compare", "base", "cand", "--store", str(two_runs), "--index-margin", "0.5",
-        "--task-margin", "0.5",
+        "--task-margin", "0.5", "--scope", "all",
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.startswith("PASS")
+
+
+def test_a_candidate_that_changes_no_request_tests_nothing_and_never_passes(two_runs):
+    """Both runs sent every request identically and got the same replies (a candidate config
+    that is the baseline's): however wide the margins, the default scope says so and does not
+    PASS."""
+    out = evalkit(
+        "compare", "base", "cand", "--store", str(two_runs), "--index-margin", "0.5",
+        "--task-margin", "0.5",
+    )  # fmt: skip
+    assert out.returncode == 3, out.stdout + out.stderr
+    assert out.stdout.startswith("INCONCLUSIVE")
+    assert "no request changed" in out.stdout and "tests nothing" in out.stdout
 
 
 def test_compare_works_while_another_process_reads_the_store(two_runs):
@@ -288,7 +301,8 @@ def test_replies_cut_at_the_token_limit_are_flagged(tmp_path):
 def test_power_says_before_any_call_what_a_small_baseline_cannot_see(two_runs):
     out = evalkit("power", "base", "--store", str(two_runs))
     assert out.returncode == 0, out.stderr
-    assert "overall" in out.stdout and "underpowered: overall needs about" in out.stdout
+    assert "overall" in out.stdout and "  overall: about" in out.stdout
+    assert "repeat noise is unmeasured" in out.stdout  # one repeat: run with --repeats 2+
     js = evalkit("power", "base", "--store", str(two_runs), "--format", "json")
     plan = json.loads(js.stdout)
     assert {p["hypothesis"] for p in plan} >= {"overall", "factual_qa"}
