@@ -259,7 +259,9 @@ def _route_rich_table(routes: RouteReport) -> Any:
 
 
 def _md_cells(cells: list[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    """A Markdown table row: no tag in a cell opens (GitHub renders inline HTML), and a pipe
+    cannot end the cell."""
+    return "| " + " | ".join(c.replace("<", "&lt;").replace("|", "\\|") for c in cells) + " |"
 
 
 def _route_markdown(routes: RouteReport) -> list[str]:
@@ -306,10 +308,10 @@ def to_markdown(cmp: Comparison, routes: RouteReport | None = None) -> str:
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "---|" * len(columns))
     for row in shown.itertuples():
-        cells = [c.replace("|", "\\|") for c in _cells(row)]
+        cells = _cells(row)
         if row.verdict == "worse":
             cells[-1] = "**worse**"
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(_md_cells(cells))
     lines.extend(["", "</details>"])
     return "\n".join(lines) + "\n"
 

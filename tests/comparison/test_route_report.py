@@ -187,3 +187,15 @@ def test_failing_hypotheses_come_first_in_every_format(cutover):
     page = render_html(shuffled, store, routes=routed.routes)
     gate = page[page.index('id="gate"') :]
     _order(gate, "<td>任务-task</td>", "<td>overall</td>")
+
+
+def test_markup_in_a_route_name_is_escaped_in_html_and_markdown(cutover):
+    routed, store, _ = cutover
+    evil = "<script>alert('路由')</script>|x"
+    deltas = routed.routes.deltas.assign(route=[evil, "default"])
+    routes = dataclasses.replace(routed.routes, deltas=deltas)
+    page = render_html(routed.comparison, store, routes=routes)
+    assert evil not in page and "&lt;script&gt;alert(&#x27;路由&#x27;)&lt;/script&gt;|x" in page
+    md = render(routed.comparison, "md", routes)
+    # shown as text (GitHub renders inline HTML in Markdown); a pipe cannot break the table
+    assert "| &lt;script>alert('路由')&lt;/script>\\|x | 40 |" in md and "<script" not in md
