@@ -258,6 +258,11 @@ def _route_rich_table(routes: RouteReport) -> Any:
     return table
 
 
+def _md_text(text: str) -> str:
+    """Run names, notes and warnings in Markdown: no tag in them opens."""
+    return text.replace("<", "&lt;")
+
+
 def _md_cells(cells: list[str]) -> str:
     """A Markdown table row: no tag in a cell opens (GitHub renders inline HTML), and a pipe
     cannot end the cell."""
@@ -266,7 +271,7 @@ def _md_cells(cells: list[str]) -> str:
 
 def _route_markdown(routes: RouteReport) -> list[str]:
     lines = ["", "#### Routes", ""]
-    lines.extend(f"- {line}" for line in routes.diff_lines())
+    lines.extend(f"- {_md_text(line)}" for line in routes.diff_lines())
     lines.extend(["", ROUTE_CAPTION, "", _md_cells(ROUTE_HEAD), "|" + "---|" * len(ROUTE_HEAD)])
     for r in routes_worst_first(routes).itertuples():
         cells = route_cells(r)
@@ -280,9 +285,10 @@ def to_markdown(cmp: Comparison, routes: RouteReport | None = None) -> str:
     """GitHub-flavoured Markdown for a CI step summary or PR comment: the decision and the
     failing hypotheses first, then the route diff and per-route table of a router comparison,
     then every slice, worst first, collapsed."""
-    lines = [f"> **Warning:** {w}\n" for w in cmp.warnings]  # before anything else
-    lines.extend([f"### evalkit compare: {_headline(cmp)}", ""])
-    lines.extend([f"**{verdict_text(cmp)}**", "", detection_summary(cmp), ""])
+    t = _md_text
+    lines = [f"> **Warning:** {t(w)}\n" for w in cmp.warnings]  # before anything else
+    lines.extend([f"### evalkit compare: {t(_headline(cmp))}", ""])
+    lines.extend([f"**{t(verdict_text(cmp))}**", "", t(detection_summary(cmp)), ""])
     lines.append("| " + " | ".join(_HYP_COLUMNS) + " |")
     lines.append("|" + "---|" * len(_HYP_COLUMNS))
     for r in hypotheses_failing_first(cmp).itertuples():
@@ -292,7 +298,7 @@ def to_markdown(cmp: Comparison, routes: RouteReport | None = None) -> str:
         lines.append(_md_cells(cells))
     if routes is not None:
         lines.extend(_route_markdown(routes))
-    lines.extend(f"\n> {note}" for note in cmp.notes)
+    lines.extend(f"\n> {_md_text(note)}" for note in cmp.notes)
     # the slice diagnostics, worst first, collapsed: a PR comment shows the decision, not 80 rows
     shown = cmp.slices
     if len(shown):

@@ -199,3 +199,15 @@ def test_markup_in_a_route_name_is_escaped_in_html_and_markdown(cutover):
     md = render(routed.comparison, "md", routes)
     # shown as text (GitHub renders inline HTML in Markdown); a pipe cannot break the table
     assert "| &lt;script>alert('路由')&lt;/script>\\|x | 40 |" in md and "<script" not in md
+
+
+def test_markup_in_run_names_and_notes_shows_as_text_in_markdown(cutover):
+    routed, _, _ = cutover
+    names = {"baseline": "今天<b>", "candidate": "<img src=x onerror=alert(1)>明天"}
+    cmp = dataclasses.replace(
+        routed.comparison, names=names, notes=["<i>note</i> 注意"], warnings=["<u>w</u>"]
+    )
+    md = render(cmp, "md", routed.routes)
+    assert "<img" not in md and "<b>" not in md and "<i>" not in md and "<u>" not in md
+    assert "candidate &lt;img src=x onerror=alert(1)>明天 vs baseline 今天&lt;b>" in md
+    assert "> &lt;i>note&lt;/i> 注意" in md and "> **Warning:** &lt;u>w&lt;/u>" in md
