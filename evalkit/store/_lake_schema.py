@@ -13,6 +13,8 @@ that keep one row per key, so every query written against the DuckDB file reads 
 from __future__ import annotations
 
 import contextlib
+import random
+import time
 from functools import lru_cache
 
 import duckdb
@@ -78,15 +80,18 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
     Raises:
         StoreError: The lake was created by an older evalkit (lake schemas are not upgraded).
     """
-    done = applied_versions(con)
-    if not done:
+    for attempt in range(1, _ATTEMPTS + 1):
+        done = _applied(con)
+        if done:
+            break
         try:
             _create(con)
             return [v for v, _, _ in MIGRATIONS]
         except duckdb.Error:
-            done = applied_versions(con)
-            if not done:
+            # another process created (or is creating) the schema: look again shortly
+            if attempt == _ATTEMPTS:
                 raise
+            time.sleep(min(1.0, 0.05 * attempt) * (0.5 + random.random()))
     missing = set(range(1, SCHEMA_VERSION + 1)) - done
     if missing:
         raise StoreError(
@@ -95,6 +100,18 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
             "lake and `evalkit merge` the runs into it"
         )
     return []
+
+
+_ATTEMPTS = 30
+
+
+def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Recorded versions; none while another process's half-created schema is unreadable."""
+    try:
+        return applied_versions(con)
+    except duckdb.Error:
+        _rollback(con)
+        return set()
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:

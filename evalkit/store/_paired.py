@@ -180,7 +180,7 @@ def task_langs(store: Store, run_id: str) -> list[tuple[str, str]]:
 def iter_item_json(store: Store, run_id: str, task: str, lang: str) -> Iterator[str]:
     """The stored JSON of a run's items of one task and language, fetched a few at a time (a
     caller that stops early never loads the rest)."""
-    cursor = store.con.cursor()
+    cursor = store.cursor()
     try:
         cursor.execute(
             """

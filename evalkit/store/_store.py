@@ -286,6 +286,19 @@ class Store:
                 f"`evalkit migrate --store {self.path}` (reads never change a store)"
             )
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A second cursor on this store (its own result set), reading what ``con`` reads.
+
+        Use this, never ``con.cursor()``: a bare DuckDB cursor starts in the in-memory catalog,
+        not in a DuckLake store's attached one.
+        """
+        cursor = self.con.cursor()
+        if self.is_lake:
+            from evalkit.store._lake import LAKE_ALIAS
+
+            cursor.execute(f"USE {LAKE_ALIAS}")
+        return cursor
+
     def close(self) -> None:
         """Close the connection."""
         self.con.close()

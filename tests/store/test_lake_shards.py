@@ -22,8 +22,8 @@ from evalkit.sim._personas import Latency
 from evalkit.store import Store, group_run_id
 from tests._helpers import qa_items, write_set
 
-N_PAIRS = 60
-"""120 items, about 30 per shard."""
+N_PAIRS = 40
+"""80 items, about 20 per shard."""
 PERFECT = Rates(accuracy=1.0, hallucination=0.0)
 
 
@@ -36,7 +36,7 @@ def sim(tmp_path_factory):
     )
     personas = [
         Persona(name="fast", rates=PERFECT),
-        Persona(name="slow", rates=PERFECT, latency=Latency(median_ms=400)),
+        Persona(name="slow", rates=PERFECT, latency=Latency(median_ms=300)),
     ]
     with Simulator(personas, items) as server:
         yield server, folder, items
@@ -181,3 +181,33 @@ def _wait_for_some_rows(spec, run_id, mine, proc) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("the shard to kill stored nothing in 120 s")
+
+
+_OPEN = """
+import sys
+from evalkit.store import Store
+with Store(sys.argv[1]) as db:
+    rows = db.con.execute("SELECT DISTINCT version FROM schema_migrations").fetchall()
+    print(sorted(v for (v,) in rows))
+"""
+
+
+def test_six_processes_opening_one_new_lake_at_once_all_get_its_schema(lake):
+    from evalkit.store import SCHEMA_VERSION
+
+    spec, env = lake
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _OPEN, spec], env={**os.environ, **env},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]  # fmt: skip
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert out.strip() == str(list(range(1, SCHEMA_VERSION + 1)))
+    with Store(spec, read_only=True) as db:
+        tables = db.con.execute(
+            "SELECT table_name, count(*) FROM duckdb_tables() "
+            "WHERE database_name = current_database() GROUP BY ALL HAVING count(*) > 1"
+        ).fetchall()
+    assert tables == []
