@@ -285,14 +285,15 @@ def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[G
 def _reuse_cached(
     store: Store, todo: list[Unit], writer: Writer, summary: RunSummary
 ) -> list[Unit]:
+    from evalkit.store import stored_scores
+
     hits = store.cached(u.request_hash for u in todo)
-    rest = []
-    for unit in todo:
-        row = hits.get(unit.request_hash)
-        if row is None:
-            rest.append(unit)
-            continue
-        writer.add_cached(unit, row)
+    reused = [(hits[u.request_hash], u) for u in todo if u.request_hash in hits]
+    # the scores each reply already has for this item's content: one query, not one per item
+    scores = stored_scores(store, [(row, u.item.content_hash) for row, u in reused])
+    rest = [u for u in todo if u.request_hash not in hits]
+    for row, unit in reused:
+        writer.add_cached(unit, row, scores.get(row.request_hash))
         summary.cached += 1
     writer.flush()
     return rest

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from evalkit._engine import BatchSink
 from evalkit._secrets import redact, redact_known
@@ -14,8 +14,19 @@ from evalkit.runner._units import Unit
 from evalkit.store import ErrorRow, ResponseRow, ScoreRow, Store, utcnow
 from evalkit.targets import CallFailure, Completion, TargetSpec
 
-Scorer = Callable[[str, GoldenItem, int, str], list[ScoreRow]]
-"""(run_id, item, repeat, reply text) -> the reply's score rows."""
+
+class Scorer(Protocol):
+    """(run_id, item, repeat, reply text, stored rows to reuse) -> the reply's score rows."""
+
+    def __call__(
+        self,
+        run_id: str,
+        item: GoldenItem,
+        repeat: int,
+        text: str,
+        stored: Mapping[str, ScoreRow] | None = None,
+        /,
+    ) -> list[ScoreRow]: ...
 
 
 class Writer(BatchSink):
@@ -61,8 +72,11 @@ class Writer(BatchSink):
         self._add(unit, row)
         return cost, currency
 
-    def add_cached(self, unit: Unit, stored: ResponseRow) -> None:
-        """Record a stored response reused for this unit (this run's route, the stored reply)."""
+    def add_cached(
+        self, unit: Unit, stored: ResponseRow, scores: Mapping[str, ScoreRow] | None = None
+    ) -> None:
+        """Record a stored response reused for this unit (this run's route, the stored reply);
+        ``scores``: the rows it was stored with, copied where their signature is current."""
         # the reply is reused, but its cost is this run's price for the same tokens: a router
         # change that only renegotiates prices must show in the candidate's cost
         cost, currency = unit.spec.cost(stored.prompt_tokens or 0, stored.completion_tokens or 0)
@@ -76,7 +90,7 @@ class Writer(BatchSink):
             attempts=0,
             fallback_used=False,
         )
-        self._add(unit, row)
+        self._add(unit, row, scores)
 
     def add_error(self, unit: Unit, spec: TargetSpec, failure: CallFailure, attempts: int) -> None:
         """Record a request that failed after its retries (and fallbacks)."""
@@ -103,10 +117,12 @@ class Writer(BatchSink):
             "created_at": utcnow(),
         }
 
-    def _add(self, unit: Unit, row: ResponseRow) -> None:
+    def _add(
+        self, unit: Unit, row: ResponseRow, stored: Mapping[str, ScoreRow] | None = None
+    ) -> None:
         self.responses.append(row)
         if self.scorer is not None:
-            self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, row.text))
+            self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, row.text, stored))
         self.maybe_flush()
 
     def _pending(self) -> int:

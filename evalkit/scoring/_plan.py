@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 
 from evalkit.goldensets import GoldenItem
@@ -50,9 +52,29 @@ def score_reply(item: GoldenItem, text: str) -> list[Score]:
     return out
 
 
-def score_rows(run_id: str, item: GoldenItem, repeat: int, text: str) -> list[ScoreRow]:
-    """Scores of one reply as rows of the ``scores`` table."""
-    return [to_row(run_id, item.id, repeat, s) for s in score_reply(item, text)]
+def score_rows(
+    run_id: str,
+    item: GoldenItem,
+    repeat: int,
+    text: str,
+    stored: Mapping[str, ScoreRow] | None = None,
+) -> list[ScoreRow]:
+    """Scores of one reply as rows of the ``scores`` table.
+
+    ``stored``: the rows this very reply already has for this item's content (a reused cached
+    reply, see `evalkit.store.stored_scores`); a metric whose stored row carries the signature
+    it has now is copied instead of run again. Any other metric runs.
+    """
+    out = []
+    for metric in default_plan().get(item.task, ()):
+        old = stored.get(metric.name) if stored else None
+        if old is not None and old.signature == metric.signature():
+            out.append(dataclasses.replace(old, run_id=run_id, item_id=item.id, repeat=repeat))
+            continue
+        score = metric.score(text, item)
+        if score is not None:
+            out.append(to_row(run_id, item.id, repeat, score))
+    return out
 
 
 def to_row(run_id: str, item_id: str, repeat: int, s: Score) -> ScoreRow:

@@ -2,6 +2,7 @@
 
 from evalkit.store._merge import merge_shards
 from evalkit.store._migrations import MIGRATIONS, SCHEMA_VERSION, migrate
+from evalkit.store._reuse import stored_scores
 from evalkit.store._rows import (
     ErrorRow,
     ResponseRow,
@@ -65,5 +66,6 @@ __all__ = [
     "shard_progress",
     "shard_row",
     "start_shard",
+    "stored_scores",
     "utcnow",
 ]
