@@ -174,7 +174,7 @@ def timed_run(
         ]
         for i in range(1, writers + 1)
     ]
-    polls = failed = 0
+    polls = failed = early = 0
     start = time.perf_counter()
     if concurrent:
         procs = [
@@ -188,7 +188,13 @@ def timed_run(
                 [*EVALKIT, "runs", "--store", spec], env=env, capture_output=True, text=True
             )
             polls += 1
-            failed += out.returncode != 0 and "no store" not in out.stderr
+            if out.returncode != 0 and out.stderr.strip():
+                # before the first writer has created the lake's schema a reader finds none
+                not_yet = "no store" in out.stderr or "schema version 0" in out.stderr
+                early += not_yet
+                failed += not not_yet
+                if not not_yet:
+                    print(out.stderr.strip().splitlines()[-1], file=sys.stderr)
         errors = [p.communicate()[1] for p in procs if p.returncode != 0]
     else:
         errors = [
@@ -213,6 +219,7 @@ def timed_run(
         "status": status,
         "writer_errors": len(errors),
         "reader_polls": polls,
+        "reader_before_schema": early,
         "reader_failures": failed,
     }
 

@@ -151,16 +151,17 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
     file = spec.catalog_file
     if file is not None and not file.exists():
         if read_only:
+            con.close()
             raise StoreError(
                 f"no store at {spec.text}: the catalog file {file} does not exist; `evalkit run` "
                 "creates it"
             )
         file.parent.mkdir(parents=True, exist_ok=True)
-    new = _is_new(spec)
-    if new and spec.catalog == "sqlite" and file is not None and not file.exists():
-        _sqlite_wal(file)
-    data_path = spec.data_path or (spec.default_data_path() if new else None)
     try:
+        new = _is_new(spec)
+        if new and spec.catalog == "sqlite" and file is not None and not file.exists():
+            _sqlite_wal(file)
+        data_path = spec.data_path or (spec.default_data_path() if new else None)
         if load_extensions(con, spec, data_path):
             s3_secret(con)
         con.execute(f"SET ducklake_max_retry_count = {_RETRIES}")
@@ -175,6 +176,12 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise StoreError(
                 f"no store at {spec.text}: the catalog holds no DuckLake yet; `evalkit run` "
                 "creates it"
+            ) from None
+        if "data_path is not set" in str(exc):
+            raise StoreError(
+                f"store {spec.text} is a new DuckLake catalog and needs a data path: give "
+                "--data-path, EVALKIT_DATA_PATH or [tool.evalkit] data_path (a folder or "
+                "s3://bucket/prefix/)"
             ) from None
         raise StoreError(f"cannot open DuckLake store {spec.text}: {_first(exc)}") from None
     return con
@@ -214,17 +221,23 @@ def _is_new(spec: StoreSpec) -> bool:
         return False
     import sqlite3
 
-    with contextlib.closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as con:
-        found = con.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'ducklake_metadata'"
-        ).fetchone()
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as con:
+            found = con.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'ducklake_metadata'"
+            ).fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"store {spec.text}: {file} is not a SQLite catalog ({exc}); give the path of a "
+            "DuckLake SQLite catalog, or a new file name"
+        ) from None
     return not found or not found[0]
 
 
 def _attach_sql(spec: StoreSpec, data_path: str | None, read_only: bool, new: bool) -> str:
     options = []
     if data_path and (new or spec.data_path):
-        if not _is_remote(data_path):
+        if not _is_remote(data_path) and not read_only:
             Path(data_path).mkdir(parents=True, exist_ok=True)
         options.append(f"DATA_PATH '{_quote(data_path)}'")
     if read_only:

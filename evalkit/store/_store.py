@@ -727,11 +727,15 @@ class Store:
             params,
         ).df()
 
-    def runs_of_target(self, target: str) -> list[tuple[str, str | None, datetime]]:
-        """(run_id, name, created_at) of every run of ``target``, oldest first."""
+    def runs_of_target(
+        self, target: str, branch: str | None = None
+    ) -> list[tuple[str, str | None, datetime]]:
+        """(run_id, name, created_at) of every run of ``target`` (made on git ``branch``, when
+        given), oldest first."""
         return self.con.execute(
-            "SELECT run_id, name, created_at FROM runs WHERE target_name = ? ORDER BY created_at",
-            [target],
+            "SELECT run_id, name, created_at FROM runs WHERE target_name = $target "
+            "AND ($branch IS NULL OR git_branch = $branch) ORDER BY created_at",
+            {"target": target, "branch": branch},
         ).fetchall()
 
     def route_economics(self, run_id: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import json
 import pytest
 
 import evalkit as ek
-from evalkit.sim import Persona, Rates, Simulator
+from evalkit.sim import Faults, Persona, Rates, Simulator
 from evalkit.store import Store
 from evalkit.targets import parse_target
 from tests._helpers import make_set, qa_items, write_set
@@ -28,6 +28,7 @@ def server(tmp_path_factory, lake_ok):
     personas = [
         Persona(name="good", rates=PERFECT),
         Persona(name="worse", rates=Rates(accuracy=0.6, hallucination=0.3)),
+        Persona(name="down", rates=PERFECT, faults=Faults(rate_500=1.0)),
         *(Persona(name=f"judge-{x}", family=f"sim-j{x}") for x in "abc"),
     ]
     with Simulator(personas, ITEMS) as sim:
@@ -170,3 +171,16 @@ def test_ek_run_writes_chinese_text_into_the_lake_as_written(server, lake):
             "SELECT item_json FROM items WHERE item_id = 'q-0001-zh'"
         ).fetchall()
     assert len(prompts) == 1 and "第1号东西是什么" in prompts[0][0]
+
+
+def test_a_request_that_fails_again_on_resume_keeps_one_error_row(server, lake):
+    sim, folder = server
+    spec, _ = lake
+    assert _run(sim, folder, spec, "sim:down", "--limit", "3", "--name", "dead").returncode == 1
+    for _ in range(2):
+        assert _run(sim, folder, spec, "sim:down", "--resume", "dead").returncode == 1
+    with Store(spec, read_only=True) as db:
+        counts = db.counts("dead")
+        rows = db.errors_frame("dead")
+    assert (counts.planned, counts.failed, counts.answered) == (3, 3, 0)
+    assert len(rows) == 3 and rows.groupby(["item_id", "repeat"]).size().max() == 1

@@ -152,3 +152,29 @@ def _catalog_text(spec: str, env: dict[str, str]) -> str:
                 os.environ[key] = value
     assert len(texts) > 5
     return "\n".join(texts)
+
+
+def test_a_file_that_is_no_sqlite_catalog_is_refused_unchanged(lake_ok, tmp_path):
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("笔记 notes, not a catalog\n" * 300, encoding="utf-8")
+    before = bad.read_bytes()
+    with pytest.raises(StoreError, match="is not a SQLite catalog"):
+        Store(f"ducklake:sqlite:{bad}")
+    assert bad.read_bytes() == before
+
+
+def test_reading_a_missing_catalog_creates_nothing(lake_ok, tmp_path):
+    with pytest.raises(StoreError, match="no store at"):
+        Store(
+            f"ducklake:sqlite:{tmp_path / 'meta.sqlite'}",
+            read_only=True,
+            data_path=str(tmp_path / "d"),
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_postgres_catalog_needs_a_data_path(postgres, monkeypatch):
+    monkeypatch.delenv("EVALKIT_DATA_PATH", raising=False)
+    spec = "ducklake:postgres:" + postgres.conninfo(postgres.new_database())
+    with pytest.raises(StoreError, match="needs a data path: give --data-path"):
+        Store(spec)

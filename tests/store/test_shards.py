@@ -155,5 +155,7 @@ def test_runs_are_filtered_by_time_target_name_and_branch(spec, tmp_path, monkey
         assert db.runs(name="a")["name"].tolist() == ["a"]
         assert len(db.runs(target="p")) == 2 and db.runs(target="q").empty
         assert len(db.runs(branch="feature/x")) == 2 and db.runs(branch="main").empty
+        assert len(db.runs_of_target("p", branch="feature/x")) == 2
+        assert db.runs_of_target("p", branch="main") == []
         future = datetime.utcnow() + timedelta(days=1)
         assert db.runs(since=future).empty
