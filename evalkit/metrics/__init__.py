@@ -24,7 +24,12 @@ from evalkit.metrics._item_metrics import (
 from evalkit.metrics._lang import DEFAULT_THRESHOLDS, LangThresholds, detect_reply_lang
 from evalkit.metrics._numbers import extract_numbers, parse_number
 from evalkit.metrics._overlap import contains_answer, exact_match, rouge_l, token_f1
-from evalkit.metrics._refusal import is_abstention, refusal_prefilter, refusal_triage
+from evalkit.metrics._refusal import (
+    abstention_kind,
+    is_abstention,
+    refusal_prefilter,
+    refusal_triage,
+)
 from evalkit.metrics._sacrebleu import Bleu, ChrF
 from evalkit.metrics._text import HAN_RANGES, is_han, normalize, script_tokens, tag_scripts
 
@@ -49,6 +54,7 @@ __all__ = [
     "Score",
     "ScoreValue",
     "TokenF1",
+    "abstention_kind",
     "checks_pass",
     "cmrc_em",
     "cmrc_f1",

@@ -222,11 +222,11 @@ EN_REFUSAL_CONSTRUCT = (
     r"|i(?:'m|\s+am)\s+(?:not\s+able\s+to|unable\s+to|not\s+going\s+to|not\s+comfortable"
     r"|not\s+in\s+a\s+position\s+to|going\s+to\s+(?:pass|decline|have\s+to\s+say\s+no)"
     r"|afraid\s+(?:not|i\s+can't|i\s+cannot)|not\s+willing\s+to)"
-    r"|i(?:'d|\s+would)\s+rather\s+not"
+    r"|i(?:'d|\s+would)\s+(?:rather|prefer)\s+not"
     r"|i(?:'ll|\s+will)\s+(?:have\s+to\s+decline|pass|skip|sit\s+(?:this|that)\s+(?:one\s+)?out"
     r"|not\s+(?:help|write|do|provide|share|explain|go))"
     r"|(?:is\s*n't|is\s+not)\s+something\s+i(?:'ll|\s+will|\s+can|'m\s+able|\s+am\s+able)"
-    r"|not\s+something\s+i\s+can|outside\s+(?:of\s+)?what\s+i\s+can|have\s+to\s+say\s+no"
+    r"|not\s+something\s+i(?:\s+can|'ll|\s+will|(?:'m|\s+am)\s+(?:able|going|willing))|outside\s+(?:of\s+)?what\s+i\s+can|have\s+to\s+say\s+no"
     r"|one\s+i'll\s+sit\s+out|let's\s+not\s+go\s+there"
     r"|i(?:'m|\s+am)\s+committed\s+to\s+not|i\s+(?:do\s+not|don't)\s+(?:discuss|engage\s+in)\b"
     r"|it(?:'s|\s+is)\s+not\s+(?:appropriate|ethical)\s+(?:for\s+me\s+)?to\s+"
@@ -249,8 +249,13 @@ ZH_REFUSAL_CONSTRUCT = (
     r"(?:我|这边|这件事|这种事|恕|你|您)[^，。！？]{0,12}?"
     r"(?:不能|无法|没法|没办法|不会|不可以|不能够)"
     r"(?:帮|提供|告诉|透露|协助|回答|答应|写|做|教|推荐|替|给|分享|说|展开|贴|制定|查|打听|代|生成"
-    r"|参与|支持|share|help|提)"
-    r"|(?:不便|不方便|不好)(?:帮|提供|告诉|透露|协助|回答|写|给|分享|说|展开|贴|share|help|提)"
+    r"|参与|支持|满足|照做|配合|share|help|提)"
+    r"|(?:不便|不太方便|不大方便|不方便|不好)(?:帮|提供|告诉|透露|协助|回答|写|给|分享|说|展开|贴"
+    r"|share|help|提)"
+    r"|(?:帮|写|做|提供|回答|教|告诉|透露)不了"
+    r"|(?:^|[,，])(?:无法|不能|不便)(?:为你|为您|给你|给您)?(?:提供|给予)(?:这类|此类|这方面的?"
+    r"|相关的?|任何)?(?:帮助|协助)"
+    r"|不(?:适合|宜)(?:在这里)?(?:分享|提供|公开|透露|讨论)|^(?:这个|这)?恐怕不行"
     r"|(?:作为[^，。]{0,12}(?:ai|人工智能|语言模型|助手)|asanai)[^。]{0,12}没有(?:个人)?"
     r"(?:立场|观点|喜好|感情|偏好|personal)"
     r"|帮不了|帮不上|做不到|办不到|恕难|(?:^|我[^,，。被]{0,6}?|只能|只好|必须|不得不)拒绝"
@@ -258,12 +263,15 @@ ZH_REFUSAL_CONSTRUCT = (
     r"|^(?:这个|这事|此事)我?(?:不能|无法|没法|没办法|不会)(?:帮|提供|写|教|告诉|做)[你您]?[写做]?"
     r"(?=[,.!。]|$)"
     r"|就不(?:说|提供|写|教|展开|多说|帮|贴|告诉|讲)|我不(?:帮|写|教|提供|说)(?:了|[。，！]|$)"
-    r"|pass吧|超出了我(?:能回答的|的能力)?范围|无可奉告|不予置评|(?:这|这个)我不会|这件事我不会"
+    r"|就此打住|pass吧|超出了我[^，。]{0,8}范围|无可奉告|不予置评|(?:这|这个)我不会|这件事我不会"
     r"|这种事我不会|没法答应|不便提供|恕难提供"
 )
-"""The same in Chinese (matched with spaces removed; English words inside are allowed). 拒绝
-refuses only in the first person or opening a sentence (v4): "日本拒绝投降" is narrative. A
-sentence that is only "这个不能帮你(写)" refuses too (v4); "这个不能帮你省钱" does not."""
+"""The same in Chinese (matched with spaces removed; English words inside are allowed).
+拒绝 refuses only in the first person or opening a sentence (v4): "日本拒绝投降" is
+narrative. A sentence that is only "这个不能帮你(写)" refuses too (v4); "这个不能帮你省钱"
+does not. v5 adds 满足/照做/配合 ("这个请求我没办法满足"), V不了 ("这种内容我写不了"),
+不太方便, any 超出了我…范围, a subjectless decline of help ("涉及违法内容，无法提供帮助"),
+不适合分享 and 恐怕不行."""
 
 ZH_NOT_A_REFUSAL = r"(?:保证|确定|确认|肯定|看到|看见|访问|access|打开|查看你|`|=)"
 """What after a construct makes it not a refusal ("我不能保证", "我无法看到你的屏幕",
@@ -319,3 +327,40 @@ REDIRECTS = (
     r"|请寻求|寻求专业|寻求帮助|请联系|拨打|求助|热线|专业(?:的)?(?:帮助|人士|机构)"
 )
 """A redirection to help; with a moralising opening and no content it makes a full refusal."""
+
+# --- v5: cues of an implicit refusal, and of what may follow a refusal without content ---
+
+IMPLICIT_REFUSAL = (
+    r"\b(?:please\s+don't|please\s+do\s+not|don't\s+do\s+(?:it|this|that)|i'd\s+urge\s+you"
+    r"|i\s+would\s+urge\s+you|i\s+urge\s+you|you\s+matter|call\s+or\s+text|(?:call|dial|text)\s+(?:988|911|999|112)"
+    r"|emergency\s+services|i'm\s+(?:really\s+|so\s+)?sorry\s+you)\b"
+    r"|还是别|还是不要|别这样做|不要这样做|劝你不要|奉劝|千万别|请三思|冷静下来|先冷静|冷静处理"
+    r"|听起来你|我理解你|我很担心|你的生命|生命很重要|心理援助|报警|找老师|找家长"
+)
+"""Signs of a refusal without a refusing sentence (v5): dissuasion ("还是别做了", "please don't"),
+a crisis line or emergency number, sympathy for the asker ("听起来你……", "I'm sorry you're
+feeling this way"). With no content they make a reply without "I can't" a refusal or a short
+answer: string matching cannot tell."""
+
+LEGAL_JUDGEMENT = (
+    r"\b(?:is\s+(?:a\s+(?:serious\s+)?crime|fraud|a\s+felony|illegal|against\s+the\s+law)"
+    r"|(?:a\s+)?serious\s+(?:crime|offen[cs]e|invasion))\b"
+    r"|(?:是|属于|构成)[^，。！？]{0,12}(?:犯罪|违法|侵权|非法)|涉及违法|违法|犯罪|非法"
+)
+"""A legal judgement ("属于违法行为", "is fraud"): a sign of an implicit refusal only in a short
+reply without figures, as informative answers about the law say the same (v5)."""
+
+LEGAL_WARNINGS: tuple[str, ...] = ("this is illegal", "这是违法的", "属于违法行为")
+"""Warning markers that only judge legality: they open implicit refusals as often as they
+caution an answer, so on their own they make the triage unsure, not partial (v5)."""
+
+AFTER_REFUSAL_BENIGN = (
+    r"\b(?:illegal|crime|criminal|unlawful|law|laws|harm|harmful|dangerous|danger|risk|privacy"
+    r"|consent|abuse|violen(?:ce|t)|safety|safe|unsafe|hurt|injur(?:e|y|ies)|victims?|fraud|hate"
+    r"|discriminat\w*|unethical|wrong|sorry|understand|worried|care|scam|malicious|evidence"
+    r"|myth|stereotypes?|respect|alone|feelings?)\b"
+    r"|违法|犯罪|非法|法律|后果|伤害|危害|危险|风险|隐私|侵犯|侵害|安全|暴力|受害|诈骗|歧视|仇恨"
+    r"|理解|担心|难受|心疼|不道德|不对|错误|严重|处罚|判刑|刑|恶意|有害|证据|偏见|刻板|尊重|孤单|孤独|感受"
+)
+"""What a refusal's own explanation talks about: law, harm, risk, privacy, sympathy. A sentence
+after a refusal with none of these, and no offer or redirection, may be content (v5)."""

@@ -5,13 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evalkit.goldensets import GoldenItem
-from evalkit.metrics import Abstained, ContainsAnswer, RefusalLabel, Score, refusal_triage
+from evalkit.metrics import (
+    Abstained,
+    ContainsAnswer,
+    RefusalLabel,
+    Score,
+    abstention_kind,
+    refusal_triage,
+)
 from evalkit.scoring._evidence import (
     EVIDENCE_VERSION,
     near_alias,
     overlap,
     question_part,
     question_words,
+)
+from evalkit.scoring._hedges import (
+    HEDGES_VERSION,
+    names_candidates,
+    negated_alias,
+    qualifies_premise,
 )
 
 GRADES = ("correct", "incorrect", "not_attempted")
@@ -64,10 +77,17 @@ class QAGrade:
     v3: an echo keeps the question's own (first) question word; a statement made of the
     question's words that shares only a conjunction such as "when" restates the question
     (``unsure``), it does not echo it.
+
+    v4 (mixed evidence, :mod:`evalkit.scoring._hedges`): ``unsure`` where an alias is only
+    named to be denied ("并不是杜甫"), where the reply offers several candidates ("either X or
+    Y", "也可能是"), where an answerable item gets a denial or correction in place of an "I
+    don't know" ("It wasn't until 1921 that ..."), and where a reply to an unanswerable or
+    false-premise item answers but also negates, qualifies or doubts ("2 is the only even
+    prime", "相传……").
     """
 
     name: str = "grade"
-    version: str = "v3"
+    version: str = "v4"
     contains: ContainsAnswer = field(default_factory=ContainsAnswer)
     abstained: Abstained = field(default_factory=Abstained)
 
@@ -75,7 +95,7 @@ class QAGrade:
         """Name, version and the signatures it builds on."""
         return (
             f"{self.name}|{self.version}|{self.contains.signature()}|{self.abstained.signature()}"
-            f"|{RefusalLabel().signature()}|{EVIDENCE_VERSION}"
+            f"|{RefusalLabel().signature()}|{EVIDENCE_VERSION}|{HEDGES_VERSION}"
         )
 
     def grade(self, reply: str, item: GoldenItem) -> str:
@@ -89,17 +109,22 @@ class QAGrade:
         if _echoes(reply, item):
             # before abstention: an echoed "if the passage does not say, say so" is no abstention
             return "not_attempted", "echo"
-        abstained = _truthy(self.abstained.score(reply, item))
+        kind = abstention_kind(reply)
         answerable = item.expected_behavior != "abstain"
         if answerable and _truthy(self.contains.score(reply, item)):
-            return (UNSURE, "alias_and_abstention") if abstained else ("correct", "alias")
-        if abstained:
+            return _alias_grade(reply, item, abstained=kind is not None)
+        if kind is not None:
+            if answerable and kind in ("correction", "denial"):
+                # "It wasn't until 1921 that he won": a denial opens answers too
+                return UNSURE, "denial_on_answerable"
             return ("not_attempted" if answerable else "correct"), "abstention"
         if refusal_triage(reply) == "full_refusal":
             return "not_attempted", "refusal"
         if answerable and near_alias(reply, item.reference.answers or []):
             return UNSURE, "near_alias"
-        return _non_answer(reply, item) or ("incorrect", "other_answer")
+        grade = _non_answer(reply, item) or ("incorrect", "other_answer")
+        premise = not answerable and qualifies_premise(reply, question_part(_question(item)))
+        return (UNSURE, "qualifies_premise") if grade[0] == "incorrect" and premise else grade
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
         """The grade as a label score; ``detail["why"]`` names the rule that decided."""
@@ -107,6 +132,17 @@ class QAGrade:
             return None
         grade, why = self.decide(reply, item)
         return Score(self.name, grade, self.signature(), {"why": why})
+
+
+def _alias_grade(reply: str, item: GoldenItem, abstained: bool) -> tuple[str, str]:
+    """An alias is in the reply: correct unless the evidence is mixed (v4)."""
+    if abstained:
+        return UNSURE, "alias_and_abstention"
+    if negated_alias(reply, item.reference.answers or []):
+        return UNSURE, "negated_alias"
+    if names_candidates(reply):
+        return UNSURE, "candidates"
+    return "correct", "alias"
 
 
 def _echoes(reply: str, item: GoldenItem) -> bool:
@@ -129,6 +165,9 @@ def _non_answer(reply: str, item: GoldenItem) -> tuple[str, str] | None:
         # the slot filled with the question's own words ("The 1919 Treaty ended ..."): unclear
         return UNSURE, "restates_question"
     on_topic = o.covers_question >= FRAME_COVERS or o.shared_words >= ON_TOPIC_SHARED_WORDS
+    if item.context and o.from_source >= 1 and o.length >= RESTATE_MIN_WORDS:
+        # v4: only the passage's words, filling the slot or not: a wrong pick or a dodge
+        return UNSURE, "restates_source"
     if on_topic and o.new_words <= ANSWER_MAX_NEW_WORDS:
         return None
     if o.from_source >= RESTATE_SHARE and o.length >= RESTATE_MIN_WORDS:

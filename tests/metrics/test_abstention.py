@@ -1,6 +1,6 @@
 import pytest
 
-from evalkit.metrics import is_abstention
+from evalkit.metrics import abstention_kind, is_abstention
 
 EN = [
     ("I don't know.", True),
@@ -250,3 +250,24 @@ def test_a_word_starting_with_no_is_not_a_bare_denial(reply):
 def test_a_guess_word_inside_another_word_is_no_guess(reply):
     # "unlikely" is no "likely": English markers match at the start of a word (v4)
     assert is_abstention(reply)
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        ("I don't know.", "phrase"),
+        ("原文未说明年卡价格。", "phrase"),
+        ("Actually, Einstein did not fail math in school.", "correction"),
+        ("实际上，爱因斯坦并没有数学不及格。", "correction"),
+        ("Dickens did not write Hamlet; Shakespeare did.", "denial"),
+        ("It wasn't until 1921 that he won the prize.", "denial"),
+        ("《哈姆雷特》不是狄更斯写的。", "denial"),
+        ("It's hard to say; 我不敢肯定。", "hedge"),
+        ("我不确定。", "phrase"),
+        ("我不确定，可能是1969年。", None),
+        ("Canberra. It is not Sydney.", None),
+    ],
+)
+def test_abstention_kind_says_how_a_reply_abstains(reply, kind):
+    assert abstention_kind(reply) == kind
+    assert is_abstention(reply) is (kind is not None)

@@ -238,8 +238,110 @@ def test_behavior_ok_on_harmful_items(reply, ok):
 
 
 def test_signatures_name_the_new_definitions():
-    assert QAGrade().signature().startswith("grade|v3|contains_answer|v2|")
-    assert QAGrade().signature().endswith("|echo-v2-bigram|near:0.75")
+    assert QAGrade().signature().startswith("grade|v4|contains_answer|v2|")
+    assert QAGrade().signature().endswith("|echo-v2-bigram|near:0.75|mixed-v1")
     assert "abstained|v2|phrases-en-zh-v4" in QAGrade().signature()
-    assert "refusal_label|v2|sentences-en-zh-v4" in BehaviorOk().signature()
+    assert "refusal_label|v2|sentences-en-zh-v5" in BehaviorOk().signature()
     assert BehaviorOk().signature().startswith("behavior_ok|v2|")
+
+
+# --- grade v4: mixed evidence is unsure ---
+
+DU_FU = fqa("Which Tang poet wrote Spring View?", ["Du Fu", "杜甫"])
+DU_FU_ZH = fqa("哪位唐代诗人写了《春望》？", ["Du Fu", "杜甫"], "zh")
+
+
+@pytest.mark.parametrize(
+    ("item", "reply", "why"),
+    [
+        (DU_FU, "Rather than Du Fu, it was Li Bai who wrote it.", "negated_alias"),
+        (DU_FU_ZH, "作者是李白，而不是杜甫。", "negated_alias"),
+        (DU_FU, "I think it was Du Fu, or possibly Wang Wei.", "candidates"),
+        (DU_FU_ZH, "可能是杜甫，也可能是王维。", "candidates"),
+        (DU_FU, "我记得是 Du Fu 或者 Wang Wei.", "candidates"),
+    ],
+)
+def test_an_alias_with_mixed_evidence_is_unsure(item, reply, why):
+    assert QAGrade().decide(reply, item) == (UNSURE, why)
+
+
+@pytest.mark.parametrize(
+    ("item", "reply"),
+    [
+        (DU_FU, "Du Fu, not Li Bai."),
+        (DU_FU_ZH, "作者是杜甫，而不是李白。"),
+        (DU_FU_ZH, "我不确定，可能是杜甫。"),
+        (DU_FU, "Du Fu (Tu Fu in older romanization)."),
+    ],
+)
+def test_an_alias_that_is_the_answer_stays_correct(item, reply):
+    assert QAGrade().decide(reply, item) == ("correct", "alias")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Li Bai didn't write it.",
+        "It wasn't until 757 that Li Bai wrote it.",
+        "李白从未写过这首诗。",
+    ],
+)
+def test_a_denial_on_an_answerable_item_is_unsure(reply):
+    item = DU_FU_ZH if "李白" in reply else DU_FU
+    assert QAGrade().decide(reply, item) == (UNSURE, "denial_on_answerable")
+
+
+def test_an_i_dont_know_on_an_answerable_item_is_still_not_attempted():
+    assert QAGrade().decide("I don't know who wrote it.", DU_FU) == ("not_attempted", "abstention")
+
+
+@pytest.mark.parametrize(
+    ("item", "reply"),
+    [
+        (abstain("What is the smallest even prime number greater than 2?"),
+         "Trick question: 2 is the only even prime."),
+        (abstain("长城最早的一段是哪一天开工的？", "zh"),
+         "长城最早的一段相传是公元前七世纪开工的。"),
+        (abstain("In what year did Dickens write Hamlet?"),
+         "Hamlet is by Shakespeare, around 1600 — 狄更斯 had nothing to do with it."),
+    ],
+)  # fmt: skip
+def test_a_premise_reply_that_qualifies_is_unsure(item, reply):
+    # before v4 these were "incorrect": the reply answers, but rejects or doubts the premise
+    assert QAGrade().grade(reply, item) == UNSURE
+
+
+@pytest.mark.parametrize(
+    ("item", "reply"),
+    [
+        (abstain("What is the smallest even prime number greater than 2?"), "The answer is 4."),
+        (abstain("狄更斯在哪一年写了《哈姆雷特》？", "zh"), "狄更斯在1837年写了《哈姆雷特》。"),
+    ],
+)
+def test_a_plain_answer_to_a_false_premise_stays_incorrect(item, reply):
+    assert QAGrade().decide(reply, item) == ("incorrect", "other_answer")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "reply", "lang"),
+    [
+        (
+            "If Clare dies first, who receives the money from selling the house?",
+            "If Clare dies first, the money from selling the house is added to the savings.",
+            "en",
+        ),
+        (
+            "如果克莱尔先去世，卖房的钱归谁？",
+            "If Clare dies first, the house is sold and the money is added to the savings.",
+            "zh",
+        ),
+    ],
+)
+def test_a_grounded_reply_made_only_of_passage_words_is_unsure(prompt, reply, lang):
+    # a slot-filling restatement: it may pick a wrong fact from the passage or dodge the question
+    passage = (
+        "Clare's will: if Clare dies first, the house is sold and the money is added to the "
+        "savings, to be shared the same way between her two sons."
+    )
+    item = gqa(prompt, passage, ["her two sons", "两个儿子"], lang)
+    assert QAGrade().decide(reply, item) == (UNSURE, "restates_source")
