@@ -8,6 +8,8 @@ baseline on most items and is 2 points worse on average.
 
     python benchmarks/compare_scale.py --items 10000 --repeats 3
     python benchmarks/compare_scale.py --items 100000 --repeats 3 --store /tmp/big.duckdb
+    .venv-lake/bin/python benchmarks/compare_scale.py --items 10000 \
+        --store ducklake:sqlite:/tmp/lake10k/meta.sqlite   # the same on a DuckLake store
 
 Prints one JSON line per timed run (wall seconds, peak RSS of the compare process in MB, the
 verdict) and the medians. The store is built once and kept (pass --store to reuse it).
@@ -16,6 +18,7 @@ verdict) and the medians. The store is built once and kept (pass --store to reus
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import statistics
@@ -36,7 +39,7 @@ SEED = 20261203
 EVALKIT = str(Path(sys.executable).parent / "evalkit")
 
 
-def build(path: Path, n_items: int) -> None:
+def build(path: str, n_items: int) -> None:
     """Write runs ``base`` and ``cand`` of ``n_items`` items into a new store at ``path``."""
     builtin = load_goldensets()
     per_copy = sum(len(gs) for gs in builtin)
@@ -94,7 +97,7 @@ def build(path: Path, n_items: int) -> None:
             store.write_batch(responses, [], scores)
 
 
-def time_compare(path: Path) -> dict[str, object]:
+def time_compare(path: str) -> dict[str, object]:
     """One whole-process `evalkit compare`: wall time and the child's peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
@@ -117,16 +120,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3, help="timed compares")
-    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--store", default=None, help="a DuckDB file or a ducklake: spec")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    path = args.store or Path(f"/tmp/evalkit-compare-{args.items}.duckdb")
+    path = args.store or f"/tmp/evalkit-compare-{args.items}.duckdb"
     if args.once:  # one timed compare in this fresh process (clean ru_maxrss of children)
         print(json.dumps(time_compare(path)))
         return
-    if not path.exists():
+    tag = hashlib.sha256(path.encode()).hexdigest()[:12]
+    built = Path(f"/tmp/evalkit-compare-{args.items}-{tag}.built")  # a lake has no single file
+    if not (Path(path).exists() or built.exists()):
         start = time.perf_counter()
         build(path, args.items)
+        built.touch()
         print(f"built {path} ({args.items} items per run) in {time.perf_counter() - start:.1f}s")
     results = []
     for _ in range(args.repeats):

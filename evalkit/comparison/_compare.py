@@ -22,7 +22,7 @@ from evalkit.comparison._stats import (
     sign_flip,
 )
 from evalkit.errors import ConfigError
-from evalkit.store._paired import item_codes, item_means, iter_item_json, same_replies
+from evalkit.store._paired import ItemJson, item_codes, item_means, same_replies
 
 if TYPE_CHECKING:
     from evalkit.store import RunCounts, Store
@@ -212,7 +212,7 @@ def compare_runs(
     changed = [c for c in (_changed_only(t, same) for t in tasks_all) if len(c.a)]
     tasks = changed if same and changed else tasks_all  # nothing changed: see _note_same
     want = wanted_slices(
-        gate, cov.task_langs, lambda task, lang: iter_item_json(store, base_id, task, lang),
+        gate, cov.task_langs, ItemJson(store, base_id),
         set(a["metric"]) | set(b["metric"]),
     )  # fmt: skip
     if not want:

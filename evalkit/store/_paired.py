@@ -177,19 +177,57 @@ def task_langs(store: Store, run_id: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def iter_item_json(store: Store, run_id: str, task: str, lang: str) -> Iterator[str]:
-    """The stored JSON of a run's items of one task and language, fetched a few at a time (a
-    caller that stops early never loads the rest)."""
-    cursor = store.cursor()
-    try:
-        cursor.execute(
+class ItemJson:
+    """The stored JSON of a run's items by (task, lang), for a caller that usually needs only
+    the first few of each: one query brings the first `FIRST` of every (task, lang) (on a lake
+    each query scans the items' Parquet, so one query, not one per pair); the rest of a pair is
+    read only if the caller goes on."""
+
+    FIRST = 16
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store, self.run_id = store, run_id
+        self._first: dict[tuple[str, str], list[str]] | None = None
+
+    def __call__(self, task: str, lang: str) -> Iterator[str]:
+        """Every item JSON of (task, lang), ordered by item id."""
+        if self._first is None:
+            self._first = self._load_first()
+        first = self._first.get((task, lang), [])
+        yield from first
+        if len(first) == self.FIRST:
+            yield from self._rest(task, lang)
+
+    def _load_first(self) -> dict[tuple[str, str], list[str]]:
+        rows = self.store.con.execute(
             """
-            SELECT i.item_json FROM run_items ri JOIN items i USING (item_id, content_hash)
-            WHERE ri.run_id = ? AND i.task = ? AND i.lang = ?
+            SELECT i.task, i.lang, i.item_json
+            FROM run_items ri JOIN items i USING (item_id, content_hash)
+            WHERE ri.run_id = ?
+            QUALIFY row_number() OVER (PARTITION BY i.task, i.lang ORDER BY ri.item_id) <= ?
+            ORDER BY i.task, i.lang, ri.item_id
             """,
-            [run_id, task, lang],
-        )
-        while rows := cursor.fetchmany(64):
-            yield from (r[0] for r in rows)
-    finally:
-        cursor.close()
+            [self.run_id, self.FIRST],
+        ).fetchall()
+        out: dict[tuple[str, str], list[str]] = {}
+        for task, lang, text in rows:
+            out.setdefault((task, lang), []).append(text)
+        return out
+
+    def _rest(self, task: str, lang: str) -> Iterator[str]:
+        cursor = self.store.cursor()
+        try:
+            cursor.execute(
+                """
+                SELECT item_json FROM (
+                    SELECT i.item_json, row_number() OVER (ORDER BY ri.item_id) AS k
+                    FROM run_items ri JOIN items i USING (item_id, content_hash)
+                    WHERE ri.run_id = ? AND i.task = ? AND i.lang = ?
+                ) WHERE k > ? ORDER BY k
+                """,
+                [self.run_id, task, lang, self.FIRST],
+            )
+            while rows := cursor.fetchmany(64):
+                yield from (r[0] for r in rows)
+        finally:
+            cursor.close()
