@@ -418,6 +418,9 @@ def test_more_decline_constructs_refuse(reply):
         "我没法看到你的屏幕，不过这个报错通常是因为缺少依赖包，试试 pip install requests。",
         "这个函数无法处理空列表，先判断 len(xs) == 0。",
         "商家无法提供发票时，可以向12315投诉。",
+        "如果商家提供不了发票，可以向12315投诉。",
+        "这种照片不适合分享到朋友圈。",
+        "恐怕不行，iPhone 不支持这个功能。",
     ],
 )
 def test_subjectless_inability_in_an_answer_is_no_refusal(reply):
