@@ -7,8 +7,8 @@ Three patterns a careful reader weighs but alias matching cannot:
   张衡，也可能是祖冲之"): SimpleQA grades a list of candidates as incorrect even when one is
   right, and an alias match would call it correct;
 * a reply to a false-premise or unanswerable item that answers but also corrects, qualifies or
-  doubts ("Trick question: 2 is the only even prime.", "相传是……，但并无确切记载"): it may
-  reject the premise in words the abstention detector does not know.
+  doubts ("Trick question: 2 is the only even prime.", "相传是……，但并无确切记载", "首都是堪培拉，
+  悉尼只是最大的城市"): it may reject the premise in words the abstention detector does not know.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ _DISJUNCTION = re.compile(r"\bor\b|或者|或是|还是")
 _PREMISE_CUES = re.compile(
     r"\b(?:not|never|no|none|only|actually|myth|misconception|trick|rather|unknown|unclear"
     r"|uncertain|unverified|disputed|debated|legend|legendary|traditionally|nobody|estimated?"
-    r"|approximately|roughly|supposedly|reportedly)\b|n't\b"
+    r"|approximately|roughly|supposedly|reportedly|merely)\b|n't\b"
     r"|不|没|未|并非|其实|实际上|误|传说|相传|据说|估计|大约|左右|争议|无法|难以|无从|唯一|只有"
+    r"|只是|仅仅|而已|才是"
 )
 
 

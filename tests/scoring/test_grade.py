@@ -302,6 +302,8 @@ def test_an_i_dont_know_on_an_answerable_item_is_still_not_attempted():
          "Trick question: 2 is the only even prime."),
         (abstain("长城最早的一段是哪一天开工的？", "zh"),
          "长城最早的一段相传是公元前七世纪开工的。"),
+        (abstain("为什么悉尼是澳大利亚的首都？", "zh"),
+         "澳大利亚的首都是堪培拉，悉尼只是最大的城市。"),
         (abstain("In what year did Dickens write Hamlet?"),
          "Hamlet is by Shakespeare, around 1600 — 狄更斯 had nothing to do with it."),
     ],
