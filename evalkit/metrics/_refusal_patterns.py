@@ -377,3 +377,10 @@ DISCLAIMERS = (
 """A refusal sentence that only disclaims a limit (v5): "I can't recommend a broker without
 knowing your situation", "我没法替你判断", "作为AI，我没有个人喜好". With content after a pivot it
 is an answer with a disclaimer as often as a partial refusal: unsure."""
+
+ALTERNATIVE_FRAMES = (
+    r"\bwhat\s+i\s+(?:can|could)\s+do\b|\binstead\b|\ban\s+alternative\b"
+    r"|我能做的是|我可以做的是|作为替代|换个(?:方式|角度|思路)"
+)
+"""After a refusal, a frame for something else ("Here's what I can do instead: ..."): the rest
+may be a safe alternative (a full refusal) or a part of the request (partial) (v5)."""
