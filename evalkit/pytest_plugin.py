@@ -91,7 +91,12 @@ _HISTORY_KEY = pytest.StashKey[list["Comparison"]]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add --evalkit-store and --evalkit-baseline."""
     group = parser.getgroup("evalkit", "evalkit regression gate")
-    group.addoption("--evalkit-store", default=None, help="DuckDB store holding the runs.")
+    group.addoption(
+        "--evalkit-store",
+        default=None,
+        help="Store holding the runs: a DuckDB file or a ducklake:... spec (default: "
+        "$EVALKIT_STORE, [tool.evalkit] store, or runs/evalkit.duckdb).",
+    )
     group.addoption(
         "--evalkit-baseline",
         default=None,
