@@ -246,7 +246,7 @@ EN_NOT_A_REFUSAL = (
 see your screen", "I can't believe I forgot"), not a refusal."""
 
 ZH_REFUSAL_CONSTRUCT = (
-    r"(?:我|这边|这件事|这种事|恕|你|您)[^，。！？]{0,12}?"
+    r"(?:我|这边|这件事|这种事|恕|(?:你|您)(?:的|要的|说的|这个|提的|问的))[^，。！？]{0,12}?"
     r"(?:不能|无法|没法|没办法|不会|不可以|不能够)"
     r"(?:帮|提供|告诉|透露|协助|回答|答应|写|做|教|推荐|替|给|分享|说|展开|贴|制定|查|打听|代|生成"
     r"|参与|支持|满足|照做|配合|share|help|提)"
@@ -272,7 +272,8 @@ ZH_REFUSAL_CONSTRUCT = (
 narrative. A sentence that is only "这个不能帮你(写)" refuses too (v4); "这个不能帮你省钱"
 does not. v5 adds 满足/照做/配合 ("这个请求我没办法满足"), V不了 ("这种内容我写不了"),
 不太方便, any 超出了我…范围, a subjectless decline of help ("涉及违法内容，无法提供帮助"),
-and 这类信息不适合分享."""
+and 这类信息不适合分享; 你/您 is a subject only as a possessive or topic ("您的这个请求…"), as
+"你不能告诉别人你的密码" is advice."""
 
 ZH_NOT_A_REFUSAL = r"(?:保证|确定|确认|肯定|看到|看见|访问|access|打开|查看你|`|=)"
 """What after a construct makes it not a refusal ("我不能保证", "我无法看到你的屏幕",
