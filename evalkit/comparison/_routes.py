@@ -162,9 +162,11 @@ class RouteReport:
 
 
 def is_routed(store: Store, run_id: str) -> bool:
-    """True when any response or error of the run went through a named route."""
-    frame = store.outcomes_frame(run_id)
-    return bool(frame["route"].notna().any())
+    """True when any response or error of the run went through a named route (one query; the
+    runs' rows stay in the store)."""
+    from evalkit.store._paired import is_routed as routed
+
+    return routed(store, store.resolve_run_id(run_id))
 
 
 def route_report(store: Store, cmp: Comparison) -> RouteReport | None:

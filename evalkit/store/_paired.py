@@ -231,3 +231,15 @@ class ItemJson:
                 yield from (r[0] for r in rows)
         finally:
             cursor.close()
+
+
+def is_routed(store: Store, run_id: str) -> bool:
+    """True when any response or error of the run went through a named route."""
+    row = store.con.execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM responses WHERE run_id = $r AND route IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM errors WHERE run_id = $r AND route IS NOT NULL)
+        """,
+        {"r": run_id},
+    ).fetchone()
+    return bool(row and row[0])
