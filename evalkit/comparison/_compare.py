@@ -184,9 +184,9 @@ def compare_runs(
         )
     cov = check_coverage(store, base_id, cand_id, allow_incomplete)
     items, pairs = item_codes(store, base_id, cand_id)
+    both = item_means(store, base_id, cand_id).to_pandas()
     a, b = _shared_categories(
-        _frames(store, base_id, cand_id, cov, "baseline", items, pairs),
-        _frames(store, base_id, cand_id, cov, "candidate", items, pairs),
+        _frames(both, cov, "baseline", items, pairs), _frames(both, cov, "candidate", items, pairs)
     )
     check_gate_names(gate, set(a["metric"]) | set(b["metric"]))
     notes = _signature_notes(a, b)
@@ -358,23 +358,16 @@ def _max_drop(hypotheses: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
 
 
 def _frames(
-    store: Store,
-    base_id: str,
-    cand_id: str,
-    cov: Coverage,
-    role: str,
-    items: dict[str, int],
-    pairs: dict[str, int],
+    both: pd.DataFrame, cov: Coverage, role: str, items: dict[str, int], pairs: dict[str, int]
 ) -> pd.DataFrame:
-    """One run's item means (repeats averaged in the store) on the compared items.
+    """One run's item means (repeats averaged in the store, see `item_means`) on the compared
+    items.
 
     ``item_id`` and ``pair_id`` are integer codes (`item_codes`); task, lang, metric and
     signature are categorical. Items whose content changed and candidate-only items are left
     out.
     """
-    frame = item_means(
-        store, base_id, cand_id, role, include_missing=role == "candidate"
-    ).to_pandas()
+    frame = both[both["side"] == (1 if role == "candidate" else 0)].drop(columns="side")
     frame = frame.rename(columns={"item": "item_id", "pair": "pair_id"})
     # never-attempted requests count against the candidate (allowed only with allow_incomplete);
     # for the baseline they are left out, so they can never make the candidate look better

@@ -41,52 +41,49 @@ WITH ids AS (
     SELECT item_id, CAST(row_number() OVER (ORDER BY item_id) AS INTEGER) AS item
     FROM (SELECT DISTINCT item_id FROM run_items WHERE run_id IN ($a, $b))
 ),
+its AS (
+    SELECT ri.run_id, ri.item_id, i.task, i.lang, i.pair_id
+    FROM run_items ri JOIN items i USING (item_id, content_hash)
+    WHERE ri.run_id IN ($a, $b)
+),
 pairs AS (
     SELECT pair_id, CAST(row_number() OVER (ORDER BY pair_id) AS INTEGER) AS pair
-    FROM (
-        SELECT DISTINCT i.pair_id FROM run_items ri JOIN items i USING (item_id, content_hash)
-        WHERE ri.run_id IN ($a, $b)
-    )
+    FROM (SELECT DISTINCT pair_id FROM its)
 ),
 vals AS (
-    SELECT item_id, repeat, metric,
+    SELECT run_id, item_id, repeat, metric,
            COALESCE(CAST(value_bool AS DOUBLE), value_num) AS value, signature
-    FROM scores WHERE run_id = $r
+    FROM scores WHERE run_id IN ($a, $b)
     UNION ALL
-    SELECT item_id, repeat, 'answered',
+    SELECT run_id, item_id, repeat, 'answered',
            CASE WHEN outcome = 'answered' THEN 1.0 ELSE 0.0 END, 'answered|v1'
-    FROM outcomes WHERE run_id = $r AND outcome IN ('answered', 'failed', $missing)
+    FROM outcomes
+    WHERE (run_id = $a AND outcome IN ('answered', 'failed'))
+       OR (run_id = $b AND outcome IN ('answered', 'failed', 'missing'))
 )
-SELECT i.task, i.lang, v.metric, ids.item, pairs.pair, avg(v.value) AS value,
-       min(v.signature) AS signature
+SELECT CAST(v.run_id = $b AS INTEGER) AS side, its.task, its.lang, v.metric, ids.item,
+       pairs.pair, avg(v.value) AS value, min(v.signature) AS signature
 FROM vals v
-JOIN run_items ri ON ri.run_id = $r AND ri.item_id = v.item_id
-JOIN items i ON i.item_id = ri.item_id AND i.content_hash = ri.content_hash
+JOIN its ON its.run_id = v.run_id AND its.item_id = v.item_id
 JOIN ids ON ids.item_id = v.item_id
-JOIN pairs ON pairs.pair_id = i.pair_id
+JOIN pairs ON pairs.pair_id = its.pair_id
 WHERE v.value IS NOT NULL
-GROUP BY i.task, i.lang, v.metric, ids.item, pairs.pair
+GROUP BY side, its.task, its.lang, v.metric, ids.item, pairs.pair
 """
 
 
-def item_means(
-    store: Store, baseline: str, candidate: str, role: str, *, include_missing: bool = False
-) -> pa.Table:
-    """One run's per-item means (repeats averaged) of every metric and of ``answered``.
+def item_means(store: Store, baseline: str, candidate: str) -> pa.Table:
+    """Both runs' per-item means (repeats averaged) of every metric and of ``answered``, in one
+    query (one pass over the items, which on a lake means one scan of their Parquet).
 
-    Columns: task, lang, metric, signature (dictionary-encoded), item and pair (integer codes
-    shared by both runs: the rank of the id among the two runs' ids, see `item_codes`), value.
-    ``role`` is ``baseline`` or ``candidate``; ``include_missing`` counts never-attempted
-    requests as unanswered (0) instead of leaving them out.
+    Columns: side (0 baseline, 1 candidate), task, lang, metric, signature (dictionary-encoded),
+    item and pair (integer codes shared by both runs: the rank of the id among the two runs'
+    ids, see `item_codes`), value. A candidate's never-attempted requests count as unanswered
+    (0); a baseline's are left out, so they can never make the candidate look better.
     """
     import pyarrow.compute as pc
 
-    run = baseline if role == "baseline" else candidate
-    relation = store.con.sql(
-        _ITEM_MEANS,
-        params={"a": baseline, "b": candidate, "r": run,
-                "missing": "missing" if include_missing else "answered"},
-    )  # fmt: skip
+    relation = store.con.sql(_ITEM_MEANS, params={"a": baseline, "b": candidate})
     # DuckDB 2 renamed fetch_arrow_table (1.4, the lake extra's pin) to to_arrow_table
     fetch = getattr(relation, "to_arrow_table", None) or getattr(relation, "fetch_arrow_table")  # noqa: B009
     table = fetch()
