@@ -105,6 +105,10 @@ _NO_DOWNLOADS: dict[str, str | bool | int | float | list[str]] = {
 """Never let DuckDB fetch an extension at run time (a SQLite or Parquet path would otherwise
 make it try to download one)."""
 
+_QUIET = "SET enable_progress_bar = false"
+"""Per connection and cursor: DuckDB prints a progress bar to stdout for a query slower than 2 s
+(a loaded machine, a lake on S3), which would land inside `--format json` output."""
+
 
 _LAKE_ATTEMPTS = 40
 """Tries of one lake write that races other writers (about a minute of backing off)."""
@@ -249,6 +253,7 @@ class Store:
                 self.con = self._connect(read_only)
             except duckdb.Error as exc:
                 raise StoreError(_open_error(self.path, exc)) from exc
+        self.con.execute(_QUIET)
         self._check_schema()
         if read_only:
             return
@@ -293,6 +298,7 @@ class Store:
         not in a DuckLake store's attached one.
         """
         cursor = self.con.cursor()
+        cursor.execute(_QUIET)
         if self.is_lake:
             from evalkit.store._lake import LAKE_ALIAS
 

@@ -183,3 +183,12 @@ def test_a_small_run_is_stored_without_loading_arrow(tmp_path):
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1", "北京", "Beijing", "混合", "4", "4", "False"]
+
+
+def test_no_connection_of_a_store_prints_a_progress_bar(tmp_path):
+    """DuckDB's bar goes to stdout after 2 s and would corrupt `--format json` output."""
+    with Store(tmp_path / "q.duckdb") as store:
+        for con in (store.con, store.cursor()):
+            assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (
+                False,
+            )
