@@ -34,7 +34,8 @@ _CANDIDATES = re.compile(
 )
 _HEDGE = re.compile(
     r"\b(?:i\s+think|i\s+believe|probably|possibly|perhaps|maybe|might|likely|not\s+sure)\b"
-    r"|\bi\s+recall\b|\bif\s+i\s+remember\b|可能|也许|或许|大概|不确定|不太确定|我记得|印象中"
+    r"|\bi\s+recall\b|\bif\s+i\s+remember\b|\b(?:disputed|debated|contested)\b"
+    r"|可能|也许|或许|大概|不确定|不太确定|我记得|印象中|争议|说法不一"
 )
 _DISJUNCTION = re.compile(r"\bor\b|或者|或是|还是")
 
@@ -77,7 +78,8 @@ def _negated_at(text: str, at: int) -> bool:
 
 def names_candidates(reply: str) -> bool:
     """Whether the reply offers several candidates: "either … or", "or possibly", "也可能是",
-    "要么", or a hedge ("I think", "可能") and an "or" / "或者" in one sentence."""
+    "要么", or a hedge or a dispute ("I think", "可能", "有争议") and an "or" / "或者" / "还是"
+    in one sentence ("是曹雪芹还是高鹗，学界一直有争议")."""
     text = _light(reply)
     if _CANDIDATES.search(text):
         return True

@@ -33,6 +33,8 @@ def test_an_alias_named_only_to_deny_it_is_negated(reply, negated):
         ("可能是杜甫，也可能是王维。", True),
         ("要么是杜甫，要么是李白。", True),
         ("我觉得可能是杜甫或者王维。", True),
+        ("是杜甫还是王维，学界一直有争议。", True),
+        ("Whether Du Fu or Wang Wei wrote it is disputed.", True),
         ("我不确定，可能是杜甫。", False),
         ("Du Fu (or Tu Fu in older romanization).", False),
         ("Du Fu wrote it in 757, or thereabouts, in occupied Chang'an.", False),
