@@ -128,6 +128,11 @@ def s3_secret(con: duckdb.DuckDBPyConnection) -> None:
         raise StoreError(f"cannot set up S3 access from AWS_* variables: {_first(exc)}") from None
 
 
+class LakeInvalidated(StoreError):
+    """DuckLake failed fatally while attaching (a catalog being created by another process);
+    the connection is unusable, a new one may succeed."""
+
+
 def _first(exc: BaseException) -> str:
     return redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
@@ -172,7 +177,10 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     except duckdb.Error as exc:
-        con.close()
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+        if isinstance(exc, duckdb.FatalException):
+            raise LakeInvalidated(_first(exc)) from None
         if read_only and "creating a new DuckLake is explicitly disabled" in str(exc):
             raise StoreError(
                 f"no store at {spec.text}: the catalog holds no DuckLake yet; `evalkit run` "

@@ -87,6 +87,8 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
         try:
             _create(con)
             return [v for v, _, _ in MIGRATIONS]
+        except duckdb.FatalException:
+            raise  # this connection is gone; the store opens a new one
         except duckdb.Error:
             # another process created (or is creating) the schema: look again shortly
             if attempt == _ATTEMPTS:

@@ -110,6 +110,9 @@ _QUIET = "SET enable_progress_bar = false"
 (a loaded machine, a lake on S3), which would land inside `--format json` output."""
 
 
+_FATAL_ATTEMPTS = 5
+"""Fresh connections tried when DuckLake invalidates one while a new catalog is being created."""
+
 _LAKE_ATTEMPTS = 40
 """Tries of one lake write that races other writers (about a minute of backing off)."""
 
@@ -243,24 +246,43 @@ class Store:
         self.read_only = read_only
         self.is_lake = self.spec.is_lake
         if self.is_lake:
-            from evalkit.store._lake import attach
-
-            self.con = attach(self.spec, read_only)
-        else:
-            if self.path != ":memory:":
-                _check_file(Path(self.path), read_only)
-            try:
-                self.con = self._connect(read_only)
-            except duckdb.Error as exc:
-                raise StoreError(_open_error(self.path, exc)) from exc
+            self._open_lake(read_only)
+            return
+        if self.path != ":memory:":
+            _check_file(Path(self.path), read_only)
+        try:
+            self.con = self._connect(read_only)
+        except duckdb.Error as exc:
+            raise StoreError(_open_error(self.path, exc)) from exc
         self.con.execute(_QUIET)
         self._check_schema()
-        if read_only:
-            return
-        if self.is_lake:
-            migrate_lake(self.con, self.path)
-        else:
+        if not read_only:
             migrate(self.con)
+
+    def _open_lake(self, read_only: bool) -> None:
+        """Attach, check and (for writing) create the schema, on a fresh connection if needed.
+
+        DuckLake 0.3 can fail fatally (``FatalException``: the in-memory database is
+        invalidated) when it reads a SQLite catalog that another process is creating at that
+        moment; a new connection a moment later finds it complete.
+        """
+        from evalkit.store._lake import LakeInvalidated, attach
+
+        for attempt in range(1, _FATAL_ATTEMPTS + 1):
+            try:
+                self.con = attach(self.spec, read_only)
+                self._check_schema()
+                if not read_only:
+                    migrate_lake(self.con, self.path)
+                return
+            except (duckdb.FatalException, LakeInvalidated) as exc:
+                with suppress(Exception):
+                    self.con.close()
+                if attempt == _FATAL_ATTEMPTS:
+                    raise StoreError(
+                        f"cannot open DuckLake store {self.path}: {str(exc).splitlines()[0]}"
+                    ) from None
+                time.sleep(0.2 * attempt * (0.5 + random.random()))
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
