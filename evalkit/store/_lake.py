@@ -144,11 +144,11 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
         StoreError: Missing extensions, a missing catalog file when reading, or a catalog that
             cannot be reached (the driver's message, with any secret redacted).
     """
-    from evalkit.store._store import _NO_DOWNLOADS, _QUIET
+    from evalkit.store._store import _NO_DOWNLOADS, quiet
 
     remember(os.environ.get("PGPASSWORD"))
     con = duckdb.connect(":memory:", config=_NO_DOWNLOADS)
-    con.execute(_QUIET)  # before the ATTACH, which can take seconds while other writers commit
+    quiet(con)  # before the ATTACH, which can take seconds while other writers commit
     try:
         extension_dir(con)  # before anything is created: a missing extra changes nothing
     except StoreError:

@@ -105,9 +105,16 @@ _NO_DOWNLOADS: dict[str, str | bool | int | float | list[str]] = {
 """Never let DuckDB fetch an extension at run time (a SQLite or Parquet path would otherwise
 make it try to download one)."""
 
-_QUIET = "SET enable_progress_bar = false"
-"""Per connection and cursor: DuckDB prints a progress bar to stdout for a query slower than 2 s
-(a loaded machine, a lake on S3), which would land inside `--format json` output."""
+
+def quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bar on this connection or cursor: DuckDB prints one to stdout for a query
+    slower than 2 s (a loaded machine, a lake on S3), which would land in `--format json` output.
+
+    In Jupyter without ipywidgets DuckDB refuses to change the setting at all (and draws no bar
+    there either), so a refusal is ignored.
+    """
+    with suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
 
 
 _FATAL_ATTEMPTS = 5
@@ -254,7 +261,7 @@ class Store:
             self.con = self._connect(read_only)
         except duckdb.Error as exc:
             raise StoreError(_open_error(self.path, exc)) from exc
-        self.con.execute(_QUIET)
+        quiet(self.con)
         self._check_schema()
         if not read_only:
             migrate(self.con)
@@ -320,7 +327,7 @@ class Store:
         not in a DuckLake store's attached one.
         """
         cursor = self.con.cursor()
-        cursor.execute(_QUIET)
+        quiet(cursor)
         if self.is_lake:
             from evalkit.store._lake import LAKE_ALIAS
 
