@@ -70,9 +70,10 @@ def check_coverage(store: Store, base_id: str, cand_id: str, allow_incomplete: b
         raise ConfigError(
             "refusing to gate on an incomplete comparison: "
             + "; ".join(problems)
-            + ". Resume an unfinished run with `evalkit run ... --resume RUN`, or run both "
-            "on the same sets; or pass --allow-incomplete to compare anyway (requests the "
-            "candidate never made then count as its failures)"
+            + ". Resume an unfinished run with `evalkit run ... --resume RUN` (a grouped run: "
+            "rerun each unfinished shard with `evalkit run ... --group KEY --shard i/N`), or "
+            "run both on the same sets; or pass --allow-incomplete to compare anyway (requests "
+            "the candidate never made then count as its failures)"
         )
     warnings += _incomplete_notes(counts, len(only_a), len(only_b)) if problems else []
     baseline_only = only_a.assign(metric="answered", repeat=0, signature="answered|v1")

@@ -38,8 +38,9 @@ def test_shards_of_a_group_write_one_run_finished_only_when_all_are(spec, tmp_pa
         assert first.run_id == run_id
         assert db.run(run_id).status == "running"
         assert db.counts(run_id).describe().startswith(f"{run_id} (running, shards 1/3 finished)")
-        with pytest.raises(ConfigError, match="refusing to gate on an incomplete comparison"):
+        with pytest.raises(ConfigError, match="refusing to gate on an incomplete") as err:
             ek.compare("base", run_id, store=db)
+        assert "--group KEY --shard i/N" in str(err.value)  # how to finish a grouped run
         _shard(spec, db, 3)
         assert db.runs(name="p")["shards"].tolist() == ["shards 2/3 finished"]
         _shard(spec, db, 2)
