@@ -16,7 +16,8 @@ def same_replies(store: Store, baseline: str, candidate: str) -> set[str]:
 
     Such an item cannot differ between the runs (in a router cutover, the items whose route did
     not change: the candidate reuses the baseline's stored reply). An item with an error or a
-    missing repeat on either side is never among them.
+    missing repeat on either side is never among them, and runs with different repeat counts
+    have none (the baseline's other repeats could differ).
     """
     rows = store.con.execute(
         """
@@ -30,6 +31,7 @@ def same_replies(store: Store, baseline: str, candidate: str) -> set[str]:
         GROUP BY a.item_id, p.repeats
         HAVING bool_and(a.request_hash = b.request_hash AND a.text IS NOT DISTINCT FROM b.text)
            AND count(*) = p.repeats
+           AND p.repeats = (SELECT repeats FROM runs WHERE run_id = $a)
         """,
         {"a": baseline, "b": candidate},
     ).fetchall()

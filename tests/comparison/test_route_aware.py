@@ -60,3 +60,19 @@ def test_the_gate_tests_the_moved_items_and_reports_all_items_beside_them(cutove
     assert h_changed["mde"] > h_all["mde"]
     assert changed.verdict is Verdict.FAIL
     assert any("changed items only: 40 of 80" in n for n in changed.notes)
+
+
+def test_runs_with_different_repeats_share_no_unchanged_item(sim_factory):
+    """A candidate with one repeat reuses the baseline's first; the baseline's other repeats may
+    differ, so no item counts as unchanged."""
+    from evalkit.targets import parse_target
+    from tests._helpers import make_set, qa_items
+
+    items = qa_items(5)
+    sim = sim_factory([Persona(name="p", rates=Rates(accuracy=0.6, hallucination=0.4))], items)
+    store = Store(":memory:")
+    target = parse_target(f"sim:p@{sim.url}")
+    base = ek.run(target, [make_set(items)], store=store, name="a", repeats=3, progress=False)
+    cand = ek.run(target, [make_set(items)], store=store, name="b", repeats=1, progress=False)
+    assert cand.summary.cached == len(items)  # its one repeat is the baseline's first
+    assert same_replies(store, base.run_id, cand.run_id) == set()
