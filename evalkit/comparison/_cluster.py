@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from evalkit.comparison._dist import norm_cdf, norm_ppf
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,13 @@ def paired_clustered_delta(
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
     delta, se, n, n_clusters = clustered_mean_se(b - a, clusters)
-    half = float(stats.norm.ppf(1 - alpha / 2)) * se
+    half = norm_ppf(1 - alpha / 2) * se
     return ClusteredDelta(delta, se, delta - half, delta + half, _p_worse(delta, se), n, n_clusters)
 
 
 def _p_worse(delta: float, se: float) -> float:
     if se > 0:
-        return float(stats.norm.cdf(delta / se))
+        return norm_cdf(delta / se)
     # Every difference equal (or a single item): the sign alone decides.
     return 0.0 if delta < 0 else 1.0
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evalkit.comparison._cluster import paired_clustered_delta
 from evalkit.comparison._coverage import Coverage, check_coverage
+from evalkit.comparison._dist import norm_ppf
 from evalkit.comparison._gate import GateConfig, check_gate_names, wanted_slices
 from evalkit.comparison._graph import TaskQuality, Verdict, item_quality, run_gate
 from evalkit.comparison._power import mde_paired_binary, observed_rho
@@ -348,7 +348,7 @@ def _max_drop(hypotheses: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
     noisy point estimate."""
     if gate.max_drop is None or hypotheses.empty:
         return hypotheses
-    z = float(stats.norm.ppf(0.95))
+    z = norm_ppf(0.95)
     lower = -hypotheses["delta"] - z * hypotheses["se"]
     hard = lower > gate.max_drop
     out = hypotheses.copy()

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evalkit.comparison._cluster import clustered_mean_se
+from evalkit.comparison._dist import norm_cdf, norm_ppf, t_ppf
 from evalkit.tasks import metric_scale
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def _p_worse(delta: float, var: float) -> tuple[float, float]:
     if var <= 0:
         return (0.0, 1.0)
     z = delta / math.sqrt(var)
-    return (z, float(stats.norm.cdf(z)))
+    return (z, norm_cdf(z))
 
 
 def _graph(weights: list[float], share: float) -> tuple[np.ndarray, np.ndarray]:
@@ -288,7 +288,7 @@ def mde(parts: list[tuple[float, _Stats]], alpha: float) -> float:
     ``parts``: (coefficient, stats) of each task in the hypothesis (the task itself with 1, or
     every task with its index weight).
     """
-    z = float(stats.norm.ppf(1 - alpha) + stats.norm.ppf(POWER))
+    z = norm_ppf(1 - alpha) + norm_ppf(POWER)
     if not parts or z * _se_at(parts, 1.0) > 1.0:
         return 1.0
     lo, hi = 0.0, 1.0
@@ -306,7 +306,7 @@ def power_at(parts: list[tuple[float, _Stats]], alpha: float, margin: float) -> 
     se = _se_at(parts, margin)
     if se <= 0:
         return 1.0
-    return float(stats.norm.cdf(margin / se - stats.norm.ppf(1 - alpha)))
+    return norm_cdf(margin / se - norm_ppf(1 - alpha))
 
 
 def _tango_var(b: float, c: float, n: float, d0: float) -> float:
@@ -338,13 +338,13 @@ def upper_bound(parts: list[tuple[float, _Stats]], alpha: float) -> float:
     """One-sided (1 - alpha) upper confidence bound of the drop (docs/gate-design.md §4.8):
     Tango's score bound with Rao-Scott scaling for pass/fail tasks (stratified over the index's
     tasks); a t bound with the clustered SE for a score task. NaN when it cannot be bounded."""
-    z = float(stats.norm.ppf(1 - alpha))
+    z = norm_ppf(1 - alpha)
     est = -sum(c * s.delta for c, s in parts)
     if len(parts) == 1 and not parts[0][1].binary:
         s = parts[0][1]
         if math.isnan(s.se) or s.se <= 0 or s.clusters < 2:
             return math.nan  # a zero-width interval never establishes anything
-        return -s.delta + float(stats.t.ppf(1 - alpha, s.clusters - 1)) * s.se
+        return -s.delta + t_ppf(1 - alpha, s.clusters - 1) * s.se
     scaled = []
     for c, s in parts:
         if s.n == 0:

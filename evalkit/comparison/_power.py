@@ -10,21 +10,22 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, stats
+
+from evalkit.comparison._dist import norm_cdf, norm_ppf
 
 
 def _z_alpha(alpha: float, two_sided: bool) -> float:
     """z_{1-alpha/2}, or z_{1-alpha} for a one-sided test (Connor 1987; Miller 2024)."""
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
-    return float(stats.norm.ppf(1 - (alpha / 2 if two_sided else alpha)))
+    return norm_ppf(1 - (alpha / 2 if two_sided else alpha))
 
 
 def _z(alpha: float, power: float, two_sided: bool) -> float:
     """z_{1-alpha/2} + z_power, the multiplier in Connor (1987)."""
     if not 0 < power < 1:
         raise ValueError(f"power must be in (0, 1), got {power}")
-    return _z_alpha(alpha, two_sided) + float(stats.norm.ppf(power))
+    return _z_alpha(alpha, two_sided) + norm_ppf(power)
 
 
 def _check(p_base: float, rho: float) -> None:
@@ -147,6 +148,8 @@ def mde_paired_binary(
         return math.nan
     if gap(0.0) >= 0:
         return 0.0
+    from scipy import optimize  # the planner's root finder; a compare never reaches it
+
     return float(optimize.brentq(gap, 0.0, p_base, xtol=1e-10))
 
 
@@ -193,12 +196,14 @@ def power_paired_binary(
     if sd == 0:  # every item moves together: any drop is seen
         return 1.0
     shift = delta * math.sqrt(n) / sd
-    return float(stats.norm.cdf(shift - _z_alpha(alpha, two_sided)))
+    return norm_cdf(shift - _z_alpha(alpha, two_sided))
 
 
 def _exact_mcnemar_power(
     n: int, cells: tuple[float, float, float, float], alpha: float, two_sided: bool
 ) -> float:
+    from scipy import stats  # exact power: the planner only, never a compare
+
     _, p10, p01, _ = cells
     psi = p10 + p01
     if psi == 0:

@@ -6,14 +6,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from evalkit.comparison._dist import bh_adjust, binom_half_test, norm_cdf, norm_ppf, norm_sf, t_ppf
 
 
 def wilson(successes: float, n: int, alpha: float = 0.05) -> tuple[float, float]:
     """Wilson score interval for a proportion."""
     if n == 0:
         return (math.nan, math.nan)
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = norm_ppf(1 - alpha / 2)
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
@@ -39,9 +40,8 @@ def mcnemar_exact(base: np.ndarray, cand: np.ndarray) -> PairedTest:
     c = int(np.sum((base == 0) & (cand == 1)))
     if b + c == 0:
         return PairedTest("mcnemar_exact", 1.0, 1.0, (b, c))
-    two = stats.binomtest(b, b + c, 0.5).pvalue
-    worse = stats.binomtest(b, b + c, 0.5, alternative="greater").pvalue
-    return PairedTest("mcnemar_exact", float(two), float(worse), (b, c))
+    two, worse = binom_half_test(b, b + c)
+    return PairedTest("mcnemar_exact", two, worse, (b, c))
 
 
 _CHUNK = 1_000_000
@@ -88,9 +88,7 @@ def sign_flip(
     observed = float(diff.mean())
     if n > CLT_N and len(values) > CLT_N:
         z = float(diff.sum() / math.sqrt(float((diff**2).sum())))
-        return PairedTest(
-            "sign_flip_normal", float(min(1.0, 2 * stats.norm.sf(abs(z)))), float(stats.norm.cdf(z))
-        )
+        return PairedTest("sign_flip_normal", min(1.0, 2 * norm_sf(abs(z))), norm_cdf(z))
     rng = np.random.default_rng(seed)
     null = np.empty(n_resamples)
     done = 0
@@ -105,6 +103,8 @@ def sign_flip(
 
 
 def _sign_flip_scipy(diff: np.ndarray, n_resamples: int, seed: int) -> PairedTest:
+    from scipy import stats  # only for slices of at most 13 items: exact enumeration
+
     res_two = stats.permutation_test(
         (diff,), np.mean, permutation_type="samples", n_resamples=n_resamples,
         rng=np.random.default_rng(seed),
@@ -135,7 +135,7 @@ def paired_ci(
     values, counts = _support(diff)
     theta = float(diff.mean())
     if n > CLT_N and len(values) > CLT_N:
-        half = float(stats.t.ppf(1 - alpha / 2, n - 1)) * float(diff.std(ddof=1)) / math.sqrt(n)
+        half = t_ppf(1 - alpha / 2, n - 1) * float(diff.std(ddof=1)) / math.sqrt(n)
         return (theta - half, theta + half)
     rng = np.random.default_rng(seed)
     boot = np.empty(n_resamples)
@@ -191,4 +191,4 @@ def benjamini_hochberg(pvalues: list[float]) -> list[float]:
     """Benjamini-Hochberg adjusted p-values (FDR)."""
     if not pvalues:
         return []
-    return [float(x) for x in stats.false_discovery_control(pvalues, method="bh")]
+    return bh_adjust(pvalues)

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-import evalkit.commands as commands
+import evalkit.goldensets as goldensets
 from evalkit.commands import compare_routers_command
 from evalkit.comparison import ROUTE_DELTA_COLUMNS, route_deltas, route_report
 from evalkit.comparison._render import render
@@ -55,15 +55,15 @@ def cutover(tmp_path_factory):
         for path, (name, model) in zip(paths, configs, strict=True):
             text = ROUTER.format(name=name, url=server.url, route=ZH_ROUTE, zh_model=model)
             path.write_text(text, encoding="utf-8")
-        original = commands.load_goldensets
-        commands.load_goldensets = lambda names=None: [make_set(items)]  # the test set only
+        original = goldensets.load_goldensets
+        goldensets.load_goldensets = lambda names=None: [make_set(items)]  # the test set only
         try:
             routed, md = compare_routers_command(
                 str(paths[0]), str(paths[1]), store=str(tmp / "r.duckdb"), progress=False,
                 fmt="md",
             )  # fmt: skip
         finally:
-            commands.load_goldensets = original
+            goldensets.load_goldensets = original
     with Store(tmp / "r.duckdb", read_only=True) as store:
         yield routed, store, md
 

@@ -138,14 +138,14 @@ def test_route_diff_recalls_only_the_changed_route(sim, tmp_path):
     )
     assert len(diff.changed) == 40 and diff.moves() == {("strong", "cheap"): 40}
 
-    import evalkit.commands as commands
+    import evalkit.goldensets as goldensets
 
-    original = commands.load_goldensets
-    commands.load_goldensets = lambda names=None: [make_set(items)]  # the test set, not built-ins
+    original = goldensets.load_goldensets
+    goldensets.load_goldensets = lambda names=None: [make_set(items)]  # the test set, not built-ins
     try:
         result, _ = compare_routers_command(str(a), str(b), store=db)
     finally:
-        commands.load_goldensets = original
+        goldensets.load_goldensets = original
     assert result.baseline.summary.called == 80
     assert result.candidate.summary.called == len(diff.changed) == 40
     assert result.candidate.summary.cached == 40
