@@ -239,6 +239,7 @@ def compare(
     task_margin: float | None = None,
     weights: dict[str, float] | None = None,
     inconclusive: str | None = None,
+    snapshot: int | None = None,
 ) -> Comparison:
     """Compare two stored runs (ids, prefixes, names or ``latest``) with the regression gate.
 
@@ -265,6 +266,8 @@ def compare(
         task_margin: The per-task quality drop the gate must be able to detect (0.15).
         weights: Task weights of the overall index (unnamed tasks weigh 1).
         inconclusive: ``"fail"`` or ``"pass"``: the exit code of an INCONCLUSIVE gate.
+        snapshot: A DuckLake store (given as a spec) read at this snapshot; the comparison's
+            ``snapshot`` names the one read.
 
     Returns:
         The comparison: ``.verdict`` is PASS, FAIL or INCONCLUSIVE.
@@ -279,6 +282,10 @@ def compare(
     )  # fmt: skip
     kwargs = {"by_route": by_route, "allow_incomplete": allow_incomplete}
     if isinstance(store, Store):
+        if snapshot is not None:
+            raise ConfigError(
+                "snapshot= opens the store itself: pass the store's path or spec, not a Store"
+            )
         return compare_runs(store, baseline, candidate, config, **kwargs)
-    with Store(store, read_only=True) as db:
+    with Store(store, read_only=True, snapshot=snapshot) as db:
         return compare_runs(db, baseline, candidate, config, **kwargs)

@@ -82,13 +82,17 @@ def compare_command(
     store: str | None = None,
     by_route: bool = False,
     allow_incomplete: bool = False,
+    snapshot: int | None = None,
     **gate: object,
 ) -> Comparison:
-    """Compare two runs with the project's gate settings overridden by ``gate`` (read-only)."""
+    """Compare two runs with the project's gate settings overridden by ``gate``.
+
+    Read-only; a DuckLake store at ``snapshot``, else at its newest.
+    """
     from evalkit.comparison import compare_runs, resolve_gate
 
     config = resolve_gate(**gate)
-    with Store(store, read_only=True) as db:
+    with Store(store, read_only=True, snapshot=snapshot) as db:
         return compare_runs(
             db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
         )
@@ -102,13 +106,17 @@ def compare_report(
     store: str | None = None,
     by_route: bool = False,
     allow_incomplete: bool = False,
+    snapshot: int | None = None,
     **gate: object,
 ) -> tuple[Comparison, str]:
-    """Compare two runs and render the report in ``fmt`` from the same read-only store."""
+    """Compare two runs and render the report in ``fmt`` from the same read-only store.
+
+    A DuckLake store is read at ``snapshot``, else at its newest, which the report names.
+    """
     from evalkit.comparison import compare_runs, resolve_gate
 
     config = resolve_gate(**gate)
-    with Store(store, read_only=True) as db:
+    with Store(store, read_only=True, snapshot=snapshot) as db:
         cmp = compare_runs(
             db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
         )

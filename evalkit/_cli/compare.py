@@ -99,6 +99,13 @@ from evalkit._cli._common import handle_errors, store_option
     help="Compare even an unfinished run or runs whose items differ; requests the candidate "
     "never made count as its failures, and the report says so first.",
 )
+@click.option(
+    "--snapshot",
+    type=click.IntRange(min=0),
+    default=None,
+    help="A DuckLake store: read it at this snapshot (a report names the one it read), so a "
+    "compare can be repeated exactly while runs keep landing.",
+)
 @click.option("--progress/--no-progress", default=None)
 @handle_errors
 def compare(
@@ -125,6 +132,7 @@ def compare(
     gate_langs: str | None,
     by_route: bool,
     allow_incomplete: bool,
+    snapshot: int | None,
     progress: bool | None,
 ) -> None:
     """Compare two runs: exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE (underpowered; see docs/cli.md).
@@ -153,6 +161,11 @@ def compare(
     if baseline_router or candidate_router:
         if not (baseline_router and candidate_router):
             raise ConfigError("give both --baseline-router and --candidate-router")
+        if snapshot is not None:
+            raise ConfigError(
+                "--snapshot reads stored runs as they were; router configs run first and "
+                "write: compare the stored runs by name with --snapshot instead"
+            )
         routed, text = compare_routers_command(
             baseline_router,
             candidate_router,
@@ -175,6 +188,7 @@ def compare(
             store=store,
             by_route=by_route,
             allow_incomplete=allow_incomplete,
+            snapshot=snapshot,
             **gate,
         )
     else:

@@ -52,6 +52,7 @@ class Comparison:
             bound of the drop, and whether it was rejected.
         verdict: PASS, FAIL or INCONCLUSIVE.
         left_out: Items to which no gate metric applies (not in the gate's quality).
+        snapshot: The DuckLake snapshot both runs were read at (None: a DuckDB file).
     """
 
     baseline: str
@@ -67,6 +68,7 @@ class Comparison:
     hypotheses: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["verdict"]))
     verdict: Verdict = Verdict.INCONCLUSIVE
     left_out: int = 0
+    snapshot: int | None = None
 
     @property
     def failing(self) -> pd.DataFrame:
@@ -238,9 +240,14 @@ def compare_runs(
     if cov.changed:
         notes.append(f"{len(cov.changed)} item(s) changed between the runs and were left out")
     names = {"baseline": store.run(base_id).name, "candidate": store.run(cand_id).name}
+    if store.snapshot is not None:
+        notes.append(
+            f"read DuckLake snapshot {store.snapshot}: `--snapshot {store.snapshot}` repeats "
+            "this compare on the same history, whatever was written since"
+        )
     return Comparison(
         base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings,
-        names, hypotheses, verdict, left_out,
+        names, hypotheses, verdict, left_out, store.snapshot,
     )  # fmt: skip
 
 

@@ -332,6 +332,7 @@ def to_json(cmp: Comparison, routes: RouteReport | None = None) -> str:
         "passed": cmp.passed,
         "verdict": str(cmp.verdict),
         "exit_code": cmp.exit_code,
+        "snapshot": cmp.snapshot,
         "detectable": detection_summary(cmp),
         "coverage": {role: asdict(c) for role, c in cmp.coverage.items()},
         "gate": {

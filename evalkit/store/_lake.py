@@ -137,8 +137,16 @@ def _first(exc: BaseException) -> str:
     return redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the lake attached as ``lake`` and in use.
+def attach(
+    spec: StoreSpec, read_only: bool, snapshot: int | None = None
+) -> tuple[duckdb.DuckDBPyConnection, int | None]:
+    """An in-memory DuckDB connection with the lake attached as ``lake`` and in use, and the
+    DuckLake snapshot it reads.
+
+    A reader is pinned to one snapshot (``snapshot``, else the newest when it opens): every
+    query and cursor of a compare then reads the same history while shard writers commit,
+    and the report can name it so the compare can be repeated. A writer reads and writes the
+    newest (its snapshot is None).
 
     Raises:
         StoreError: Missing extensions, a missing catalog file when reading, or a catalog that
@@ -171,8 +179,10 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
         if load_extensions(con, spec, data_path):
             s3_secret(con)
         con.execute(f"SET ducklake_max_retry_count = {_RETRIES}")
-        _attach_retrying(con, _attach_sql(spec, data_path, read_only, new=new))
+        _attach_retrying(con, _attach_sql(spec, data_path, read_only, new=new, snapshot=snapshot))
         con.execute(f"USE {LAKE_ALIAS}")
+        if read_only:
+            snapshot = _pin(con, spec, data_path, snapshot)
     except StoreError:
         con.close()
         raise
@@ -186,6 +196,12 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
                 f"no store at {spec.text}: the catalog holds no DuckLake yet; `evalkit run` "
                 "creates it"
             ) from None
+        if snapshot is not None and "snapshot" in str(exc).lower():
+            raise StoreError(
+                f"store {spec.text} has no snapshot {snapshot}: {_first(exc)}; `evalkit runs "
+                f"--store {spec.text}` reads the newest, and a compare report names the "
+                "snapshot it read"
+            ) from None
         if "data_path is not set" in str(exc):
             raise StoreError(
                 f"store {spec.text} is a new DuckLake catalog and needs a data path: give "
@@ -193,7 +209,23 @@ def attach(spec: StoreSpec, read_only: bool) -> duckdb.DuckDBPyConnection:
                 "s3://bucket/prefix/)"
             ) from None
         raise StoreError(f"cannot open DuckLake store {spec.text}: {_first(exc)}") from None
-    return con
+    return con, (snapshot if read_only else None)
+
+
+def _pin(
+    con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: str | None, snapshot: int | None
+) -> int:
+    """The snapshot a reader reads; an unpinned reader is re-attached at the newest one
+    (about 50 ms), so nothing a writer commits later changes what it reads."""
+    row = con.execute(f"SELECT id FROM {LAKE_ALIAS}.current_snapshot()").fetchone()
+    current = int(row[0]) if row else 0
+    if snapshot is not None:
+        return current
+    con.execute("USE memory")
+    con.execute(f"DETACH {LAKE_ALIAS}")
+    _attach_retrying(con, _attach_sql(spec, data_path, True, new=False, snapshot=current))
+    con.execute(f"USE {LAKE_ALIAS}")
+    return current
 
 
 _RACES = ("database is locked", "busy", "conflict", "already exists", "duplicate key")
@@ -243,7 +275,13 @@ def _is_new(spec: StoreSpec) -> bool:
     return not found or not found[0]
 
 
-def _attach_sql(spec: StoreSpec, data_path: str | None, read_only: bool, new: bool) -> str:
+def _attach_sql(
+    spec: StoreSpec,
+    data_path: str | None,
+    read_only: bool,
+    new: bool,
+    snapshot: int | None = None,
+) -> str:
     options = []
     if data_path and (new or spec.data_path):
         if not _is_remote(data_path) and not read_only:
@@ -251,6 +289,8 @@ def _attach_sql(spec: StoreSpec, data_path: str | None, read_only: bool, new: bo
         options.append(f"DATA_PATH '{_quote(data_path)}'")
     if read_only:
         options.append("READ_ONLY")
+        if snapshot is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
     tail = f" ({', '.join(options)})" if options else ""
     url = LAKE_PREFIX_FOR[spec.catalog or "duckdb"] + spec.target
     return f"ATTACH '{_quote(url)}' AS {LAKE_ALIAS}{tail}"

@@ -235,6 +235,8 @@ class Store:
         data_path: A DuckLake store's data folder or ``s3://`` prefix; None resolves
             ``EVALKIT_DATA_PATH`` > ``[tool.evalkit] data_path`` > the catalog's own (a new file
             catalog puts it beside itself).
+        snapshot: A DuckLake store read at this snapshot (read-only): a compare repeated
+            exactly as a report that named it read it. None reads the newest.
 
     Raises:
         StoreError: The file is missing (read-only), is not a DuckDB database, was written by a
@@ -247,13 +249,22 @@ class Store:
         *,
         read_only: bool = False,
         data_path: str | None = None,
+        snapshot: int | None = None,
     ) -> None:
         self.spec = parse_store(path, data_path)
         self.path = self.spec.text
         self.read_only = read_only
         self.is_lake = self.spec.is_lake
+        self.snapshot: int | None = None
+        """The DuckLake snapshot a read-only lake store reads (None: a file, or a writer)."""
+        if snapshot is not None and not (self.is_lake and read_only):
+            where = "a DuckDB file has no snapshots" if not self.is_lake else "only a reader"
+            raise StoreError(
+                f"--snapshot {snapshot} needs a DuckLake store opened for reading ({where}); "
+                "leave --snapshot out"
+            )
         if self.is_lake:
-            self._open_lake(read_only)
+            self._open_lake(read_only, snapshot)
             return
         if self.path != ":memory:":
             _check_file(Path(self.path), read_only)
@@ -266,7 +277,7 @@ class Store:
         if not read_only:
             migrate(self.con)
 
-    def _open_lake(self, read_only: bool) -> None:
+    def _open_lake(self, read_only: bool, snapshot: int | None = None) -> None:
         """Attach, check and (for writing) create the schema, on a fresh connection if needed.
 
         DuckLake 0.3 can fail fatally (``FatalException``: the in-memory database is
@@ -277,7 +288,7 @@ class Store:
 
         for attempt in range(1, _FATAL_ATTEMPTS + 1):
             try:
-                self.con = attach(self.spec, read_only)
+                self.con, self.snapshot = attach(self.spec, read_only, snapshot)
                 self._check_schema()
                 if not read_only:
                     migrate_lake(self.con, self.path)

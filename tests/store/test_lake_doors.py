@@ -184,3 +184,50 @@ def test_a_request_that_fails_again_on_resume_keeps_one_error_row(server, lake):
         rows = db.errors_frame("dead")
     assert (counts.planned, counts.failed, counts.answered) == (3, 3, 0)
     assert len(rows) == 3 and rows.groupby(["item_id", "repeat"]).size().max() == 1
+
+
+def test_a_compare_names_its_snapshot_and_repeats_exactly_at_it(server, tmp_path):
+    """A reader is pinned to one DuckLake snapshot: a run that lands while it reads is not
+    seen, the report names the snapshot, and ``--snapshot`` repeats the compare on that
+    history after newer runs of the same name landed."""
+    sim, folder = server
+    spec = f"ducklake:sqlite:{tmp_path / 'meta.sqlite'}"
+    for name, persona in (("base", "good"), ("cand", "worse")):
+        assert _run(sim, folder, spec, f"sim:{persona}", "--name", name).returncode == 0
+
+    def compare(*extra: str) -> dict:
+        out = evalkit("compare", "base", "cand", "--store", spec, "--format", "json", *extra)
+        assert out.returncode in (0, 1, 3), out.stderr
+        return json.loads(out.stdout)
+
+    first = compare()
+    snap = first["snapshot"]
+    assert isinstance(snap, int) and snap > 0
+    assert any(f"read DuckLake snapshot {snap}" in n and f"--snapshot {snap}" in n
+               for n in first["notes"])  # fmt: skip
+    with Store(spec, read_only=True) as pinned:
+        assert pinned.snapshot == snap
+        landed = _run(sim, folder, spec, "sim:good", "--name", "cand")  # a writer, meanwhile
+        assert landed.returncode == 0, landed.stderr
+        assert pinned.resolve_run_id("cand") == first["candidate"]  # still its snapshot
+    now = compare()
+    assert now["snapshot"] > snap and now["candidate"] != first["candidate"]
+    again = compare("--snapshot", str(snap))
+    assert again["snapshot"] == snap and again["candidate"] == first["candidate"]
+    assert again["slices"] == first["slices"] and again["verdict"] == first["verdict"]
+    assert ek.compare("base", "cand", store=spec, snapshot=snap).candidate == first["candidate"]
+    missing = evalkit("compare", "base", "cand", "--store", spec, "--snapshot", "99999")
+    assert missing.returncode == 2 and "has no snapshot 99999" in missing.stderr
+
+
+def test_snapshot_is_refused_where_there_is_none(server, tmp_path):
+    sim, folder = server
+    file = str(tmp_path / "f.duckdb")
+    for name in ("base", "cand"):
+        assert _run(sim, folder, file, "sim:good", "--name", name).returncode == 0
+    out = evalkit("compare", "base", "cand", "--store", file, "--snapshot", "3")
+    assert out.returncode == 2 and "a DuckDB file has no snapshots" in out.stderr
+    plain = json.loads(evalkit("compare", "base", "cand", "--store", file, "--format",
+                               "json").stdout)  # fmt: skip
+    assert plain["snapshot"] is None
+    assert not any("snapshot" in n for n in plain["notes"])
