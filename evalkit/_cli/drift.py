@@ -13,6 +13,11 @@ from evalkit._cli._common import handle_errors, store_option
 @click.option("--task", default=None, help="Only this task type.")
 @click.option("--lang", default=None, help="Only this prompt language (en, zh, mixed).")
 @click.option("--metric", default=None, help="Metric (default: each task's headline metric).")
+@click.option(
+    "--branch",
+    default=None,
+    help="Only runs made on this git branch (a shared store holds every branch's runs).",
+)
 @click.option("--alpha", default=0.05, show_default=True, help="FDR level for marking steps.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @handle_errors
@@ -22,6 +27,7 @@ def drift(
     task: str | None,
     lang: str | None,
     metric: str | None,
+    branch: str | None,
     alpha: float,
     fmt: str,
 ) -> None:
@@ -35,9 +41,10 @@ def drift(
     from evalkit.store import Store
 
     with Store(store, read_only=True) as db:
-        table = history(db, target, task=task, lang=lang, metric=metric, alpha=alpha)
+        table = history(db, target, task=task, lang=lang, metric=metric, alpha=alpha, branch=branch)
     if table.empty:
-        click.echo(f"no runs of {target!r} with scores for that slice")
+        on = f" on branch {branch!r}" if branch else ""
+        click.echo(f"no runs of {target!r}{on} with scores for that slice")
         return
     if fmt == "csv":
         click.echo(table.to_csv(index=False))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.comparison._stats import benjamini_hochberg, mcnemar_exact, sign_flip
+from evalkit.errors import ConfigError
 from evalkit.tasks import HEADLINE_METRICS
 
 if TYPE_CHECKING:
@@ -28,15 +29,20 @@ def drift(
     metric: str | None = None,
     alpha: float = 0.05,
     n_resamples: int = 2000,
+    branch: str | None = None,
 ) -> pd.DataFrame:
-    """The history of each slice over the runs of ``target`` (a model or router name).
+    """The history of each slice over the runs of ``target`` (a model or router name), or
+    only those made on git ``branch`` (a shared store holds every branch's runs: ``main``'s
+    history is not interrupted by a feature branch's experiment).
 
     Each run is tested against the previous one on the items both ran (exact McNemar for
     pass/fail, sign-flip permutation for scores); p-values are Benjamini-Hochberg adjusted over
     the whole history, and ``step`` marks significant changes (``up`` / ``down``).
     Without ``metric``, each task's headline metric is used.
     """
-    runs = store.runs_of_target(target)
+    runs = store.runs_of_target(target, branch=branch)
+    if branch is not None and not runs:
+        _no_branch(store, target, branch)
     frames = [_scores(store, run_id, task, lang, metric) for run_id, _, _ in runs]
     frames = _split_changed_definitions(frames)
     rows = []
@@ -123,3 +129,15 @@ def _mark(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
         for d, p in zip(table["delta_prev"], table["p_adj"].fillna(1.0), strict=True)
     ]
     return table[DRIFT_COLUMNS]
+
+
+def _no_branch(store: Store, target: str, branch: str) -> None:
+    """A branch with no runs of the target is a typo until shown otherwise: name the ones
+    that have some, rather than print an empty history that looks like "no drift"."""
+    known = sorted({b for b in store.target_branches(target) if b})
+    if not known and not store.runs_of_target(target):
+        return  # no runs of the target at all: the caller says so
+    listed = ", ".join(known) if known else "none (its runs were made outside git)"
+    raise ConfigError(
+        f"no runs of {target!r} on git branch {branch!r}; its runs' branches: {listed}"
+    )

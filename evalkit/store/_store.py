@@ -784,6 +784,13 @@ class Store:
             {"target": target, "branch": branch},
         ).fetchall()
 
+    def target_branches(self, target: str) -> list[str | None]:
+        """The git branches the runs of ``target`` were made on (None: outside git)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT git_branch FROM runs WHERE target_name = ?", [target]
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def route_economics(self, run_id: str) -> pd.DataFrame:
         """Per route of a run (``(direct)`` for a model target): requests, error and fallback
         rates, cost, blended price per million tokens and latency percentiles."""

@@ -6,6 +6,7 @@ import pytest
 
 import evalkit as ek
 from evalkit.comparison import drift
+from evalkit.errors import ConfigError
 from evalkit.sim import Persona, Rates, Simulator
 from evalkit.store import Store
 from evalkit.targets import parse_target
@@ -56,6 +57,23 @@ def test_drift_view_is_queryable(history):
 def test_branch_and_target_references(history):
     latest = history.resolve_run_id("target:prod-router")
     assert latest == history.resolve_run_id("latest")
+
+
+def test_drift_on_a_branch_leaves_other_branches_runs_out(history):
+    """Runs 1, 2 and 4 on main, the dropping run 3 on a feature branch: main's history is
+    flat, the feature branch has one run, the whole history still shows the drop."""
+    ids = [r for r, _, _ in history.runs_of_target("prod-router")]
+    for run_id, branch in zip(ids, ["main", "main", "feat/便宜路由", "main"], strict=True):
+        history.con.execute("UPDATE runs SET git_branch = ? WHERE run_id = ?", [branch, run_id])
+    main = drift(history, "prod-router", task="factual_qa", lang="zh", branch="main")
+    assert list(main.run_id) == [ids[0], ids[1], ids[3]] and set(main.step) == {""}
+    feature = drift(history, "prod-router", task="factual_qa", lang="zh", branch="feat/便宜路由")
+    assert list(feature.run_id) == [ids[2]] and feature.delta_prev.isna().all()
+    assert "down" in set(drift(history, "prod-router", task="factual_qa", lang="zh").step)
+    with pytest.raises(ConfigError, match=r"no runs of 'prod-router' on git branch 'mian'.*"
+                       r"feat/便宜路由, main"):  # fmt: skip
+        drift(history, "prod-router", branch="mian")
+    assert drift(history, "nobody", branch="main").empty
 
 
 def test_a_changed_metric_definition_starts_a_new_series(history):

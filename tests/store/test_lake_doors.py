@@ -100,6 +100,8 @@ def test_drift_and_measures_read_the_lake(lake):
     drift = evalkit("drift", "good", "--store", spec)
     assert drift.returncode == 0, drift.stderr
     assert "base" in drift.stdout
+    typo = evalkit("drift", "good", "--store", spec, "--branch", "mian")
+    assert typo.returncode == 2 and "no runs of 'good' on git branch 'mian'" in typo.stderr
     measures = evalkit("measures", "cand", "--store", spec)
     assert measures.returncode == 0, measures.stderr
     assert "zh" in measures.stdout and "en" in measures.stdout
