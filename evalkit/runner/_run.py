@@ -20,8 +20,9 @@ from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
 from evalkit.runner._writer import Writer
-from evalkit.scoring import score_rows
+from evalkit.scoring import default_plan, score_rows
 from evalkit.store import (
+    Reuse,
     RunRecord,
     RunStatus,
     Store,
@@ -285,18 +286,54 @@ def _check_resumable(store: Store, run_id: str, target: Target, sets: Sequence[G
 def _reuse_cached(
     store: Store, todo: list[Unit], writer: Writer, summary: RunSummary
 ) -> list[Unit]:
-    from evalkit.store import stored_scores
+    """Store every reply the store already has for a planned request, and return the rest.
 
-    hits = store.cached(u.request_hash for u in todo)
-    reused = [(hits[u.request_hash], u) for u in todo if u.request_hash in hits]
-    # the scores each reply already has for this item's content: one query, not one per item
-    scores = stored_scores(store, [(row, u.item.content_hash) for row, u in reused])
-    rest = [u for u in todo if u.request_hash not in hits]
-    for row, unit in reused:
-        writer.add_cached(unit, row, scores.get(row.request_hash))
-        summary.cached += 1
+    The copy (replies, and the scores each reply's own run gave this item's content under a
+    metric's current signature) happens inside DuckDB in one transaction; only what copying
+    cannot give is scored here: a metric whose definition changed, an item whose reference
+    changed under the same prompt, a metric that does not apply (it scores nothing again).
+    """
+    from evalkit.store import copy_cached
+
+    planned = [_reuse(u) for u in todo]
+    copied = copy_cached(
+        store, writer.run_id, planned, _signatures(todo) if writer.scorer else None
+    )
+    rest = [u for u in todo if (u.item.id, u.repeat) not in copied]
+    for unit in todo:
+        got = copied.get((unit.item.id, unit.repeat))
+        if got is not None:
+            writer.add_scores(unit, got.text, got.metrics)
+    summary.cached += len(copied)
     writer.flush()
     return rest
+
+
+def _reuse(unit: Unit) -> Reuse:
+
+    price = unit.spec.price
+    return Reuse(
+        item_id=unit.item.id,
+        repeat=unit.repeat,
+        request_hash=unit.request_hash,
+        target_name=unit.spec.name,
+        route=unit.route,
+        route_reason=unit.route_reason,
+        content_hash=unit.item.content_hash,
+        task=unit.item.task,
+        price_in=price.input if price else None,
+        price_out=price.output if price else None,
+        currency=price.currency if price else None,
+    )
+
+
+def _signatures(todo: list[Unit]) -> dict[str, dict[str, str]]:
+    """The current signature of every default metric of the tasks in ``todo``."""
+    plan = default_plan()
+    return {
+        task: {m.name: m.signature() for m in plan.get(task, ())}
+        for task in {u.item.task for u in todo}
+    }
 
 
 def _limits(target: Target, options: RunOptions, specs: list[TargetSpec]) -> Limits:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from evalkit.goldensets import GoldenItem, GoldenSet
 from evalkit.routers import RouterSpec
@@ -40,9 +41,10 @@ class Unit:
         """The primary (routed) model."""
         return self.chain[0]
 
-    @property
+    @cached_property
     def request_hash(self) -> str:
-        """Hash of the request to the primary model: what the cache and route diffs key on."""
+        """Hash of the request to the primary model: what the cache and route diffs key on
+        (computed once: every field it hashes is frozen)."""
         return self.spec.request_hash(self.messages, self.seed)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection
 from typing import Any, Protocol
 
 from evalkit._engine import BatchSink
@@ -16,7 +15,7 @@ from evalkit.targets import CallFailure, Completion, TargetSpec
 
 
 class Scorer(Protocol):
-    """(run_id, item, repeat, reply text, stored rows to reuse) -> the reply's score rows."""
+    """(run_id, item, repeat, reply text, metrics already stored) -> the reply's score rows."""
 
     def __call__(
         self,
@@ -24,7 +23,7 @@ class Scorer(Protocol):
         item: GoldenItem,
         repeat: int,
         text: str,
-        stored: Mapping[str, ScoreRow] | None = None,
+        done: Collection[str] = (),
         /,
     ) -> list[ScoreRow]: ...
 
@@ -72,25 +71,12 @@ class Writer(BatchSink):
         self._add(unit, row)
         return cost, currency
 
-    def add_cached(
-        self, unit: Unit, stored: ResponseRow, scores: Mapping[str, ScoreRow] | None = None
-    ) -> None:
-        """Record a stored response reused for this unit (this run's route, the stored reply);
-        ``scores``: the rows it was stored with, copied where their signature is current."""
-        # the reply is reused, but its cost is this run's price for the same tokens: a router
-        # change that only renegotiates prices must show in the candidate's cost
-        cost, currency = unit.spec.cost(stored.prompt_tokens or 0, stored.completion_tokens or 0)
-        row = dataclasses.replace(
-            stored,
-            **self._request(unit, unit.spec),
-            route_reason=unit.route_reason,
-            cost=cost,
-            currency=currency,
-            cached=True,
-            attempts=0,
-            fallback_used=False,
-        )
-        self._add(unit, row, scores)
+    def add_scores(self, unit: Unit, text: str, done: Collection[str]) -> None:
+        """Score a reply already stored in this run (a reused one), leaving out ``done``: the
+        metrics copied with it."""
+        if self.scorer is not None:
+            self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, text, done))
+            self.maybe_flush()
 
     def add_error(self, unit: Unit, spec: TargetSpec, failure: CallFailure, attempts: int) -> None:
         """Record a request that failed after its retries (and fallbacks)."""
@@ -111,22 +97,29 @@ class Writer(BatchSink):
             "run_id": self.run_id,
             "item_id": unit.item.id,
             "repeat": unit.repeat,
-            "request_hash": spec.request_hash(unit.messages, unit.seed),
+            "request_hash": (
+                unit.request_hash
+                if spec is unit.spec
+                else spec.request_hash(unit.messages, unit.seed)
+            ),
             "target_name": spec.name,
             "route": unit.route,
             "created_at": utcnow(),
         }
 
-    def _add(
-        self, unit: Unit, row: ResponseRow, stored: Mapping[str, ScoreRow] | None = None
-    ) -> None:
+    def _add(self, unit: Unit, row: ResponseRow) -> None:
         self.responses.append(row)
         if self.scorer is not None:
-            self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, row.text, stored))
+            self.scores.extend(self.scorer(self.run_id, unit.item, unit.repeat, row.text))
         self.maybe_flush()
 
     def _pending(self) -> int:
         return len(self.responses) + len(self.errors)
+
+    def flush(self) -> None:
+        """Store everything buffered, also scores alone (a reused reply's missing metrics)."""
+        if self._pending() or self.scores:
+            self._write()
 
     def _write(self) -> None:
         self.store.write_batch(self.responses, self.errors, self.scores)

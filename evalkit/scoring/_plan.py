@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Collection
 from functools import lru_cache
 
 from evalkit.goldensets import GoldenItem
@@ -57,19 +56,16 @@ def score_rows(
     item: GoldenItem,
     repeat: int,
     text: str,
-    stored: Mapping[str, ScoreRow] | None = None,
+    done: Collection[str] = (),
 ) -> list[ScoreRow]:
     """Scores of one reply as rows of the ``scores`` table.
 
-    ``stored``: the rows this very reply already has for this item's content (a reused cached
-    reply, see `evalkit.store.stored_scores`); a metric whose stored row carries the signature
-    it has now is copied instead of run again. Any other metric runs.
+    ``done``: metrics already stored for this reply in this run, left out (a cached re-run
+    copied them with the reply, see `evalkit.store.copy_cached`).
     """
     out = []
     for metric in default_plan().get(item.task, ()):
-        old = stored.get(metric.name) if stored else None
-        if old is not None and old.signature == metric.signature():
-            out.append(dataclasses.replace(old, run_id=run_id, item_id=item.id, repeat=repeat))
+        if metric.name in done:
             continue
         score = metric.score(text, item)
         if score is not None:

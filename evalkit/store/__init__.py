@@ -2,7 +2,7 @@
 
 from evalkit.store._merge import merge_shards
 from evalkit.store._migrations import MIGRATIONS, SCHEMA_VERSION, migrate
-from evalkit.store._reuse import stored_scores
+from evalkit.store._reuse import Copied, Reuse, copy_cached
 from evalkit.store._rows import (
     ErrorRow,
     ResponseRow,
@@ -41,8 +41,10 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STORE_ENV",
+    "Copied",
     "ErrorRow",
     "ResponseRow",
+    "Reuse",
     "RunCounts",
     "RunRecord",
     "RunStatus",
@@ -56,6 +58,7 @@ __all__ = [
     "StoredVerdict",
     "VerdictRow",
     "VerdictStatus",
+    "copy_cached",
     "default_store_path",
     "finish_shard",
     "group_run_id",
@@ -66,6 +69,5 @@ __all__ = [
     "shard_progress",
     "shard_row",
     "start_shard",
-    "stored_scores",
     "utcnow",
 ]

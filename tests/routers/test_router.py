@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pandas as pd
 import pytest
 
 import evalkit as ek
@@ -100,6 +101,40 @@ def test_currencies_are_never_summed_and_no_price_is_not_zero(sim, tmp_path):
     )
     rows = unpriced.store.responses_frame(unpriced.run_id)
     assert rows.cost.isna().all() and rows.currency.isna().all()  # never a made-up 0.0
+
+
+def test_a_cached_rerun_keeps_its_own_routes_and_prices_and_copies_the_scores(sim, tmp_path):
+    """Reused replies are copied inside DuckDB: each row carries this run's route and this
+    run's price for the stored tokens (a renegotiated price shows), and the reply's scores."""
+    server, items = sim
+    store = Store(":memory:")
+    first = ek.run(RouterSpec.from_config(load_router(write_router(tmp_path, url=server.url))),
+                   [make_set(items)], store=store)  # fmt: skip
+    text = write_router(tmp_path, url=server.url).read_text()
+    text = text.replace("{input: 10.0, output: 30.0, currency: CNY}", "{input: 5.0, output: 7.0}")
+    text = text.replace("{input: 1.0, output: 2.0, currency: CNY}", "null")  # cheap: unpriced
+    path = tmp_path / "renegotiated.yaml"
+    path.write_text(text)
+    again = ek.run(RouterSpec.from_config(load_router(path)), [make_set(items)], store=store)
+    assert again.summary.cached == len(items) and again.summary.called == 0
+    a = store.responses_frame(first.run_id).set_index(["item_id", "repeat"]).sort_index()
+    b = store.responses_frame(again.run_id).set_index(["item_id", "repeat"]).sort_index()
+    assert b.cached.all() and (b.attempts == 0).all() and not b.fallback_used.any()
+    for col in ("text", "route", "route_reason", "served_model", "prompt_tokens", "latency_ms"):
+        assert b[col].tolist() == a[col].tolist(), col
+    strong, cheap = b[b.target_name == "strong"], b[b.target_name == "cheap"]
+    expected = (strong.prompt_tokens * 5.0 + strong.completion_tokens * 7.0) / 1e6
+    assert strong.cost.to_numpy() == pytest.approx(expected.to_numpy())
+    assert set(strong.currency) == {"USD"} and set(strong.route) == {"zh-route"}
+    assert cheap.cost.isna().all() and cheap.currency.isna().all()
+    sa, sb = store.scores_frame(first.run_id), store.scores_frame(again.run_id)
+    key = ["item_id", "repeat", "metric"]
+    cols = [*key, "value", "value_label", "signature"]
+    assert len(sb) == len(sa) > 0
+    pd.testing.assert_frame_equal(
+        sb.sort_values(key)[cols].reset_index(drop=True),
+        sa.sort_values(key)[cols].reset_index(drop=True),
+    )
 
 
 def test_fallback_serves_when_the_routed_model_fails(tmp_path):
