@@ -17,6 +17,7 @@ from evalkit.targets import TargetSpec, format_costs, load_targets_file, parse_t
 
 if TYPE_CHECKING:
     from evalkit.comparison import Comparison, RouteReport
+    from evalkit.judges import JudgeSummary
 
 
 def resolve_targets(
@@ -270,5 +271,16 @@ def judge_command(
             f"cascade saved {s.saved_calls} of {s.full_panel_calls} calls "
             f"(about {s.saved_cost:.4f} at this judging's mean cost per call)"
         )
+    lines.extend(_judge_lines(s))
     lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return JudgeOutcome("\n".join(lines), attempted, s.errors)
+
+
+def _judge_lines(s: JudgeSummary) -> list[str]:
+    """Each judge's replies read, parse-failure rate and errors, then the warnings they call for."""
+    lines = [
+        f"judge {name}: {c.read} read, {c.parse_failures} unparseable "
+        f"({c.parse_failure_rate:.1%}), {c.prose} from prose or broken JSON, {c.errors} failed"
+        for name, c in sorted(s.judges.items())
+    ]
+    return lines + [f"warning: {w}" for w in s.warnings()]

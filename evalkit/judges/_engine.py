@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import anyio
@@ -21,53 +21,14 @@ from evalkit.judges._store import (
     candidate_family,
     target_families,
 )
+from evalkit.judges._summary import JudgeSummary
 from evalkit.store import Store
 from evalkit.targets import TargetSpec
 from evalkit.tasks import TASKS
 
 if TYPE_CHECKING:
     from evalkit.judges._pairwise import PairwiseResult
-
-
-@dataclass
-class JudgeSummary:
-    """What judging a run did.
-
-    Attributes:
-        run_id: The judged run.
-        replies: Replies judged.
-        calls: Judge calls made.
-        cached: Verdicts reused from the store (same judge request seen before).
-        parse_failures: Judge replies that could not be read (stored raw, never scored).
-        errors: Judge calls that failed after retries.
-        excluded: Judges left out per reply because they share the candidate's family.
-        full_panel_calls: Calls a full panel without the cascade would have made.
-        ties: Replies whose label vote tied.
-        cost: Cost of the judge calls made.
-        resumed: Verdicts already stored for this run (an interrupted judging resumed).
-    """
-
-    run_id: str
-    replies: int = 0
-    calls: int = 0
-    cached: int = 0
-    parse_failures: int = 0
-    errors: int = 0
-    excluded: dict[str, int] = field(default_factory=dict)
-    full_panel_calls: int = 0
-    ties: int = 0
-    cost: float = 0.0
-    resumed: int = 0
-
-    @property
-    def saved_calls(self) -> int:
-        """Calls the cascade saved against asking every eligible judge."""
-        return max(0, self.full_panel_calls - self.calls - self.cached - self.resumed)
-
-    @property
-    def saved_cost(self) -> float:
-        """The saved calls priced at this judging's mean cost per call made."""
-        return self.saved_calls * (self.cost / self.calls) if self.calls else 0.0
+    from evalkit.judges._verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -254,34 +215,46 @@ async def _ask(ctx: _Ctx, judge: TargetSpec, unit: _Unit) -> str | float | None:
     key = (unit.item.id, unit.repeat, unit.rubric.measure, judge.name)
     if key in ctx.done:  # judged before this run was interrupted: resume, don't call
         ctx.summary.resumed += 1
-        return ctx.done[key]
+        ctx.summary.judge(judge.name).resumed += 1
+        value = ctx.done[key]
+        if value is None:  # its reply could not be read then: it still counts against it
+            ctx.summary.parse_failures += 1
+            ctx.summary.judge(judge.name).parse_failures += 1
+        return value
     request = _request(judge, unit)
     cached = ctx.cache.get(request.request_hash)
     if cached is not None:
         ctx.summary.cached += 1
-        value = ctx.writer.add(unit, judge, request.request_hash, cached, cached=True)
-        return _counted(ctx, value)
+        ctx.summary.judge(judge.name).cached += 1
+        verdict = ctx.writer.add(unit, judge, request.request_hash, cached, cached=True)
+        return _counted(ctx, judge, verdict)
     result = await ctx.engine.call(judge.name, request.messages, judge.sampling.seed)
     if result.completion is None:
         ctx.summary.errors += 1
+        ctx.summary.judge(judge.name).errors += 1
         message = str(result.failure)
         ctx.writer.add_error(unit, judge, request.request_hash, message)
         return None
     ctx.summary.calls += 1
+    ctx.summary.judge(judge.name).calls += 1
     c = result.completion
     priced, _ = judge.cost(c.prompt_tokens, c.completion_tokens)
     cost = priced or 0.0  # a judge without a price adds nothing (its currency is not summed)
     ctx.summary.cost += cost
-    value = ctx.writer.add(
+    verdict = ctx.writer.add(
         unit, judge, request.request_hash, c.text, cost=cost, latency_ms=c.latency_ms
     )
-    return _counted(ctx, value)
+    return _counted(ctx, judge, verdict)
 
 
-def _counted(ctx: _Ctx, value: str | float | None) -> str | float | None:
-    if value is None:
+def _counted(ctx: _Ctx, judge: TargetSpec, verdict: Verdict | None) -> str | float | None:
+    counts = ctx.summary.judge(judge.name)
+    if verdict is None:
         ctx.summary.parse_failures += 1
-    return value
+        counts.parse_failures += 1
+        return None
+    counts.prose += verdict.source != "json"
+    return verdict.value
 
 
 def judge_run(

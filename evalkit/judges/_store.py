@@ -9,7 +9,7 @@ from evalkit._engine import BatchSink
 from evalkit._secrets import redact, redact_known
 from evalkit.judges._panel import Panel
 from evalkit.judges._signals import combine, deterministic_label, pass_view
-from evalkit.judges._verdict import parse_verdict
+from evalkit.judges._verdict import Verdict, parse_verdict
 from evalkit.metrics import Score
 from evalkit.scoring import to_row
 from evalkit.store import ScoreRow, Store, VerdictRow, VerdictStatus, utcnow
@@ -83,8 +83,8 @@ class VerdictWriter(BatchSink):
         cached: bool = False,
         cost: float = 0.0,
         latency_ms: float | None = None,
-    ) -> str | float | None:
-        """Parse and buffer one judge reply; returns the verdict value, None on a parse failure."""
+    ) -> Verdict | None:
+        """Parse and buffer one judge reply; returns the verdict, None on a parse failure."""
         verdict, error = parse_verdict(raw, unit.rubric)
         flagged = (
             f"flagged: same family as the candidate ({unit.family})"
@@ -110,7 +110,7 @@ class VerdictWriter(BatchSink):
             )
         )
         self.maybe_flush()
-        return None if verdict is None else verdict.value
+        return verdict
 
     def add_error(self, unit: _Unit, judge: TargetSpec, request_hash: str, message: str) -> None:
         """Buffer a judge call that failed after its retries."""
