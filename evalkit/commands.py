@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from evalkit._api import RunResult, resolve_target, run
 from evalkit.errors import ConfigError
@@ -17,7 +17,7 @@ from evalkit.targets import TargetSpec, format_costs, load_targets_file, parse_t
 
 if TYPE_CHECKING:
     from evalkit.comparison import Comparison, RouteReport
-    from evalkit.judges import JudgeSummary
+    from evalkit.judges import JudgeSummary, Replies
 
 
 def resolve_targets(
@@ -241,8 +241,13 @@ def judge_command(
     tasks: str | None = None,
     baseline: str | None = None,
     concurrency: int = 16,
+    replies: str | None = None,
 ) -> JudgeOutcome:
-    """Judge a run (or a pairwise comparison); a printable summary with the error rate."""
+    """Judge a run (or a pairwise comparison); a printable summary with the error rate.
+
+    ``replies`` (``all`` or ``unsure``) chooses the replies judged; the panel's setting when
+    None.
+    """
     from evalkit.judges import agreement, judge_run, load_panel, pairwise
 
     db = Store(store)
@@ -253,7 +258,8 @@ def judge_command(
         head = f"pairwise: {result.calls} judge calls, {result.errors} failed"
         return JudgeOutcome(f"{head}\n{table}", result.calls, result.errors)
     names = [t.strip() for t in tasks.split(",")] if tasks else None
-    s = judge_run(db, run, p, tasks=names, concurrency=concurrency)
+    scope = cast("Replies", replies or p.config.replies)  # judge_run refuses anything else
+    s = judge_run(db, run, p, tasks=names, concurrency=concurrency, replies=scope)
     attempted = s.calls + s.errors
     rate = s.errors / attempted if attempted else 0.0
     lines = [
@@ -261,6 +267,11 @@ def judge_command(
         f"{s.cached} cached, {s.resumed} resumed, {s.parse_failures} unparseable, "
         f"{s.errors} failed ({rate:.1%} of calls), {s.ties} ties, cost {s.cost:.4f}",
     ]
+    if scope == "unsure":
+        lines.append(
+            f"--replies unsure: {s.skipped_decided} replies the rules decided were not sent to "
+            "judges"
+        )
     if s.excluded:
         lines.append(
             "excluded (same family as the candidate): "

@@ -12,7 +12,7 @@ from evalkit.judges._agreement import (
 )
 from evalkit.judges._engine import judge_run, judge_run_async, pairwise
 from evalkit.judges._pairwise import PairwiseResult, pairwise_async
-from evalkit.judges._panel import Cascade, Panel, PanelConfig, load_panel
+from evalkit.judges._panel import Cascade, Panel, PanelConfig, Replies, load_panel
 from evalkit.judges._report import agreement
 from evalkit.judges._rubric import Rubric, load_rubric
 from evalkit.judges._signals import combine
@@ -28,6 +28,7 @@ __all__ = [
     "PairwiseResult",
     "Panel",
     "PanelConfig",
+    "Replies",
     "Rubric",
     "Verdict",
     "agreement",

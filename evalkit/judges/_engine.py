@@ -12,9 +12,9 @@ from evalkit._async import run_sync
 from evalkit._engine import Engine, Limits, RetryPolicy
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
-from evalkit.judges._panel import Panel
+from evalkit.judges._panel import Panel, Replies
 from evalkit.judges._rubric import Rubric, load_rubric
-from evalkit.judges._signals import deterministic_label
+from evalkit.judges._signals import DETERMINISTIC_METRIC, RuleCall, rule_call
 from evalkit.judges._store import (
     VerdictWriter,
     aggregate_run,
@@ -39,6 +39,7 @@ class _Unit:
     family: str
     rubric: Rubric
     judges: tuple[TargetSpec, ...]
+    rules: RuleCall
 
 
 async def judge_run_async(
@@ -50,17 +51,36 @@ async def judge_run_async(
     concurrency: int = 16,
     rubrics_folder: str | None = None,
     max_retries: int = 4,
+    replies: Replies | None = None,
 ) -> JudgeSummary:
-    """Judge every reply of ``run`` whose task has a rubric, and store verdicts and scores.
+    """Judge the replies of ``run`` whose task has a rubric, and store verdicts and scores.
 
     Judge calls are cached by request hash and resumable like candidate calls: a reply already
     judged under the same rubric is skipped.
+
+    Args:
+        store: The store holding the run.
+        run: Run id, prefix, name or ``latest``.
+        panel: The judge panel.
+        tasks: Only these task types (all with a rubric when None).
+        concurrency: Judge calls in flight.
+        rubrics_folder: Rubric YAML folder (the built-in rubrics when None).
+        max_retries: Retries per judge call.
+        replies: ``"all"`` or ``"unsure"``: judge only the replies the deterministic tier left
+            undecided, for the measures that have one (QA grade, refusal label); the panel's
+            ``replies`` setting (default ``"all"``) when None.
+
+    Returns:
+        What the judging did, per judge too.
     """
     run_id = store.resolve_run_id(run)
     summary = JudgeSummary(run_id)
     for spec in panel.judges:
         spec.api_key()
-    units = _plan(store, run_id, panel, tasks, rubrics_folder, summary)
+    scope = replies or panel.config.replies
+    if scope not in ("all", "unsure"):
+        raise ConfigError(f"replies must be 'all' or 'unsure', got {scope!r}")
+    units = _plan(store, run_id, panel, _Selection(tasks, rubrics_folder, scope), summary)
     writer = VerdictWriter(store, run_id, panel)
     done = writer.stored_verdicts({u.rubric.hash for u in units})
     todo = units
@@ -129,27 +149,39 @@ def _to_call(
     return tuple(out.values())
 
 
+@dataclass(frozen=True)
+class _Selection:
+    tasks: list[str] | None
+    rubrics_folder: str | None
+    replies: Replies
+
+
 def _plan(
-    store: Store,
-    run_id: str,
-    panel: Panel,
-    tasks: list[str] | None,
-    folder: str | None,
-    summary: JudgeSummary,
+    store: Store, run_id: str, panel: Panel, select: _Selection, summary: JudgeSummary
 ) -> list[_Unit]:
     run_row = store.run(run_id)  # families once per run, not per reply
     families = target_families(run_row.target_kind, run_row.target_name, run_row.target)
     items = {i.id: i for i in store.run_items(run_id)}
+    labels = {
+        (s.item_id, s.repeat, s.metric): s
+        for s in store.stored_labels(run_id, DETERMINISTIC_METRIC.values())
+    }
     units = []
     for row in store.responses_frame(run_id).itertuples():
         item = items[row.item_id]
         name = TASKS[item.task].rubric if item.task in TASKS else None
-        if name is None or (tasks and item.task not in tasks):
+        if name is None or (select.tasks and item.task not in select.tasks):
             continue
-        rubric = load_rubric(name, folder)
+        rubric = load_rubric(name, select.rubrics_folder)
+        metric = DETERMINISTIC_METRIC.get(rubric.measure, "")
+        stored = labels.get((item.id, int(row.repeat), metric))
+        rules = rule_call(rubric.measure, item, str(row.text), stored)
+        if select.replies == "unsure" and rules.routable and not rules.undecided:
+            summary.skipped_decided += 1  # the rules decided: no judge money spent here
+            continue
         family = candidate_family(families, row.target_name, row.served_model)
         judges = _eligible(panel, family, summary)
-        units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges))
+        units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges, rules))
     summary.replies = len(units)
     return units
 
@@ -192,11 +224,12 @@ async def _judge_unit(ctx: _Ctx, unit: _Unit) -> None:
     ctx.writer.note_exclusions(unit, ctx.panel, ctx.panel.config.exclude_same_family)
     cascade = ctx.panel.config.cascade
     judges = list(unit.judges)
-    if cascade and any(j.name == cascade.first for j in judges):
-        first = next(j for j in judges if j.name == cascade.first)
+    first = next((j for j in judges if cascade and j.name == cascade.first), None)
+    if cascade and first is not None:
         verdict = await _ask(ctx, first, unit)
         if verdict is not None and _settled(unit, verdict, cascade.unsure_scores):
             return
+        # disagreement, an unreadable reply or a failed call: the rest of the panel decides
         judges = [j for j in judges if j is not first]
     async with anyio.create_task_group() as tg:
         for judge in judges:
@@ -204,11 +237,11 @@ async def _judge_unit(ctx: _Ctx, unit: _Unit) -> None:
 
 
 def _settled(unit: _Unit, verdict: str | float, unsure: list[int]) -> bool:
-    """The cheap judge is enough: sure of its score, or agreeing with the deterministic tier."""
+    """The cheap judge is enough: sure of its score, or agreeing with the deterministic tier's
+    lean (its decision, or its guess on a reply it left unsure), or there is no lean."""
     if unit.rubric.kind == "score":
         return int(verdict) not in unsure
-    signal = deterministic_label(unit.rubric.measure, unit.item, unit.reply)
-    return signal is None or signal == verdict
+    return unit.rules.lean is None or unit.rules.lean == verdict
 
 
 async def _ask(ctx: _Ctx, judge: TargetSpec, unit: _Unit) -> str | float | None:
@@ -266,12 +299,13 @@ def judge_run(
     concurrency: int = 16,
     rubrics_folder: str | None = None,
     max_retries: int = 4,
+    replies: Replies | None = None,
 ) -> JudgeSummary:
     """Synchronous twin of `judge_run_async` (same arguments); works inside Jupyter."""
     return run_sync(
         lambda: judge_run_async(
             store, run, panel, tasks=tasks, concurrency=concurrency,
-            rubrics_folder=rubrics_folder, max_retries=max_retries,
+            rubrics_folder=rubrics_folder, max_retries=max_retries, replies=replies,
         )
     )  # fmt: skip
 

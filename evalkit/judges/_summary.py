@@ -61,6 +61,8 @@ class JudgeSummary:
         cost: Cost of the judge calls made.
         resumed: Verdicts already stored for this run (an interrupted judging resumed).
         judges: Calls, cache hits, parse failures and errors per judge name.
+        skipped_decided: Replies not sent to judges because the deterministic tier decided them
+            (``replies="unsure"``).
     """
 
     run_id: str
@@ -75,6 +77,7 @@ class JudgeSummary:
     cost: float = 0.0
     resumed: int = 0
     judges: dict[str, JudgeCounts] = field(default_factory=dict)
+    skipped_decided: int = 0
 
     @property
     def saved_calls(self) -> int:
