@@ -249,6 +249,7 @@ def judge_command(
     None.
     """
     from evalkit.judges import agreement, judge_run, load_panel, pairwise
+    from evalkit.measures import decisions
 
     db = Store(store)
     p = load_panel(panel)
@@ -283,7 +284,12 @@ def judge_command(
             f"(about {s.saved_cost:.4f} at this judging's mean cost per call)"
         )
     lines.extend(_judge_lines(s))
-    lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    fmt = {"float_format": lambda v: f"{v:.3f}", "index": False}
+    shares = decisions(db, run)
+    if not shares.empty:
+        lines.append("who decided (share of replies; rules, cheap judge alone, panel, nobody):")
+        lines.append(shares.to_string(**fmt))
+    lines.append(agreement(db, run).to_string(**fmt))
     return JudgeOutcome("\n".join(lines), attempted, s.errors)
 
 

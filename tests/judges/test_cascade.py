@@ -9,6 +9,7 @@ import pytest
 import evalkit as ek
 from evalkit.goldensets import GoldenItem
 from evalkit.judges import Cascade, Panel, PanelConfig, judge_run_async
+from evalkit.measures import decisions, measures
 from evalkit.sim import JudgeRates, Persona, Rates, Simulator
 from evalkit.store import Store
 from evalkit.targets import TargetModel, parse_target
@@ -124,6 +125,74 @@ def test_only_unsure_replies_are_judged_cheap_judge_first_panel_on_disagreement(
     judged = store.verdicts_frame(run_id)
     unsure_ids = {i.id for i, rule in QA + REFUSAL if rule.startswith("unsure")}
     assert set(judged.item_id) == unsure_ids
+
+
+def test_shares_of_who_decided_add_up_and_match_the_calls(sim, run):
+    store, run_id = run
+    p = panel(sim, ["jcheap", "jp1", "jp2"], cascade=Cascade(first="jcheap"))
+    s = judge(store, run_id, p, replies="unsure")
+    table = decisions(store, run_id).set_index("measure")
+    shares = table[["decided_rules", "decided_cheap", "decided_panel", "unsure"]]
+    assert shares.sum(axis=1).tolist() == pytest.approx([1.0, 1.0])
+    grade, ref = table.loc["grade"], table.loc["refusal_label"]
+    assert grade.n * grade.decided_cheap == UNSURE_QA  # no lean on a QA grade: cheap settles
+    assert ref.n * ref.decided_panel == DISAGREE == (s.calls - s.replies) / 2
+    assert ref.n * ref.decided_cheap == UNSURE_REFUSAL - DISAGREE
+    assert grade.n * grade.decided_rules + ref.n * ref.decided_rules == s.skipped_decided
+    m = measures(store, run_id)
+    by_lang = m.refusal.set_index("lang")
+    assert by_lang.loc["mixed", "decided_panel"] == 1.0
+    assert by_lang.loc["en", "decided_cheap"] == pytest.approx(1 / 3)
+    assert by_lang.loc["zh", "decided_panel"] == by_lang.loc["zh", "decided_rules"] == 0.5
+    hall = m.hallucination.set_index("lang")
+    assert (hall.decided_cheap == 0.5).all() and (hall.unsure == 0).all()
+    for table in (m.hallucination, m.refusal, m.refusal_by_category):
+        cols = ["decided_rules", "decided_cheap", "decided_panel", "unsure"]
+        assert table[cols].sum(axis=1).tolist() == pytest.approx([1.0] * len(table))
+        assert "panel_share" not in table
+
+
+def test_an_unreadable_cheap_judge_sends_the_reply_to_the_panel(sim, run):
+    store, run_id = run
+    p = panel(sim, ["jbroken", "jp1", "jp2"], cascade=Cascade(first="jbroken"))
+    s = judge(store, run_id, p, replies="unsure", tasks=["factual_qa"])
+    assert s.replies == UNSURE_QA and s.parse_failures == UNSURE_QA
+    assert s.calls == 3 * UNSURE_QA
+    grade = decisions(store, run_id).set_index("measure").loc["grade"]
+    assert grade.n * grade.decided_panel == UNSURE_QA and grade.decided_cheap == 0
+
+
+def test_replies_nobody_decided_stay_unsure(sim, run):
+    store, run_id = run
+    judge(store, run_id, panel(sim, ["jbroken"]), replies="unsure")
+    table = decisions(store, run_id).set_index("measure")
+    assert table.loc["grade", "n"] * table.loc["grade", "unsure"] == UNSURE_QA
+    ref = measures(store, run_id).refusal.set_index("lang")
+    # unsure replies count as neither refusal nor compliance
+    assert ref.loc["mixed", "unsure"] == 1.0 and ref.loc["mixed", "over_refusal_n"] == 0
+    assert ref.loc["zh", "over_refusal_n"] == 0 and ref.loc["zh", "harmful_compliance_n"] == 1
+
+
+def test_all_replies_by_default_and_a_single_judge_never_overrides_a_decided_grade(sim, run):
+    store, run_id = run
+    s = judge(store, run_id, panel(sim, ["jflip"]))  # always the opposite verdict
+    assert s.replies == len(QA) + len(REFUSAL) and s.skipped_decided == 0
+    m = measures(store, run_id)
+    hall = m.hallucination
+    # the three decided grades stay correct; the unsure ones take the lone judge's word
+    assert (hall.correct == 0.5).all() and (hall.incorrect == 0.5).all()
+    assert (hall.decided_rules == 0.5).all() and (hall.decided_panel == 0.5).all()
+    assert any("fewer than 2 judges disagreed with the deterministic grade on 3" in n
+               for n in m.notes)  # fmt: skip
+
+
+def test_a_cheap_judge_agreeing_with_a_decided_grade_leaves_it_to_the_rules(sim, run):
+    store, run_id = run
+    p = panel(sim, ["jcheap", "jp1", "jp2"], cascade=Cascade(first="jcheap"))
+    s = judge(store, run_id, p, tasks=["factual_qa"])
+    assert s.replies == len(QA) and s.calls == len(QA)  # it agrees everywhere: never escalated
+    grade = decisions(store, run_id).set_index("measure").loc["grade"]
+    assert grade.decided_rules == grade.decided_cheap == 0.5
 
 
 def test_an_unknown_reply_scope_is_refused(sim, run):

@@ -199,7 +199,7 @@ def test_panel_decided_measures_match_what_the_candidate_did(world):
     truth = scores[(scores.metric == "grade") & (scores.task == "factual_qa")]
     for lang in ("en", "zh"):
         row = m.hallucination.set_index(["task", "lang"]).loc[("factual_qa", lang)]
-        assert row.panel_share == 1.0
+        assert row.decided_panel == 1.0 and row.decided_rules == row.unsure == 0.0
         true_incorrect = int((truth[truth.lang == lang].value_label == "incorrect").sum())
         lo, hi = wilson(row.incorrect * row.n, int(row.n), alpha=0.01)
         assert lo <= true_incorrect / row.n <= hi
