@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from evalkit.errors import ConfigError
 from evalkit.store import Store
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     # scorers or the golden-set loader, which cost about 0.4 s of its start-up.
     from evalkit._api import RunResult
     from evalkit.comparison import Comparison, RouteReport
+    from evalkit.judges import JudgeSummary, Replies
     from evalkit.routers import RouteDiff, RouterSpec
     from evalkit.runner import RunSummary
     from evalkit.targets import TargetSpec
@@ -260,9 +261,15 @@ def judge_command(
     tasks: str | None = None,
     baseline: str | None = None,
     concurrency: int = 16,
+    replies: str | None = None,
 ) -> JudgeOutcome:
-    """Judge a run (or a pairwise comparison); a printable summary with the error rate."""
+    """Judge a run (or a pairwise comparison); a printable summary with the error rate.
+
+    ``replies`` (``all`` or ``unsure``) chooses the replies judged; the panel's setting when
+    None.
+    """
     from evalkit.judges import agreement, judge_run, load_panel, pairwise
+    from evalkit.measures import decisions
 
     db = Store(store)
     p = load_panel(panel)
@@ -272,7 +279,8 @@ def judge_command(
         head = f"pairwise: {result.calls} judge calls, {result.errors} failed"
         return JudgeOutcome(f"{head}\n{table}", result.calls, result.errors)
     names = [t.strip() for t in tasks.split(",")] if tasks else None
-    s = judge_run(db, run, p, tasks=names, concurrency=concurrency)
+    scope = cast("Replies", replies or p.config.replies)  # judge_run refuses anything else
+    s = judge_run(db, run, p, tasks=names, concurrency=concurrency, replies=scope)
     attempted = s.calls + s.errors
     rate = s.errors / attempted if attempted else 0.0
     lines = [
@@ -280,6 +288,11 @@ def judge_command(
         f"{s.cached} cached, {s.resumed} resumed, {s.parse_failures} unparseable, "
         f"{s.errors} failed ({rate:.1%} of calls), {s.ties} ties, cost {s.cost:.4f}",
     ]
+    if scope == "unsure":
+        lines.append(
+            f"--replies unsure: {s.skipped_decided} replies the rules decided were not sent to "
+            "judges"
+        )
     if s.excluded:
         lines.append(
             "excluded (same family as the candidate): "
@@ -290,5 +303,21 @@ def judge_command(
             f"cascade saved {s.saved_calls} of {s.full_panel_calls} calls "
             f"(about {s.saved_cost:.4f} at this judging's mean cost per call)"
         )
-    lines.append(agreement(db, run).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    lines.extend(_judge_lines(s))
+    fmt = {"float_format": lambda v: f"{v:.3f}", "index": False}
+    shares = decisions(db, run)
+    if not shares.empty:
+        lines.append("who decided (share of replies; rules, cheap judge alone, panel, nobody):")
+        lines.append(shares.to_string(**fmt))
+    lines.append(agreement(db, run).to_string(**fmt))
     return JudgeOutcome("\n".join(lines), attempted, s.errors)
+
+
+def _judge_lines(s: JudgeSummary) -> list[str]:
+    """Each judge's replies read, parse-failure rate and errors, then the warnings they call for."""
+    lines = [
+        f"judge {name}: {c.read} read, {c.parse_failures} unparseable "
+        f"({c.parse_failure_rate:.1%}), {c.prose} from prose or broken JSON, {c.errors} failed"
+        for name, c in sorted(s.judges.items())
+    ]
+    return lines + [f"warning: {w}" for w in s.warnings()]

@@ -27,6 +27,14 @@ from evalkit._cli._common import handle_errors, store_option
     metavar="BASELINE",
     help="Judge RUN against BASELINE pairwise, both orders per item.",
 )
+@click.option(
+    "--replies",
+    type=click.Choice(["all", "unsure"]),
+    default=None,
+    help="Which replies go to judges: all, or only those the deterministic grader left unsure "
+    "(QA grade, refusal label; score rubrics are always judged). Default: the panel's "
+    "`replies` setting, itself `all` unless the panel says so.",
+)
 @click.option("--concurrency", type=click.IntRange(min=1), default=16, show_default=True)
 @click.option(
     "--max-error-rate",
@@ -42,6 +50,7 @@ def judge(
     panel_ref: str,
     tasks: str | None,
     baseline: str | None,
+    replies: str | None,
     concurrency: int,
     max_error_rate: float,
 ) -> None:
@@ -54,8 +63,9 @@ def judge(
     from evalkit.commands import judge_command
 
     outcome = judge_command(
-        run, store=store, panel=panel_ref, tasks=tasks, baseline=baseline, concurrency=concurrency
-    )
+        run, store=store, panel=panel_ref, tasks=tasks, baseline=baseline,
+        concurrency=concurrency, replies=replies,
+    )  # fmt: skip
     click.echo(outcome.text)
     if outcome.error_rate > max_error_rate:
         click.echo(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import anyio
@@ -12,62 +12,23 @@ from evalkit._async import run_sync
 from evalkit._engine import Engine, Limits, RetryPolicy
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenItem
-from evalkit.judges._panel import Panel
+from evalkit.judges._panel import Panel, Replies
 from evalkit.judges._rubric import Rubric, load_rubric
-from evalkit.judges._signals import deterministic_label
+from evalkit.judges._signals import DETERMINISTIC_METRIC, RuleCall, rule_call
 from evalkit.judges._store import (
     VerdictWriter,
     aggregate_run,
     candidate_family,
     target_families,
 )
+from evalkit.judges._summary import JudgeSummary
 from evalkit.store import Store
 from evalkit.targets import TargetSpec
 from evalkit.tasks import TASKS
 
 if TYPE_CHECKING:
     from evalkit.judges._pairwise import PairwiseResult
-
-
-@dataclass
-class JudgeSummary:
-    """What judging a run did.
-
-    Attributes:
-        run_id: The judged run.
-        replies: Replies judged.
-        calls: Judge calls made.
-        cached: Verdicts reused from the store (same judge request seen before).
-        parse_failures: Judge replies that could not be read (stored raw, never scored).
-        errors: Judge calls that failed after retries.
-        excluded: Judges left out per reply because they share the candidate's family.
-        full_panel_calls: Calls a full panel without the cascade would have made.
-        ties: Replies whose label vote tied.
-        cost: Cost of the judge calls made.
-        resumed: Verdicts already stored for this run (an interrupted judging resumed).
-    """
-
-    run_id: str
-    replies: int = 0
-    calls: int = 0
-    cached: int = 0
-    parse_failures: int = 0
-    errors: int = 0
-    excluded: dict[str, int] = field(default_factory=dict)
-    full_panel_calls: int = 0
-    ties: int = 0
-    cost: float = 0.0
-    resumed: int = 0
-
-    @property
-    def saved_calls(self) -> int:
-        """Calls the cascade saved against asking every eligible judge."""
-        return max(0, self.full_panel_calls - self.calls - self.cached - self.resumed)
-
-    @property
-    def saved_cost(self) -> float:
-        """The saved calls priced at this judging's mean cost per call made."""
-        return self.saved_calls * (self.cost / self.calls) if self.calls else 0.0
+    from evalkit.judges._verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -78,6 +39,7 @@ class _Unit:
     family: str
     rubric: Rubric
     judges: tuple[TargetSpec, ...]
+    rules: RuleCall
 
 
 async def judge_run_async(
@@ -89,17 +51,36 @@ async def judge_run_async(
     concurrency: int = 16,
     rubrics_folder: str | None = None,
     max_retries: int = 4,
+    replies: Replies | None = None,
 ) -> JudgeSummary:
-    """Judge every reply of ``run`` whose task has a rubric, and store verdicts and scores.
+    """Judge the replies of ``run`` whose task has a rubric, and store verdicts and scores.
 
     Judge calls are cached by request hash and resumable like candidate calls: a reply already
     judged under the same rubric is skipped.
+
+    Args:
+        store: The store holding the run.
+        run: Run id, prefix, name or ``latest``.
+        panel: The judge panel.
+        tasks: Only these task types (all with a rubric when None).
+        concurrency: Judge calls in flight.
+        rubrics_folder: Rubric YAML folder (the built-in rubrics when None).
+        max_retries: Retries per judge call.
+        replies: ``"all"`` or ``"unsure"``: judge only the replies the deterministic tier left
+            undecided, for the measures that have one (QA grade, refusal label); the panel's
+            ``replies`` setting (default ``"all"``) when None.
+
+    Returns:
+        What the judging did, per judge too.
     """
     run_id = store.resolve_run_id(run)
     summary = JudgeSummary(run_id)
     for spec in panel.judges:
         spec.api_key()
-    units = _plan(store, run_id, panel, tasks, rubrics_folder, summary)
+    scope = replies or panel.config.replies
+    if scope not in ("all", "unsure"):
+        raise ConfigError(f"replies must be 'all' or 'unsure', got {scope!r}")
+    units = _plan(store, run_id, panel, _Selection(tasks, rubrics_folder, scope), summary)
     writer = VerdictWriter(store, run_id, panel)
     done = writer.stored_verdicts({u.rubric.hash for u in units})
     todo = units
@@ -168,27 +149,39 @@ def _to_call(
     return tuple(out.values())
 
 
+@dataclass(frozen=True)
+class _Selection:
+    tasks: list[str] | None
+    rubrics_folder: str | None
+    replies: Replies
+
+
 def _plan(
-    store: Store,
-    run_id: str,
-    panel: Panel,
-    tasks: list[str] | None,
-    folder: str | None,
-    summary: JudgeSummary,
+    store: Store, run_id: str, panel: Panel, select: _Selection, summary: JudgeSummary
 ) -> list[_Unit]:
     run_row = store.run(run_id)  # families once per run, not per reply
     families = target_families(run_row.target_kind, run_row.target_name, run_row.target)
     items = {i.id: i for i in store.run_items(run_id)}
+    labels = {
+        (s.item_id, s.repeat, s.metric): s
+        for s in store.stored_labels(run_id, DETERMINISTIC_METRIC.values())
+    }
     units = []
     for row in store.responses_frame(run_id).itertuples():
         item = items[row.item_id]
         name = TASKS[item.task].rubric if item.task in TASKS else None
-        if name is None or (tasks and item.task not in tasks):
+        if name is None or (select.tasks and item.task not in select.tasks):
             continue
-        rubric = load_rubric(name, folder)
+        rubric = load_rubric(name, select.rubrics_folder)
+        metric = DETERMINISTIC_METRIC.get(rubric.measure, "")
+        stored = labels.get((item.id, int(row.repeat), metric))
+        rules = rule_call(rubric.measure, item, str(row.text), stored)
+        if select.replies == "unsure" and rules.routable and not rules.undecided:
+            summary.skipped_decided += 1  # the rules decided: no judge money spent here
+            continue
         family = candidate_family(families, row.target_name, row.served_model)
         judges = _eligible(panel, family, summary)
-        units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges))
+        units.append(_Unit(item, int(row.repeat), str(row.text), family, rubric, judges, rules))
     summary.replies = len(units)
     return units
 
@@ -231,11 +224,12 @@ async def _judge_unit(ctx: _Ctx, unit: _Unit) -> None:
     ctx.writer.note_exclusions(unit, ctx.panel, ctx.panel.config.exclude_same_family)
     cascade = ctx.panel.config.cascade
     judges = list(unit.judges)
-    if cascade and any(j.name == cascade.first for j in judges):
-        first = next(j for j in judges if j.name == cascade.first)
+    first = next((j for j in judges if cascade and j.name == cascade.first), None)
+    if cascade and first is not None:
         verdict = await _ask(ctx, first, unit)
         if verdict is not None and _settled(unit, verdict, cascade.unsure_scores):
             return
+        # disagreement, an unreadable reply or a failed call: the rest of the panel decides
         judges = [j for j in judges if j is not first]
     async with anyio.create_task_group() as tg:
         for judge in judges:
@@ -243,45 +237,57 @@ async def _judge_unit(ctx: _Ctx, unit: _Unit) -> None:
 
 
 def _settled(unit: _Unit, verdict: str | float, unsure: list[int]) -> bool:
-    """The cheap judge is enough: sure of its score, or agreeing with the deterministic tier."""
+    """The cheap judge is enough: sure of its score, or agreeing with the deterministic tier's
+    lean (its decision, or its guess on a reply it left unsure), or there is no lean."""
     if unit.rubric.kind == "score":
         return int(verdict) not in unsure
-    signal = deterministic_label(unit.rubric.measure, unit.item, unit.reply)
-    return signal is None or signal == verdict
+    return unit.rules.lean is None or unit.rules.lean == verdict
 
 
 async def _ask(ctx: _Ctx, judge: TargetSpec, unit: _Unit) -> str | float | None:
     key = (unit.item.id, unit.repeat, unit.rubric.measure, judge.name)
     if key in ctx.done:  # judged before this run was interrupted: resume, don't call
         ctx.summary.resumed += 1
-        return ctx.done[key]
+        ctx.summary.judge(judge.name).resumed += 1
+        value = ctx.done[key]
+        if value is None:  # its reply could not be read then: it still counts against it
+            ctx.summary.parse_failures += 1
+            ctx.summary.judge(judge.name).parse_failures += 1
+        return value
     request = _request(judge, unit)
     cached = ctx.cache.get(request.request_hash)
     if cached is not None:
         ctx.summary.cached += 1
-        value = ctx.writer.add(unit, judge, request.request_hash, cached, cached=True)
-        return _counted(ctx, value)
+        ctx.summary.judge(judge.name).cached += 1
+        verdict = ctx.writer.add(unit, judge, request.request_hash, cached, cached=True)
+        return _counted(ctx, judge, verdict)
     result = await ctx.engine.call(judge.name, request.messages, judge.sampling.seed)
     if result.completion is None:
         ctx.summary.errors += 1
+        ctx.summary.judge(judge.name).errors += 1
         message = str(result.failure)
         ctx.writer.add_error(unit, judge, request.request_hash, message)
         return None
     ctx.summary.calls += 1
+    ctx.summary.judge(judge.name).calls += 1
     c = result.completion
     priced, _ = judge.cost(c.prompt_tokens, c.completion_tokens)
     cost = priced or 0.0  # a judge without a price adds nothing (its currency is not summed)
     ctx.summary.cost += cost
-    value = ctx.writer.add(
+    verdict = ctx.writer.add(
         unit, judge, request.request_hash, c.text, cost=cost, latency_ms=c.latency_ms
     )
-    return _counted(ctx, value)
+    return _counted(ctx, judge, verdict)
 
 
-def _counted(ctx: _Ctx, value: str | float | None) -> str | float | None:
-    if value is None:
+def _counted(ctx: _Ctx, judge: TargetSpec, verdict: Verdict | None) -> str | float | None:
+    counts = ctx.summary.judge(judge.name)
+    if verdict is None:
         ctx.summary.parse_failures += 1
-    return value
+        counts.parse_failures += 1
+        return None
+    counts.prose += verdict.source != "json"
+    return verdict.value
 
 
 def judge_run(
@@ -293,12 +299,13 @@ def judge_run(
     concurrency: int = 16,
     rubrics_folder: str | None = None,
     max_retries: int = 4,
+    replies: Replies | None = None,
 ) -> JudgeSummary:
     """Synchronous twin of `judge_run_async` (same arguments); works inside Jupyter."""
     return run_sync(
         lambda: judge_run_async(
             store, run, panel, tasks=tasks, concurrency=concurrency,
-            rubrics_folder=rubrics_folder, max_retries=max_retries,
+            rubrics_folder=rubrics_folder, max_retries=max_retries, replies=replies,
         )
     )  # fmt: skip
 

@@ -25,6 +25,12 @@ class Cascade(BaseModel):
     """Scores of the first judge that count as unsure (score rubrics)."""
 
 
+Replies = Literal["all", "unsure"]
+"""Which replies go to judges: ``all`` of them, or only those the deterministic tier left
+``unsure`` (or unlabelled) for measures that have such a tier (QA ``grade``, ``refusal_label``);
+other measures are always judged."""
+
+
 class PanelConfig(BaseModel):
     """A panel file (``judges/panels/*.yaml``)."""
 
@@ -42,6 +48,11 @@ class PanelConfig(BaseModel):
     """Leave out judges of the candidate's family (else keep them and flag it)."""
     cascade: Cascade | None = None
     """Optional cascade."""
+    replies: Replies = "all"
+    """Which replies this panel judges by default (``evalkit judge --replies`` overrides):
+    ``all`` keeps the decided replies the agreement statistics (alpha, kappa against humans)
+    and the right to override a rule need; ``unsure`` spends judge calls only where rules
+    cannot decide."""
 
     @model_validator(mode="after")
     def _names(self) -> PanelConfig:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from evalkit._engine import BatchSink
 from evalkit._secrets import redact, redact_known
 from evalkit.judges._panel import Panel
-from evalkit.judges._signals import combine, deterministic_label, pass_view
-from evalkit.judges._verdict import parse_verdict
+from evalkit.judges._signals import combine, pass_view
+from evalkit.judges._verdict import Verdict, parse_verdict
 from evalkit.metrics import Score
 from evalkit.scoring import to_row
 from evalkit.store import ScoreRow, Store, VerdictRow, VerdictStatus, utcnow
@@ -83,8 +84,8 @@ class VerdictWriter(BatchSink):
         cached: bool = False,
         cost: float = 0.0,
         latency_ms: float | None = None,
-    ) -> str | float | None:
-        """Parse and buffer one judge reply; returns the verdict value, None on a parse failure."""
+    ) -> Verdict | None:
+        """Parse and buffer one judge reply; returns the verdict, None on a parse failure."""
         verdict, error = parse_verdict(raw, unit.rubric)
         flagged = (
             f"flagged: same family as the candidate ({unit.family})"
@@ -110,7 +111,7 @@ class VerdictWriter(BatchSink):
             )
         )
         self.maybe_flush()
-        return None if verdict is None else verdict.value
+        return verdict
 
     def add_error(self, unit: _Unit, judge: TargetSpec, request_hash: str, message: str) -> None:
         """Buffer a judge call that failed after its retries."""
@@ -157,7 +158,7 @@ def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -
         # excluded for sharing the candidate's family, never vote
         eligible = {(j.name, j.model) for j in unit.judges}
         stored = by_key.get((unit.item.id, unit.repeat, unit.rubric.measure, unit.rubric.hash), [])
-        votes = [v for name, model, v in stored if (name, model) in eligible]
+        votes = {name: v for name, model, v in stored if (name, model) in eligible}
         if not votes:
             continue
         rows, tie = _scores_for(unit, votes, panel)
@@ -167,13 +168,19 @@ def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -
     return ties
 
 
-def _scores_for(unit: _Unit, votes: list[Any], panel: Panel) -> tuple[list[Score], bool]:
+def decided_by(panel: Panel, voters: Iterable[str]) -> str:
+    """``cheap`` when the cascade's first judge voted alone, else ``panel``."""
+    cascade = panel.config.cascade
+    return "cheap" if cascade is not None and set(voters) == {cascade.first} else "panel"
+
+
+def _scores_for(unit: _Unit, votes: dict[str, Any], panel: Panel) -> tuple[list[Score], bool]:
     measure, rubric = unit.rubric.measure, unit.rubric
     how = panel.config.score_aggregation
-    signal = deterministic_label(measure, unit.item, unit.reply)
-    combined = combine(rubric, votes, signal, how)
+    combined = combine(rubric, list(votes.values()), unit.rules.lean, how)
     signature = f"judge_{measure}|v1|rubric:{rubric.hash}|panel:{panel.identity}"
-    detail = {"votes": combined.votes, "tie": combined.tie, "n_judges": combined.n}
+    detail = {"votes": combined.votes, "tie": combined.tie, "n_judges": combined.n,
+              "decided_by": decided_by(panel, votes)}  # fmt: skip
     out = [Score(f"judge_{measure}", combined.value, signature, detail)]
     if rubric.kind == "label":
         passed = pass_view(measure, unit.item, str(combined.value))

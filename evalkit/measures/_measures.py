@@ -9,6 +9,8 @@ import pandas as pd
 
 from evalkit.measures._hallucination import (
     MIN_OVERRIDE_JUDGES,
+    TIERS,
+    decision_shares,
     final_labels,
     hallucination,
     refusal,
@@ -84,16 +86,13 @@ class Measures:
 def measures(store: Store, run: str) -> Measures:
     """Compute the headline measures of a stored run.
 
-    Panel verdicts (``judge_*`` scores) decide wherever the panel judged a reply; elsewhere the
-    deterministic tier's labels are used (``panel_share`` says how much the panel decided).
+    Judge verdicts (``judge_*`` scores) decide where the rules left a reply unsure, and
+    override a decided label only with ``MIN_OVERRIDE_JUDGES`` judges; elsewhere the
+    deterministic tier's labels are used. ``decided_rules``, ``decided_cheap``,
+    ``decided_panel`` and ``unsure`` say who decided, per slice.
     """
     run_id = store.resolve_run_id(run)
-    false_premise = {i.id for i in store.run_items(run_id) if "false_premise" in i.tags}
-    scores = store.scores_frame(run_id)
-    scores["false_premise"] = scores["item_id"].isin(false_premise)
-    scores = scores.merge(
-        store.judge_panel_sizes(run_id), on=["item_id", "repeat", "metric"], how="left"
-    )
+    scores = _scores(store, run_id)
     responses = store.responses_frame(run_id)
     return Measures(
         run_id=run_id,
@@ -106,9 +105,36 @@ def measures(store: Store, run: str) -> Measures:
     )
 
 
+def _scores(store: Store, run_id: str) -> pd.DataFrame:
+    """The run's scores with the false-premise tag and each judge score's panel size and tier."""
+    false_premise = {i.id for i in store.run_items(run_id) if "false_premise" in i.tags}
+    scores = store.scores_frame(run_id)
+    scores["false_premise"] = scores["item_id"].isin(false_premise)
+    return scores.merge(
+        store.judge_panel_sizes(run_id), on=["item_id", "repeat", "metric"], how="left"
+    )
+
+
+JUDGED_MEASURES = (("grade", "judge_grade"), ("refusal_label", "judge_refusal_label"))
+"""The deterministic labels a judge tier may settle, and the judge score that settles each."""
+
+
+def decisions(store: Store, run: str) -> pd.DataFrame:
+    """Who decided the replies of a run, per measure with a deterministic tier (QA ``grade``,
+    ``refusal_label``): ``n`` replies and the shares ``decided_rules``, ``decided_cheap``,
+    ``decided_panel`` and ``unsure`` (they add up to one; see `TIERS`)."""
+    scores = _scores(store, store.resolve_run_id(run))
+    rows = []
+    for rules, judged in JUDGED_MEASURES:
+        labelled = final_labels(scores, judged, rules)
+        if len(labelled):
+            rows.append({"measure": rules, "n": len(labelled), **decision_shares(labelled)})
+    return pd.DataFrame(rows, columns=["measure", "n", *TIERS])
+
+
 def _overruled_notes(scores: pd.DataFrame) -> list[str]:
     notes = []
-    for judged, rules in (("judge_grade", "grade"), ("judge_refusal_label", "refusal_label")):
+    for rules, judged in JUDGED_MEASURES:
         merged = final_labels(scores, judged, rules)
         n = int(merged["overruled"].sum())
         if n:

@@ -219,6 +219,17 @@ class StoredVerdict:
     value: str | float | None
 
 
+@dataclass(frozen=True)
+class StoredLabel:
+    """A stored label score of one reply, with its detail (JSON text) for the judge cascade."""
+
+    item_id: str
+    repeat: int
+    metric: str
+    label: str | None
+    detail_json: str | None
+
+
 class Store:
     """A DuckDB file (or ``":memory:"``), or a DuckLake catalog, holding runs and their results.
 
@@ -486,6 +497,18 @@ class Store:
             for r in rows
         ]  # fmt: skip
 
+    def stored_labels(self, run_id: str, metrics: Iterable[str]) -> list[StoredLabel]:
+        """The label scores of a run for these metrics (the deterministic tier's decisions)."""
+        wanted = sorted(set(metrics))
+        if not wanted:
+            return []
+        rows = self.con.execute(
+            "SELECT item_id, repeat, metric, value_label, detail_json FROM scores "
+            "WHERE run_id = ? AND list_contains(?, metric)",
+            [self.resolve_run_id(run_id), wanted],
+        ).fetchall()
+        return [StoredLabel(*r) for r in rows]
+
     def cached_verdicts(self, request_hashes: Iterable[str]) -> dict[str, str]:
         """Raw judge replies already stored for these request hashes (any run)."""
         import pyarrow as pa
@@ -672,11 +695,14 @@ class Store:
         return [(str(t), str(m), str(lang), int(n), float(v)) for t, m, lang, n, v in rows]
 
     def judge_panel_sizes(self, run_id: str) -> pd.DataFrame:
-        """Per judge score of a run: how many judges voted (``n_judges``)."""
+        """Per judge score of a run: how many judges voted (``n_judges``) and which judge tier
+        gave it (``decided_by``: ``cheap`` or ``panel``; None for scores stored before the
+        cascade recorded it)."""
         return self.con.execute(
             """
             SELECT item_id, repeat, metric,
-                   CAST(json_extract(detail_json, '$.n_judges') AS INTEGER) AS n_judges
+                   CAST(json_extract(detail_json, '$.n_judges') AS INTEGER) AS n_judges,
+                   json_extract_string(detail_json, '$.decided_by') AS decided_by
             FROM scores WHERE run_id = ? AND starts_with(metric, 'judge_')
             """,
             [self.resolve_run_id(run_id)],

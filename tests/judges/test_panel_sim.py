@@ -53,6 +53,7 @@ def world():
         Persona(name="j5b", family="sim-j5b", judge=JudgeRates(error=0.05)),
         Persona(name="jself", family="sim-a", judge=JudgeRates(error=0.0)),
         Persona(name="jbroken", family="sim-x", judge=JudgeRates(parse_failure=1.0)),
+        Persona(name="jflaky", family="sim-z", judge=JudgeRates(parse_failure=0.5)),
         Persona(name="jbiased", family="sim-y", judge=JudgeRates(position_bias=1.0)),
     ]
     store = Store(":memory:")
@@ -119,6 +120,23 @@ def test_parse_failures_are_stored_raw_and_never_scored(world):
     assert v.parse_error.str.contains("no JSON").all()
 
 
+def test_a_judge_failing_half_its_parses_is_counted_and_named(world):
+    store, sim, _, base = world
+    p = panel(sim, {"jgood": "sim-jgood", "jflaky": "sim-z"})
+    summary = judge(store, base.run_id, p, tasks=["factual_qa"])
+    flaky, good = summary.judges["jflaky"], summary.judges["jgood"]
+    assert flaky.read == good.read == summary.replies
+    lo, hi = wilson(flaky.parse_failures, flaky.read, alpha=0.01)
+    assert lo <= 0.5 <= hi and good.parse_failures == 0
+    assert summary.parse_failures == flaky.parse_failures
+    assert summary.unreadable_judges() == ["jflaky"]
+    (warning,) = summary.warnings()
+    assert "'jflaky'" in warning and "unreliable" in warning
+    raw = store.verdicts_frame(base.run_id).query("judge_name == 'jflaky'")
+    assert (raw.status == "parse_error").sum() == flaky.parse_failures
+    assert raw[raw.status == "parse_error"].raw_text.str.contains("fine").all()
+
+
 def test_rejudging_is_resumable_and_cached(world):
     store, sim, run, _ = world
     p = panel(sim, {"ja": "sim-ja", "jb": "sim-jb", "jc": "sim-jc"})
@@ -181,7 +199,7 @@ def test_panel_decided_measures_match_what_the_candidate_did(world):
     truth = scores[(scores.metric == "grade") & (scores.task == "factual_qa")]
     for lang in ("en", "zh"):
         row = m.hallucination.set_index(["task", "lang"]).loc[("factual_qa", lang)]
-        assert row.panel_share == 1.0
+        assert row.decided_panel == 1.0 and row.decided_rules == row.unsure == 0.0
         true_incorrect = int((truth[truth.lang == lang].value_label == "incorrect").sum())
         lo, hi = wilson(row.incorrect * row.n, int(row.n), alpha=0.01)
         assert lo <= true_incorrect / row.n <= hi

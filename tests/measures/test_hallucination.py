@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evalkit.measures import final_labels
+from evalkit.measures import TIERS, final_labels
+from evalkit.measures._hallucination import decision_shares
 
 
 def _scores(rules: list[str], judge: list[str | None], n_judges: int) -> pd.DataFrame:
@@ -32,3 +33,28 @@ def test_a_panel_of_three_may_override_and_any_panel_settles_unsure():
     assert three["label"].tolist() == ["correct"] and three["source"].tolist() == ["panel"]
     one = final_labels(_scores(["unsure"], ["not_attempted"], 1), "judge_grade", "grade")
     assert one["label"].tolist() == ["not_attempted"] and not one["overruled"].any()
+
+
+def test_who_decided_each_reply_rules_cheap_judge_panel_or_nobody():
+    base = {"repeat": 0, "task": "factual_qa", "lang": "mixed", "category": None,
+            "expected_behavior": "answer"}  # fmt: skip
+    cases = [  # rules, judge label, judges voting, judge tier -> who decided
+        ("correct", None, None, None, "rules"),
+        ("incorrect", "correct", 1, "cheap", "rules"),  # one judge never overrides a rule
+        ("unsure", "correct", 1, "cheap", "cheap"),
+        ("unsure", "incorrect", 3, "panel", "panel"),
+        ("correct", "incorrect", 3, "panel", "panel"),
+        ("unsure", "not_attempted", 2, None, "panel"),  # stored before the tier was recorded
+        ("unsure", None, None, None, "unsure"),
+    ]
+    rows = []
+    for i, (rules, judge, n, tier, _) in enumerate(cases):
+        rows.append({**base, "item_id": f"q{i}", "metric": "grade", "value_label": rules})
+        if judge is not None:
+            rows.append({**base, "item_id": f"q{i}", "metric": "judge_grade",
+                         "value_label": judge, "n_judges": n, "decided_by": tier})  # fmt: skip
+    labels = final_labels(pd.DataFrame(rows), "judge_grade", "grade")
+    assert labels["source"].tolist() == [c[-1] for c in cases]
+    shares = decision_shares(labels)
+    assert list(shares) == list(TIERS) and sum(shares.values()) == pytest.approx(1.0)
+    assert shares["decided_panel"] == pytest.approx(3 / 7)
