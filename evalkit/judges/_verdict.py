@@ -132,6 +132,8 @@ def _from_prose(text: str, rubric: Rubric) -> tuple[Verdict | None, str | None]:
     if rubric.kind == "label":
         if not all(_wordable(label) for label in rubric.labels):
             return None, "no JSON object in the reply (this rubric's labels need JSON)"
+        if _negated(text, rubric.labels):
+            return None, "the reply's text negates a verdict word ('not wrong', '不是正确的')"
         found = set(_labels_named(text, rubric.labels))
     else:
         found = {v for v in (_in_scale(n, rubric) for n in _scores_named(text)) if v is not None}
@@ -206,6 +208,31 @@ def _labels_named(text: str, labels: list[str]) -> list[str]:
     alternatives = "|".join(_bounded(p) for p in sorted(phrases, key=len, reverse=True))
     hits = re.finditer(alternatives, text.casefold())
     return [named for m in hits if (named := phrases[m.group(0)]) is not None]
+
+
+_NEGATION = re.compile(
+    r"(?:\b(?:not|never|hardly)\s+(?:(?:a|an|the|really|fully|entirely|quite)\s+)?"
+    r"|n't\s+(?:(?:a|an|the|really|fully|entirely|quite)\s+)?"
+    r"|(?:不是|并非|不算|算不上|谈不上|没有|并不|不|非|未必)(?:很|太|完全|真的)?的?)$"
+)
+"""A negation right before a verdict word: "not wrong" is not "wrong", "不是正确的" is not
+"正确"; such a reply is a parse failure, never a vote for the word it negates."""
+
+
+def _negated(text: str, labels: list[str]) -> bool:
+    """Whether a verdict word of these labels is negated where it stands (a label word that
+    is itself a negation, "不正确" or "not correct", is matched whole and is no negation)."""
+    folded = text.casefold()
+    words = sorted(
+        {w.casefold() for label in labels for w in (*LABEL_WORDS.get(label, ()), label)},
+        key=len,
+        reverse=True,
+    )
+    pattern = re.compile("|".join(_bounded(w) for w in words))
+    return any(
+        _NEGATION.search(folded[max(0, m.start() - 24) : m.start()])
+        for m in pattern.finditer(folded)
+    )
 
 
 def _bounded(phrase: str) -> str:

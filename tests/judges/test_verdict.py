@@ -38,6 +38,11 @@ FENCE = "```"
         ("这个回答不正确。", "incorrect", "prose"),
         ("The model did not attempt it: not attempted.", "not_attempted", "prose"),
         ("模型未作答。", "not_attempted", "prose"),
+        ("这个回答不是正确的。", None, None),  # a negated verdict word is never a vote for it
+        ("这个回答并非完全正确。", None, None),
+        ("The reply is not wrong.", None, None),
+        ("The answer isn't really correct.", None, None),
+        ("这个回答并不正确。", "incorrect", "prose"),  # 不正确 is a verdict word of its own
     ],
 )  # fmt: skip
 def test_a_grade_is_read_where_it_is_unambiguous(text, label, source):
