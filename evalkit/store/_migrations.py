@@ -283,6 +283,10 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (10, "ttft", m010_ttft),
 )
 
+LAKE_IN_PLACE: frozenset[int] = frozenset({10})
+"""Migrations DuckLake runs as written (each adds a nullable column without a default), so a lake
+made before them is upgraded in place; a lake missing any other migration needs a new lake."""
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 """The newest schema this evalkit knows; a store recording a newer one is refused."""
 
