@@ -14,8 +14,8 @@ The runner (candidate calls) and the judges (judge calls) are two configurations
 * `BatchSink` - buffers typed rows and stores them in one transaction per batch, by size and
   every ``flush_interval_s`` while a job runs.
 
-Latency is measured inside `Client.complete` around the HTTP call alone, so it never includes
-time spent waiting here (limiter, pacer, backoff).
+Latency (and a streamed call's time to first token) is measured inside `Client.complete` around
+the HTTP call alone, so it never includes time spent waiting here (limiter, pacer, backoff).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ FORMATS = (".parquet", ".jsonl", ".csv")
 RUN_COLUMNS = [
     "run_id", "run_name", "target_name", "item_id", "pair_id", "task", "lang", "repeat",
     "prompt", "reference.answers", "reply", "error", "route", "served_model", "finish_reason",
-    "prompt_tokens", "completion_tokens", "latency_ms", "cost", "currency", "cached", "scores",
+    "prompt_tokens", "completion_tokens", "latency_ms", "ttft_ms", "cost", "currency", "cached",
+    "scores",
 ]  # fmt: skip
 """Columns of a run's export: one row per planned (item, repeat)."""
 
@@ -38,7 +39,8 @@ def export(
     and the other reference fields flattened; checks, messages and human labels as JSON text):
     the shape `evalkit.goldensets.load_goldenset` reads back from CSV or ``hf://``. A run gives
     one row per planned (item, repeat): its prompt and reference answers, the reply (or the
-    error), route, served model, tokens, latency, cost, and ``scores`` (JSON: metric -> value).
+    error), route, served model, tokens, latency, time to first token (``ttft_ms``, null unless
+    the call was streamed), cost, and ``scores`` (JSON: metric -> value).
 
     Args:
         run: A run id, prefix, name or ``latest``.
@@ -139,6 +141,7 @@ def _rows_of(db: Store, run_id: str) -> list[dict[str, Any]]:
             "prompt_tokens": _int(getattr(resp, "prompt_tokens", None)),
             "completion_tokens": _int(getattr(resp, "completion_tokens", None)),
             "latency_ms": _num(getattr(resp, "latency_ms", None)),
+            "ttft_ms": _num(getattr(resp, "ttft_ms", None)),
             "cost": _num(getattr(resp, "cost", None)),
             "currency": _text(getattr(resp, "currency", None)),
             "cached": None if resp is None else bool(resp.cached),

@@ -75,6 +75,10 @@ def test_a_runs_replies_with_errors_scores_and_chinese(store_file, tmp_path):
         rows["q-0001-en"]["cost"] == pytest.approx(0.001) and rows["q-0001-en"]["currency"] == "USD"
     )
     assert {r["target_name"] for r in ds} == {"cand-模型"}
+    # the candidate streamed: each reply's time to first token, within its latency
+    assert 0 < right["ttft_ms"] < right["latency_ms"] and failed["ttft_ms"] is None
+    base = {r["item_id"]: r for r in ek.export("base", store=store_file)}
+    assert base["q-0007-zh"]["latency_ms"] > 0 and base["q-0007-zh"]["ttft_ms"] is None
     table = pq.read_table(tmp_path / "cand.parquet")
     assert table.num_rows == 80 and table.column("reply").to_pylist()[0] is not None
 
@@ -95,7 +99,7 @@ def test_bad_export_requests_say_what_to_give(kwargs, needle):
 def test_cli_exports_a_run_and_a_set_and_refuses_bad_input(store_file, tmp_path):
     out = evalkit("export", "cand", "--store", str(store_file), "-o", str(tmp_path / "c.jsonl"))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().endswith(f"run cand: 80 rows x 22 columns -> {tmp_path}/c.jsonl")
+    assert out.stdout.strip().endswith(f"run cand: 80 rows x 23 columns -> {tmp_path}/c.jsonl")
     lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 80 and "错误答案" in "".join(lines)  # written as UTF-8, not \\u escapes
     csv_out = evalkit("export", "--set", "refusal", "-o", str(tmp_path / "r.csv"))

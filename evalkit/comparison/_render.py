@@ -146,6 +146,8 @@ ROUTE_HEAD = [
     "total cost delta", "p50 delta ms", "p95 delta ms", "p99 delta ms",
     "quality (baseline -> candidate)", "quality delta [interval]", "test", "p_adj", "verdict",
 ]  # fmt: skip
+TTFT_HEAD = ["TTFT p50 delta ms", "TTFT p95 delta ms"]
+"""After ``p99 delta ms`` when the deltas have time-to-first-token columns (both runs streamed)."""
 ROUTE_CAPTION = (
     "Per route of the candidate, both runs on the same items: cost, latency and quality. "
     "Quality tests are paired (exact McNemar, or the clustered z), BH-adjusted over the routes: "
@@ -171,13 +173,24 @@ def _signed(value: float, digits: int = 0) -> str:
     return "-" if math.isnan(value) else f"{value:+.{digits}f}"
 
 
+def route_head(routes: RouteReport) -> list[str]:
+    """The per-route table's header: `ROUTE_HEAD`, with `TTFT_HEAD` where the deltas have it."""
+    if "ttft_p50_delta_ms" not in routes.deltas.columns:
+        return ROUTE_HEAD
+    at = ROUTE_HEAD.index("p99 delta ms") + 1
+    return [*ROUTE_HEAD[:at], *TTFT_HEAD, *ROUTE_HEAD[at:]]
+
+
 def route_cells(r: Any) -> list[str]:
-    """One row of the per-route table (`ROUTE_HEAD`) as plain text."""
+    """One row of the per-route table (`route_head`) as plain text."""
     interval = "" if math.isnan(r.ci_low) else f" [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+    ttft = getattr(r, "ttft_p50_delta_ms", None)
+    ttft_cells = [] if ttft is None else [_signed(ttft), _signed(r.ttft_p95_delta_ms)]
     return [
         str(r.route), str(r.items), f"{r.models_baseline or '-'} -> {r.models_candidate or '-'}",
         *_cost_cells(r), _signed(r.p50_delta_ms), _signed(r.p95_delta_ms),
-        _signed(r.p99_delta_ms), f"{_fmt(r.quality_baseline)} -> {_fmt(r.quality_candidate)}",
+        _signed(r.p99_delta_ms), *ttft_cells,
+        f"{_fmt(r.quality_baseline)} -> {_fmt(r.quality_candidate)}",
         _signed(r.quality_delta, 3) + interval, str(r.test or "-"), _fmt(r.p_adj, 4),
         str(r.verdict),
     ]  # fmt: skip
@@ -251,7 +264,7 @@ def _route_rich_table(routes: RouteReport) -> Any:
     from rich.table import Table
 
     table = Table(title=ROUTE_CAPTION, title_justify="left")
-    for col in ROUTE_HEAD:
+    for col in route_head(routes):
         table.add_column(col)
     for r in routes_worst_first(routes).itertuples():
         table.add_row(*route_cells(r), style="yellow" if r.verdict == "worse" else None)
@@ -272,7 +285,8 @@ def _md_cells(cells: list[str]) -> str:
 def _route_markdown(routes: RouteReport) -> list[str]:
     lines = ["", "#### Routes", ""]
     lines.extend(f"- {_md_text(line)}" for line in routes.diff_lines())
-    lines.extend(["", ROUTE_CAPTION, "", _md_cells(ROUTE_HEAD), "|" + "---|" * len(ROUTE_HEAD)])
+    head = route_head(routes)
+    lines.extend(["", ROUTE_CAPTION, "", _md_cells(head), "|" + "---|" * len(head)])
     for r in routes_worst_first(routes).itertuples():
         cells = route_cells(r)
         if r.verdict == "worse":
@@ -384,7 +398,7 @@ def to_html_table(cmp: Comparison, routes: RouteReport | None = None) -> str:
 
 def _route_html(routes: RouteReport) -> str:
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in routes.diff_lines())
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ROUTE_HEAD)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in route_head(routes))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in route_cells(r)) + "</tr>"
         for r in routes_worst_first(routes).itertuples()

@@ -24,6 +24,11 @@ ROUTE_COLUMNS = [
     "cost_per_item",
     "cost_per_mtok", "p50_ms", "p95_ms", "p99_ms", "quality", "quality_low", "quality_high",
 ]  # fmt: skip
+"""Columns of `route_table`, plus `TTFT_COLUMNS` after ``p99_ms`` when a reply of the run has a
+time to first token."""
+
+TTFT_COLUMNS = ["ttft_p50_ms", "ttft_p95_ms"]
+"""Time-to-first-token percentiles of a route's streamed replies."""
 
 
 def route_table(store: Store, run_id: str) -> pd.DataFrame:
@@ -33,7 +38,8 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
     ``quality`` is the pass rate of the pass/fail headline metrics of the route's items, with a
     Wilson 95% interval; errors count against ``error_rate``, not against quality. ``split``
     is the share of the route's answered requests each model served (a weighted split, or
-    fallbacks).
+    fallbacks). ``ttft_p50_ms`` and ``ttft_p95_ms`` follow ``p99_ms`` only when some reply of
+    the run was streamed (a route without one has NaN there); otherwise they are left out.
     """
     run_id = store.resolve_run_id(run_id)
     econ = store.route_economics(run_id)
@@ -41,7 +47,16 @@ def route_table(store: Store, run_id: str) -> pd.DataFrame:
     table = econ.merge(quality, on="route", how="left").merge(
         _split(store, run_id), on="route", how="left"
     )
-    return table[ROUTE_COLUMNS]
+    known = bool(table["ttft_p50_ms"].notna().any())
+    return table[_with_ttft(ROUTE_COLUMNS, "p99_ms", TTFT_COLUMNS, known)]
+
+
+def _with_ttft(columns: list[str], after: str, ttft: list[str], known: bool) -> list[str]:
+    """``columns`` with the ``ttft`` ones after ``after`` when a time to first token is known."""
+    if not known:
+        return columns
+    at = columns.index(after) + 1
+    return [*columns[:at], *ttft, *columns[at:]]
 
 
 def _split(store: Store, run_id: str) -> pd.DataFrame:
@@ -83,9 +98,14 @@ ROUTE_DELTA_COLUMNS = [
     "cost_delta_pct", "p50_delta_ms", "p95_delta_ms", "p99_delta_ms", "quality_baseline",
     "quality_candidate", "quality_delta", "ci_low", "ci_high", "test", "p", "p_adj", "verdict",
 ]  # fmt: skip
-"""Columns of `route_deltas`: one row per candidate route."""
+"""Columns of `route_deltas`: one row per candidate route (plus `TTFT_DELTA_COLUMNS` after
+``p99_delta_ms`` when both runs have a time to first token)."""
+
+TTFT_DELTA_COLUMNS = ["ttft_p50_delta_ms", "ttft_p95_delta_ms"]
+"""Candidate minus baseline time-to-first-token percentiles of a route's items."""
 
 _PCTS = (("p50_delta_ms", 0.50), ("p95_delta_ms", 0.95), ("p99_delta_ms", 0.99))
+_TTFT_PCTS = (("ttft_p50_delta_ms", 0.50), ("ttft_p95_delta_ms", 0.95))
 
 
 @dataclass(frozen=True)
@@ -198,11 +218,12 @@ def route_deltas(
     Cost per item is each run's total cost of those items over their number, in one currency
     (NaN with ``currency`` naming both when the runs bill in different currencies, NaN with
     ``currency`` None when neither has a price). Latency deltas are candidate minus baseline
-    percentiles of the items' responses. Quality is the gate's item quality (answered x every
-    gate metric passing); the paired test per route is the exact McNemar test for pass/fail
-    quality and the clustered z (by ``pair_id``) otherwise, with the clustered interval, and
-    the p-values are Benjamini-Hochberg adjusted over the routes. These are diagnostics: the
-    gate never tests routes.
+    percentiles of the items' responses; so are time-to-first-token deltas, present only when
+    both runs streamed some reply (NaN on a route where either has none). Quality is the gate's
+    item quality (answered x every gate metric passing); the paired test per route is the exact
+    McNemar test for pass/fail quality and the clustered z (by ``pair_id``) otherwise, with the
+    clustered interval, and the p-values are Benjamini-Hochberg adjusted over the routes. These
+    are diagnostics: the gate never tests routes.
     """
     from evalkit.comparison._compare import baseline_quality
     from evalkit.comparison._gate import GateConfig
@@ -221,11 +242,12 @@ def route_deltas(
         a, b = resp_a[resp_a["item_id"].isin(ids)], resp_b[resp_b["item_id"].isin(ids)]
         q = quality[quality["item_id"].isin(ids)].dropna(subset=["q_a", "q_b"])
         row = {"route": route, "items": len(ids), **_models(a, b), **_costs(a, b, len(ids))}
-        rows.append({**row, **_latency(a, b), **_quality_test(q, alpha)})
-    frame = pd.DataFrame(
-        rows, columns=[c for c in ROUTE_DELTA_COLUMNS if c not in ("p_adj", "verdict")]
-    )
-    return _route_verdicts(frame, alpha)
+        latency = {**_deltas(a, b, "latency_ms", _PCTS), **_deltas(a, b, "ttft_ms", _TTFT_PCTS)}
+        rows.append({**row, **latency, **_quality_test(q, alpha)})
+    both = bool(resp_a["ttft_ms"].notna().any() and resp_b["ttft_ms"].notna().any())
+    columns = _with_ttft(ROUTE_DELTA_COLUMNS, "p99_delta_ms", TTFT_DELTA_COLUMNS, both)
+    frame = pd.DataFrame(rows, columns=[c for c in columns if c not in ("p_adj", "verdict")])
+    return _route_verdicts(frame, alpha)[columns]
 
 
 def _item_routes(store: Store, run_id: str) -> pd.DataFrame:
@@ -236,7 +258,7 @@ def _item_routes(store: Store, run_id: str) -> pd.DataFrame:
 
 
 def _responses(store: Store, run_id: str) -> pd.DataFrame:
-    cols = ["item_id", "target_name", "cost", "currency", "latency_ms"]
+    cols = ["item_id", "target_name", "cost", "currency", "latency_ms", "ttft_ms"]
     return store.responses_frame(run_id)[cols]
 
 
@@ -268,11 +290,14 @@ def _costs(a: pd.DataFrame, b: pd.DataFrame, n: int) -> dict[str, Any]:
     return out
 
 
-def _latency(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, float]:
-    la, lb = a["latency_ms"].dropna(), b["latency_ms"].dropna()
+def _deltas(
+    a: pd.DataFrame, b: pd.DataFrame, column: str, pcts: tuple[tuple[str, float], ...]
+) -> dict[str, float]:
+    """Candidate minus baseline percentiles of ``column`` (NaN where either run has none)."""
+    la, lb = a[column].dropna(), b[column].dropna()
     return {
         name: float(lb.quantile(q) - la.quantile(q)) if len(la) and len(lb) else math.nan
-        for name, q in _PCTS
+        for name, q in pcts
     }
 
 
@@ -309,4 +334,4 @@ def _route_verdicts(frame: pd.DataFrame, alpha: float) -> pd.DataFrame:
         ("worse" if d < 0 else "better") if p_adj == p_adj and p_adj < alpha else ""
         for d, p_adj in zip(frame["quality_delta"], frame["p_adj"], strict=True)
     ]
-    return frame[ROUTE_DELTA_COLUMNS]
+    return frame

@@ -14,8 +14,8 @@ def route_section(routes: RouteReport) -> str:
     """What moved where and what the compare re-called, then one row per candidate route."""
     from evalkit.comparison._render import (
         ROUTE_CAPTION,
-        ROUTE_HEAD,
         route_cells,
+        route_head,
         routes_worst_first,
     )
 
@@ -28,6 +28,6 @@ def route_section(routes: RouteReport) -> str:
         '<section id="routes"><h2>Routes</h2>'
         + (f'<ul class="route-diff">{diff}</ul>' if diff else "")
         + f'<p class="hint">{esc(ROUTE_CAPTION)}</p>'
-        + table(ROUTE_HEAD, rows, cls="routes")
+        + table(route_head(routes), rows, cls="routes")
         + "</section>"
     )

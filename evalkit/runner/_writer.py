@@ -61,6 +61,7 @@ class Writer(BatchSink):
             prompt_tokens=c.prompt_tokens,
             completion_tokens=c.completion_tokens,
             latency_ms=c.latency_ms,
+            ttft_ms=c.ttft_ms,
             cost=cost,
             currency=currency,
             cached=False,

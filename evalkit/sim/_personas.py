@@ -37,13 +37,20 @@ class Rates(_Strict):
 
 
 class Latency(_Strict):
-    """Per-request latency: fixed, or log-normal around a median."""
+    """Per-request latency: fixed, or log-normal around a median, before the server answers;
+    then, optionally, the time the reply takes to generate, piece by piece."""
 
     dist: Literal["fixed", "lognormal"] = "fixed"
     median_ms: float = Field(default=0.0, ge=0)
-    """Median (or fixed) latency in milliseconds."""
+    """Median (or fixed) latency in milliseconds before the server answers at all."""
     sigma: float = Field(default=0.5, ge=0)
     """Log-normal shape (ignored for fixed)."""
+    first_token_ms: float = Field(default=0.0, ge=0)
+    """Time to the first piece of the reply: a stream sends its opening events (role, message
+    start) at once and its first text this much later; a plain reply waits it too."""
+    chunk_ms: float = Field(default=0.0, ge=0)
+    """Time between pieces of the reply (16 characters each): a stream sends each piece after
+    the first this much later; a plain reply waits for all of them."""
 
 
 class Faults(_Strict):

@@ -20,6 +20,7 @@ from evalkit.sim._behavior import Behaviour
 from evalkit.sim._judge import judge_reply
 from evalkit.sim._personas import DEFAULT_PERSONAS, Persona
 from evalkit.sim._wire import (
+    TextEvent,
     anthropic_body,
     anthropic_error,
     anthropic_events,
@@ -29,6 +30,7 @@ from evalkit.sim._wire import (
     openai_body,
     openai_chunks,
     openai_error,
+    pieces,
 )
 
 GENERIC_REPLY = "This is a simulated reply to a prompt outside the golden sets."
@@ -112,13 +114,17 @@ class SimApp:
         usage = (count_tokens(prompt), count_tokens(text))
         served = persona.served_model or persona.name
         reply_id = "sim-" + content_hash([body, self.stats[f"served:{persona.name}"]])[3:]
+        first_s, gap_s = persona.latency.first_token_ms / 1000, persona.latency.chunk_ms / 1000
         if body.get("stream"):
             events = (
                 openai_chunks(reply_id, served, text, usage)
                 if wire == "openai"
                 else anthropic_events(reply_id, served, text, usage)
             )
-            return await _stream(request, events)
+            return await _stream(request, events, first_s, gap_s)
+        generation_s = first_s + gap_s * (len(pieces(text)) - 1)
+        if generation_s > 0:  # a plain reply arrives once all of it is generated
+            await asyncio.sleep(generation_s)
         if wire == "openai":
             out = openai_body(reply_id, served, text, usage, reasoning)
             return web.json_response(dialect_extras(persona.dialect, out))
@@ -205,12 +211,22 @@ def _error(wire: str, status: int, message: str) -> web.Response:
     return web.json_response(body, status=status)
 
 
-async def _stream(request: web.Request, events: Iterable[str]) -> web.StreamResponse:
+async def _stream(
+    request: web.Request, events: Iterable[str], first_s: float, gap_s: float
+) -> web.StreamResponse:
+    """Send ``events``, the first text ``first_s`` after the opening ones, later ones ``gap_s``
+    apart."""
     resp = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
     await resp.prepare(request)
+    texts = 0
     for event in events:
+        if isinstance(event, TextEvent):
+            pause = first_s if texts == 0 else gap_s
+            texts += 1
+            if pause > 0:
+                await asyncio.sleep(pause)
         await resp.write(event.encode("utf-8"))
     await resp.write_eof()
     return resp

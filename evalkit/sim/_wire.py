@@ -14,6 +14,15 @@ count_tokens = estimate_tokens
 reports none."""
 
 
+class TextEvent(str):
+    """A server-sent event that carries a piece of the reply text (the server paces these)."""
+
+
+def pieces(text: str) -> list[str]:
+    """The reply as a stream sends it: 16 characters a piece (at least one piece)."""
+    return [text[i : i + 16] for i in range(0, len(text), 16)] or [""]
+
+
 def dialect_extras(dialect: str, body: dict[str, Any]) -> dict[str, Any]:
     """Add the provider-specific fields of ``dialect`` to a chat.completion body."""
     if dialect == "deepseek":
@@ -62,12 +71,11 @@ def openai_body(
 def openai_chunks(reply_id: str, model: str, text: str, usage: tuple[int, int]) -> Iterator[str]:
     """Server-sent events of a streamed chat completion, ending with usage and [DONE]."""
     base = {"id": reply_id, "object": "chat.completion.chunk", "created": int(time.time())}
-    pieces = [text[i : i + 16] for i in range(0, len(text), 16)] or [""]
     first = {"role": "assistant", "content": ""}
     yield _sse({**base, "model": model, "choices": [{"index": 0, "delta": first}]})
-    for piece in pieces:
+    for piece in pieces(text):
         delta = {"content": piece}
-        yield _sse({**base, "model": model, "choices": [{"index": 0, "delta": delta}]})
+        yield TextEvent(_sse({**base, "model": model, "choices": [{"index": 0, "delta": delta}]}))
     stop = {"index": 0, "delta": {}, "finish_reason": "stop"}
     yield _sse({**base, "model": model, "choices": [stop]})
     tail = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
@@ -101,11 +109,10 @@ def anthropic_events(reply_id: str, model: str, text: str, usage: tuple[int, int
         "content_block": {"type": "text", "text": ""},
     }
     yield _sse(block, "content_block_start")
-    for i in range(0, len(text), 16):
-        delta = {"type": "text_delta", "text": text[i : i + 16]}
-        yield _sse(
-            {"type": "content_block_delta", "index": 0, "delta": delta}, "content_block_delta"
-        )
+    for piece in pieces(text) if text else []:
+        delta = {"type": "text_delta", "text": piece}
+        event = {"type": "content_block_delta", "index": 0, "delta": delta}
+        yield TextEvent(_sse(event, "content_block_delta"))
     yield _sse({"type": "content_block_stop", "index": 0}, "content_block_stop")
     end = {
         "type": "message_delta",

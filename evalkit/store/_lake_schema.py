@@ -4,8 +4,11 @@ DuckLake lacks.
 DuckLake has no primary keys, unique constraints, indexes or non-literal defaults, and its ALTER
 support is partial, so the migration chain is not replayed: a fresh lake gets the current tables
 and views at once, derived from an in-memory DuckDB migrated to the newest version (one source of
-truth), and records every version as applied. Without keys, two writers can append the same
-content-addressed row (two runs adding one item, two shards creating one grouped run's row):
+truth), and records every version as applied. A lake made by an older evalkit is upgraded in
+place only by the migrations DuckLake runs as written (`LAKE_IN_PLACE`: added nullable columns).
+
+Without keys, two writers can append the same content-addressed row (two runs adding one item, two
+shards creating one grouped run's row):
 ``runs`` and ``items`` are stored as ``runs_stored`` and ``items_stored`` and read through views
 that keep one row per key, so every query written against the DuckDB file reads a lake unchanged.
 """
@@ -20,7 +23,13 @@ from functools import lru_cache
 import duckdb
 
 from evalkit.errors import StoreError
-from evalkit.store._migrations import MIGRATIONS, SCHEMA_VERSION, applied_versions, migrate
+from evalkit.store._migrations import (
+    LAKE_IN_PLACE,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    applied_versions,
+    migrate,
+)
 
 DEDUPED = {"runs": ("run_id",), "items": ("item_id", "content_hash")}
 """Tables a lake stores under ``<name>_stored`` and reads through a one-row-per-key view."""
@@ -72,13 +81,15 @@ def _table(con: duckdb.DuckDBPyConnection, name: str) -> str:
 
 
 def migrate_lake(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
-    """Create the current schema in an empty lake; return the versions recorded.
+    """Create the current schema in an empty lake, or upgrade an older lake in place where
+    DuckLake can; return the versions recorded.
 
-    Several writers may open a new lake at once: DuckLake lets one create the tables and fails
-    the others' commits, which then find the schema in place.
+    Several writers may open a new (or older) lake at once: DuckLake lets one create (or
+    upgrade) the tables and fails the others' commits, which then find the schema in place.
 
     Raises:
-        StoreError: The lake was created by an older evalkit (lake schemas are not upgraded).
+        StoreError: The lake was created by an older evalkit and misses a migration DuckLake
+            cannot run in place.
     """
     for attempt in range(1, _ATTEMPTS + 1):
         done = _applied(con)
@@ -94,17 +105,53 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
             if attempt == _ATTEMPTS:
                 raise
             time.sleep(min(1.0, 0.05 * attempt) * (0.5 + random.random()))
-    missing = set(range(1, SCHEMA_VERSION + 1)) - done
-    if missing:
+    missing = _missing(done)
+    if missing and not missing <= LAKE_IN_PLACE:
         raise StoreError(
             f"DuckLake store {where} has schema version {max(done)} and this evalkit writes "
             f"version {SCHEMA_VERSION}; a lake's schema is not upgraded in place: create a new "
             "lake and `evalkit merge` the runs into it"
         )
-    return []
+    return _upgrade(con) if missing else []
 
 
 _ATTEMPTS = 30
+
+
+def _missing(done: set[int]) -> set[int]:
+    return set(range(1, SCHEMA_VERSION + 1)) - done
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Run the missing in-place migrations in one transaction; another writer doing the same
+    at that moment makes this commit fail, and a look again finds them done."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        missing = _missing(_applied(con))
+        if not missing:
+            return []
+        try:
+            _run_in_place(con, sorted(missing))
+            return sorted(missing)
+        except duckdb.FatalException:
+            raise
+        except duckdb.Error:
+            if attempt == _ATTEMPTS:
+                raise
+            time.sleep(min(1.0, 0.05 * attempt) * (0.5 + random.random()))
+    return []
+
+
+def _run_in_place(con: duckdb.DuckDBPyConnection, versions: list[int]) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for version, name, func in MIGRATIONS:
+            if version in versions:
+                func(con)
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
 
 
 def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:

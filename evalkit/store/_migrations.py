@@ -265,6 +265,11 @@ def m009_run_shards(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m010_ttft(con: duckdb.DuckDBPyConnection) -> None:
+    """A streamed response's time to first token; NULL (unknown) for every other response."""
+    con.execute("ALTER TABLE responses ADD COLUMN ttft_ms DOUBLE")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "core", m001_core),
     (2, "views", m002_views),
@@ -275,7 +280,12 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (7, "usage_estimated", m007_usage_estimated),
     (8, "drop_run_seed", m008_drop_run_seed),
     (9, "run_shards", m009_run_shards),
+    (10, "ttft", m010_ttft),
 )
+
+LAKE_IN_PLACE: frozenset[int] = frozenset({10})
+"""Migrations DuckLake runs as written (each adds a nullable column without a default), so a lake
+made before them is upgraded in place; a lake missing any other migration needs a new lake."""
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 """The newest schema this evalkit knows; a store recording a newer one is refused."""

@@ -147,6 +147,8 @@ class ResponseRow:
     currency: str | None = None
     fallback_used: bool = False
     usage_estimated: bool = False
+    ttft_ms: float | None = None
+    """Time to first token of a streamed call (None: not streamed, or stored before it was kept)."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -804,18 +804,19 @@ class Store:
 
     def route_economics(self, run_id: str) -> pd.DataFrame:
         """Per route of a run (``(direct)`` for a model target): requests, error and fallback
-        rates, cost, blended price per million tokens and latency percentiles."""
+        rates, cost, blended price per million tokens, latency percentiles and time-to-first-token
+        percentiles (NULL where no reply of the route was streamed)."""
         return self.con.execute(
             """
             WITH attempts AS (
                 SELECT item_id, repeat, COALESCE(route, '(direct)') AS route, target_name,
                        TRUE AS ok, fallback_used, cost, currency, prompt_tokens, completion_tokens,
-                       latency_ms
+                       latency_ms, ttft_ms
                 FROM responses WHERE run_id = $run
                 UNION ALL
                 -- the store's one definition of a failed request (see the `outcomes` view)
                 SELECT item_id, repeat, COALESCE(route, '(direct)'), target_name, FALSE,
-                       FALSE, NULL, NULL, NULL, NULL, NULL
+                       FALSE, NULL, NULL, NULL, NULL, NULL, NULL
                 FROM outcomes WHERE run_id = $run AND outcome = 'failed'
             )
             SELECT route, string_agg(DISTINCT target_name, ',' ORDER BY target_name) AS models,
@@ -828,7 +829,9 @@ class Store:
                        AS cost_per_mtok,
                    quantile_cont(latency_ms, 0.50) AS p50_ms,
                    quantile_cont(latency_ms, 0.95) AS p95_ms,
-                   quantile_cont(latency_ms, 0.99) AS p99_ms
+                   quantile_cont(latency_ms, 0.99) AS p99_ms,
+                   quantile_cont(ttft_ms, 0.50) AS ttft_p50_ms,
+                   quantile_cont(ttft_ms, 0.95) AS ttft_p95_ms
             FROM attempts GROUP BY route ORDER BY route
             """,
             {"run": run_id},

@@ -31,6 +31,10 @@ class Completion:
     usage_estimated: bool = False
     """The server reported no token usage (a stream without a usage chunk): the counts are
     evalkit's estimate, never a silent 0."""
+    ttft_ms: float | None = None
+    """Time to first token: from sending the request to the first delta carrying reply text,
+    in ms. Streamed calls only; None when not streamed or when no text arrived (unknown, never
+    set equal to ``latency_ms``)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,12 @@ class Client:
             await self._sdk.close()
 
     async def complete(self, messages: list[dict[str, str]], seed: int | None) -> Completion:
-        """Send one request; raise `CallFailure` on any failure."""
+        """Send one request; raise `CallFailure` on any failure.
+
+        Latency and a stream's time to first token are measured from here, inside the engine's
+        slot: neither includes the limiter's, pacer's or backoff's waiting, and a retried
+        request reports its successful attempt.
+        """
         start = time.perf_counter()
         try:
             if self.spec.protocol == "anthropic":
@@ -92,8 +101,9 @@ class Client:
                 result = await self._openai(messages, seed)
         except _transport_errors() as exc:
             raise classify(exc) from exc
-        (text, pt, ct, served, finish, reasoning), headers = result
+        (text, pt, ct, served, finish, reasoning, first_token_at), headers = result
         latency = (time.perf_counter() - start) * 1000
+        ttft = None if first_token_at is None else (first_token_at - start) * 1000
         proxy = proxy_info(headers)
         estimated = pt is None or ct is None
         if estimated:
@@ -101,7 +111,7 @@ class Client:
             ct = estimate_tokens(text)
         return Completion(
             text, pt, ct, proxy.served_model or served, finish, latency, reasoning,
-            proxy.fallback, proxy.cost, estimated,
+            proxy.fallback, proxy.cost, estimated, ttft,
         )  # fmt: skip
 
     async def _openai(self, messages: list[dict[str, str]], seed: int | None) -> tuple[Any, ...]:
@@ -136,6 +146,7 @@ class Client:
             resp.model or self.spec.model,
             choice.finish_reason,
             reasoning,
+            None,
         ), raw.headers
 
     async def _openai_stream(self, kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -144,15 +155,18 @@ class Client:
         parts: list[str] = []
         pt = ct = None  # stays None when the server sends no usage chunk
         served, finish = self.spec.model, None
+        first_token_at = None
         async for chunk in await self._sdk.chat.completions.create(**kwargs):
             served = chunk.model or served
             if chunk.usage is not None:
                 pt, ct = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
             for choice in chunk.choices:
                 if choice.delta and choice.delta.content:
+                    if first_token_at is None:  # the opening role chunk ("") is no token
+                        first_token_at = time.perf_counter()
                     parts.append(choice.delta.content)
                 finish = choice.finish_reason or finish
-        return "".join(parts), pt, ct, served, finish, None
+        return "".join(parts), pt, ct, served, finish, None, first_token_at
 
     async def _anthropic(self, messages: list[dict[str, str]]) -> tuple[Any, ...]:
         system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
@@ -172,8 +186,12 @@ class Client:
         if extra:
             kwargs["extra_body"] = extra
         headers: Any = {}
+        first_token_at = None
         if self.spec.stream:
             async with self._sdk.messages.stream(**kwargs) as stream:
+                async for event in stream:
+                    if first_token_at is None and _is_text_delta(event):
+                        first_token_at = time.perf_counter()
                 msg = await stream.get_final_message()
         else:
             raw = await self._sdk.messages.with_raw_response.create(**kwargs)
@@ -186,7 +204,18 @@ class Client:
             msg.model,
             msg.stop_reason,
             None,
+            first_token_at,
         ), headers
+
+
+def _is_text_delta(event: Any) -> bool:
+    """An Anthropic stream event that carries reply text (a non-empty ``text_delta``)."""
+    delta = getattr(event, "delta", None)
+    return (
+        event.type == "content_block_delta"
+        and getattr(delta, "type", "") == "text_delta"
+        and bool(getattr(delta, "text", ""))
+    )
 
 
 async def _parsed(raw: Any) -> Any:

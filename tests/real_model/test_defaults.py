@@ -46,6 +46,10 @@ def test_streaming_straight_to_llama_stores_token_counts(servers, store, lane_di
     rows = responses(store, "stream")
     assert len(rows) == 2 and all(r["text"] for r in rows)
     assert all(r["prompt_tokens"] > 0 and r["completion_tokens"] > 0 for r in rows), rows
+    # a streamed call knows its time to first token: after sending, by the end at the latest
+    assert all(r["ttft_ms"] is not None and 0 < r["ttft_ms"] <= r["latency_ms"] for r in rows), [
+        (r["ttft_ms"], r["latency_ms"]) for r in rows
+    ]
     # llama-cpp-python sends no usage chunk: the counts are evalkit's estimate, and say so
     flags = query(store, "SELECT usage_estimated FROM responses WHERE run_id = ?",
                   run_id(store, "stream"))  # fmt: skip

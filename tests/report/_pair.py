@@ -44,11 +44,14 @@ def _run_record(run_id: str, target: str, created: datetime) -> RunRecord:
 
 
 def _response(run: str, item: GoldenItem, i: int, text: str, route: str | None) -> ResponseRow:
+    latency = (300.0 if route == "slow" else 100.0) + i
     return ResponseRow(**{
         "run_id": run, "item_id": item.id, "repeat": 0, "request_hash": f"h:{run}:{item.id}",
         "target_name": run, "route": route, "served_model": "m", "text": text,
-        "latency_ms": (300.0 if route == "slow" else 100.0) + i, "cost": 0.001,
-        "currency": "USD", "cached": False, "attempts": 1, "created_at": datetime(2026, 1, 1),
+        "latency_ms": latency, "cost": 0.001, "currency": "USD", "cached": False, "attempts": 1,
+        "created_at": datetime(2026, 1, 1),
+        # the candidate streamed (a time to first token on every reply); base and twin did not
+        "ttft_ms": latency / 4 if run == "cand" else None,
     })  # fmt: skip
 
 

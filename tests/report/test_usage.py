@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -36,3 +38,31 @@ def test_section_has_the_table_and_the_latency_chart(pair):
     assert "<td>(direct)</td>" in html and "0.0800 USD" in html and "0.001000 USD" in html
     assert "<td>1.2%</td>" in html
     assert html.count("<svg") == 1 and ">p99<" in html
+
+
+def test_ttft_percentiles_come_from_the_streamed_replies_only(pair):
+    _, store = pair
+    ttft = store.responses_frame("cand")["ttft_ms"].to_numpy()
+    cand, base = run_usage(store, "cand"), run_usage(store, "base")
+    assert cand[0].ttft == pytest.approx(tuple(np.percentile(ttft, [50, 95])))
+    assert cand[0].ttft[0] < cand[0].latency[0]
+    assert all(u.ttft == () for u in base)  # nothing streamed: unknown, not zeros
+
+
+def test_section_shows_ttft_beside_latency_and_a_dash_for_the_run_without(pair):
+    cmp, store = pair
+    html = usage_section(cmp, store)
+    assert "<th>TTFT p50 ms</th><th>TTFT p95 ms</th>" in html and "time to first token" in html
+    base_row = next(r for r in html.split("<tr") if "<td>baseline</td><td>(all routes)" in r)
+    cand_row = next(r for r in html.split("<tr") if "<td>candidate</td><td>(all routes)" in r)
+    p99 = run_usage(store, "base")[0].latency[2]
+    assert base_row.endswith(f"<td>{p99:,.0f}</td><td>-</td><td>-</td></tr>")  # p99, no TTFT
+    p50 = run_usage(store, "cand")[0].ttft[0]
+    assert f"<td>{p50:,.0f}</td>" in cand_row
+
+
+def test_section_of_runs_without_ttft_has_no_ttft_columns(pair):
+    _, store = pair
+    neither = SimpleNamespace(baseline="base", candidate="twin")  # both unstreamed
+    html = usage_section(neither, store)  # type: ignore[arg-type]
+    assert "TTFT" not in html and "latency p50 ms" in html

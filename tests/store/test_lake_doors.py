@@ -122,21 +122,26 @@ def test_merge_copies_a_run_from_a_file_into_the_lake_and_back(server, lake, tmp
     sim, folder = server
     spec, _ = lake
     file = tmp_path / "one.duckdb"
-    assert _run(sim, folder, str(file), "sim:good", "--name", "from-file").returncode == 0
+    streamed = f"sim:good@{sim.url}?stream=1"  # streamed, so every reply has a TTFT to carry
+    assert _run(sim, folder, str(file), streamed, "--name", "from-file").returncode == 0
     into_lake = evalkit("merge", spec, str(file), "--run", "from-file")
     assert into_lake.returncode == 0, into_lake.stderr
     back = tmp_path / "back.duckdb"
     out_of_lake = evalkit("merge", str(back), spec, "--run", "from-file")
     assert out_of_lake.returncode == 0, out_of_lake.stderr
-    frames = []
+    frames, timings = [], []
     for where in (str(file), spec, str(back)):
         with Store(where, read_only=True) as db:
             frame = db.scores_frame("from-file")
             frames.append(frame[["item_id", "repeat", "metric", "value"]].sort_values(
                 ["item_id", "metric"]).reset_index(drop=True))  # fmt: skip
+            resp = db.responses_frame("from-file")[["item_id", "latency_ms", "ttft_ms"]]
+            timings.append(resp.sort_values("item_id").reset_index(drop=True))
             assert db.counts("from-file").complete
     assert frames[0].equals(frames[1]) and frames[1].equals(frames[2])
     assert len(frames[0]) > 0
+    assert timings[0].ttft_ms.notna().all()
+    assert timings[0].equals(timings[1]) and timings[1].equals(timings[2])
     # a merge repeated adds nothing
     assert evalkit("merge", spec, str(file), "--run", "from-file").returncode == 0
     with Store(spec, read_only=True) as db:

@@ -67,3 +67,18 @@ def test_incomplete_shard_sets_are_refused(stores):
     tmp, _, paths = stores
     with Store(tmp / "bad.duckdb") as out, pytest.raises(StoreError, match=r"do not cover 1\.\.3"):
         merge_shards(out, paths[:2])
+
+
+def test_copying_a_streamed_run_keeps_each_replys_ttft(tmp_path):
+    items = qa_items(3)
+    with Simulator([Persona(name="p", rates=Rates(accuracy=1.0, hallucination=0.0))], items) as sim:
+        spec = parse_target(f"sim:p@{sim.url}?stream=1")
+        with Store(tmp_path / "streamed.duckdb") as db:
+            ek.run(spec, [make_set(items)], store=db, name="streamed")
+    with Store(tmp_path / "copy.duckdb") as out:
+        merge_shards(out, [tmp_path / "streamed.duckdb"], run="streamed")
+        copied = out.responses_frame("streamed")[["item_id", "ttft_ms", "latency_ms"]]
+    with Store(tmp_path / "streamed.duckdb", read_only=True) as db:
+        original = db.responses_frame("streamed")[["item_id", "ttft_ms", "latency_ms"]]
+    assert original.ttft_ms.notna().all() and len(original) == 6
+    assert copied.reset_index(drop=True).equals(original.reset_index(drop=True))
