@@ -39,7 +39,8 @@ def run_demo(
                  for n, e in JUDGES.items()]  # fmt: skip
     db = Store(store)
     sets = load_goldensets()  # once: both runs and the simulator see the same items
-    with Simulator(personas, [item for gs in sets for item in gs.items]) as sim:
+    # its own process: the simulated servers get the second core instead of sharing this one
+    with Simulator(personas, [item for gs in sets for item in gs.items], process=True) as sim:
         echo(f"simulator listening on {sim.url} (OpenAI + Anthropic wire APIs)")
         panel = _panel(sim.url)
         results = []

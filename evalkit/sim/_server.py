@@ -6,10 +6,13 @@ import asyncio
 import contextlib
 import json
 import math
+import multiprocessing
+import multiprocessing.process
 import random
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from multiprocessing.connection import Connection
 from typing import Any
 
 from aiohttp import web
@@ -268,13 +271,22 @@ class Simulator:
         items: Iterable[GoldenItem] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        process: bool = False,
     ) -> None:
+        """``process=True`` serves from a child process instead of a thread: the simulated
+        servers then use a core of their own instead of sharing the client's interpreter (the
+        offline demo's ~6,000 calls: the server side is about a third of the CPU)."""
         if items is None:
             from evalkit.goldensets import load_goldensets
 
             items = [i for s in load_goldensets() for i in s.items]
-        self.app = SimApp(personas if personas is not None else DEFAULT_PERSONAS, items)
+        chosen = list(personas) if personas is not None else list(DEFAULT_PERSONAS)
         self.host, self.port = host, port
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._child_args = (chosen, list(items)) if process else None
+        if not process:
+            self.app = SimApp(chosen, items)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -287,16 +299,50 @@ class Simulator:
 
     def stats(self) -> dict[str, int]:
         """A copy of the request counters."""
+        if self._child_args is not None:
+            import urllib.request
+
+            with urllib.request.urlopen(f"{self.url}/stats", timeout=10) as resp:
+                return {k: int(v) for k, v in json.load(resp).items()}
         return dict(self.app.stats)
 
     def __enter__(self) -> Simulator:
+        if self._child_args is not None:
+            return self._start_process()
         self._thread = threading.Thread(target=self._serve, name="evalkit-sim", daemon=True)
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("simulator did not start within 10 s")
         return self
 
+    def _start_process(self) -> Simulator:
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+        parent, child = ctx.Pipe()
+        assert self._child_args is not None
+        personas, items = self._child_args
+        self._process = ctx.Process(
+            target=_serve_child, args=(personas, items, self.host, self.port, child),
+            name="evalkit-sim", daemon=True,
+        )  # fmt: skip
+        self._process.start()
+        child.close()
+        self._conn = parent
+        if not parent.poll(60):
+            self._process.kill()
+            raise RuntimeError("simulator process did not start within 60 s")
+        self.port = parent.recv()
+        return self
+
     def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            assert self._conn is not None
+            with contextlib.suppress(OSError):
+                self._conn.send("stop")
+            self._process.join(10)
+            if self._process.is_alive():
+                self._process.kill()
+            self._conn.close()
+            return
         if self._loop is not None:
             asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
             self._loop.call_soon_threadsafe(self._loop.stop)
@@ -322,6 +368,16 @@ class Simulator:
     async def _shutdown(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+def _serve_child(
+    personas: list[Persona], items: list[GoldenItem], host: str, port: int, conn: Connection
+) -> None:
+    """A simulator process: serve, tell the parent the port, stop when it says so or dies."""
+    with Simulator(personas, items, host, port) as sim:
+        conn.send(sim.port)
+        with contextlib.suppress(EOFError, OSError):
+            conn.recv()  # "stop", or EOF when the parent is gone
 
 
 def serve_forever(sim: Simulator) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import anthropic
 import openai
 import pytest
@@ -127,3 +129,24 @@ def test_malformed_body_is_not_valid_json(sim_factory, tiny_items):
     with pytest.raises(Exception) as info:
         client.chat.completions.create(model="broken", messages=[{"role": "user", "content": EN}])
     assert "JSON" in type(info.value).__name__ or "Expecting" in str(info.value)
+
+
+def test_a_simulator_in_its_own_process_serves_both_apis_and_stops(tiny_items):
+    """``process=True`` (the demo's mode) answers like the thread mode, counts requests, and
+    leaves no process behind."""
+    from evalkit.sim import Simulator
+
+    perfect = Persona(name="perfect", rates={"accuracy": 1.0, "hallucination": 0.0})
+    with Simulator([perfect], tiny_items, process=True) as sim:
+        oa = openai.OpenAI(base_url=sim.url + "/v1", api_key="x", max_retries=0)
+        zh = oa.chat.completions.create(model="perfect", messages=[{"role": "user", "content": ZH}])
+        assert zh.choices[0].message.content == "答案是答案003。"
+        an = anthropic.Anthropic(base_url=sim.url, api_key="x", max_retries=0)
+        en = an.messages.create(
+            model="perfect", max_tokens=64, messages=[{"role": "user", "content": EN}]
+        )
+        assert "ans003" in en.content[0].text
+        assert sum(sim.stats().values()) >= 2
+        child = sim._process
+        assert child is not None and child.is_alive() and child.pid != os.getpid()
+    assert not child.is_alive()
