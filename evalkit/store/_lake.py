@@ -73,7 +73,8 @@ def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: 
     """
     folder = extension_dir(con)
     names = ["ducklake", _EXTENSIONS[spec.catalog or "duckdb"]]
-    remote = data_path is None or _is_remote(data_path)
+    known = data_path or _sqlite_data_path(spec)
+    remote = known is None or _is_remote(known)
     if remote:
         names.append("httpfs")
     for name in filter(None, names):
@@ -84,6 +85,26 @@ def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: 
             )
         con.execute(f"LOAD '{_quote(str(path))}'")
     return remote
+
+
+def _sqlite_data_path(spec: StoreSpec) -> str | None:
+    """The data path an existing SQLite catalog records (None: another catalog, or unreadable).
+
+    Read with the standard library before DuckDB attaches, so a lake on a local folder never
+    loads httpfs (with its TLS stack, about a third of a second of every open)."""
+    file = spec.catalog_file
+    if spec.catalog != "sqlite" or file is None or not file.is_file():
+        return None
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
+            row = db.execute(
+                "SELECT value FROM ducklake_metadata WHERE key = 'data_path'"
+            ).fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row and row[0] else None
 
 
 def _is_remote(path: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import random
 import time
@@ -11,7 +12,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 
@@ -87,6 +88,8 @@ def utcnow() -> datetime:
     """Naive UTC timestamp for DuckDB TIMESTAMP columns."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
+
+_T = TypeVar("_T")
 
 _JSON_COLUMNS = ("target_json", "goldensets_json", "config_json")
 
@@ -230,6 +233,23 @@ class StoredLabel:
     detail_json: str | None
 
 
+def _pinned_cache(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Ask a pinned lake reader each question once: it reads one DuckLake snapshot, so the
+    answer cannot change, and every lake query costs tens of milliseconds of catalog reads
+    (a compare resolved the same run ten times). Any other store asks every time."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any) -> _T:
+        if self.snapshot is None:
+            return method(self, *args)
+        key = (method.__name__, *args)
+        if key not in self._reads:
+            self._reads[key] = method(self, *args)
+        return cast(_T, self._reads[key])
+
+    return wrapper
+
+
 class Store:
     """A DuckDB file (or ``":memory:"``), or a DuckLake catalog, holding runs and their results.
 
@@ -262,6 +282,7 @@ class Store:
         self.read_only = read_only
         self.is_lake = self.spec.is_lake
         self.snapshot: int | None = None
+        self._reads: dict[tuple[Any, ...], Any] = {}
         """The DuckLake snapshot a read-only lake store reads (None: a file, or a writer)."""
         if snapshot is not None and not (self.is_lake and read_only):
             where = "a DuckDB file has no snapshots" if not self.is_lake else "only a reader"
@@ -574,6 +595,7 @@ class Store:
         ).fetchall()
         return {(r[0], r[1]) for r in rows}
 
+    @_pinned_cache
     def run(self, run_id: str) -> StoredRun:
         """One run's row, with its JSON columns decoded."""
         run_id = self.resolve_run_id(run_id)
@@ -594,6 +616,7 @@ class Store:
         progress = shard_progress(self, run_id)
         return stored if progress is None else progress.status()
 
+    @_pinned_cache
     def resolve_run_id(self, ref: str) -> str:
         """Resolve a run reference to its id.
 
@@ -644,6 +667,7 @@ class Store:
             )
         return (matches[0][0],) if matches else None
 
+    @_pinned_cache
     def counts(self, run_id: str) -> RunCounts:
         """What happened to every request ``run_id`` planned (see `RunCounts`)."""
         run_id = self.resolve_run_id(run_id)
