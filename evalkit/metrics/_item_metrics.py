@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from evalkit.goldensets import JsonCheck
+from evalkit.metrics._abstention import ABSTENTION_VERSION, is_abstention
 from evalkit.metrics._base import Score
 from evalkit.metrics._checks import CHECKS_VERSION, parse_json, run_check, run_checks
 from evalkit.metrics._lang import reply_lang_matches, reply_lang_signature
 from evalkit.metrics._refusal import (
-    ABSTENTION_VERSION,
     REFUSAL_VERSION,
-    is_abstention,
     refusal_triage,
 )
 from evalkit.metrics._refusal import refusal_prefilter as _prefilter
