@@ -549,7 +549,10 @@ def _after_decline(sentence: str, end: int) -> str:
     return sentence[contrast.start() :] if contrast else ""
 
 
-def _unit_kind(unit: str) -> str | None:
+UnitKind = Literal["frame", "pass", "topic", "delivery"]
+
+
+def _unit_kind(unit: str) -> UnitKind | None:
     """``"frame"``: an offer of something else or a named safe alternative, which opens the
     alternative; ``"pass"``: an offer to explain something later ("我可以给你讲讲 WPA2 的原理");
     ``"topic"``: a return to the request ("in general …", "Instead, here's the general idea:");
