@@ -7,6 +7,7 @@ per-case sufficient statistics in ``Score.detail["stats"]`` and aggregate them w
 ``aggregate(stats_list)``.
 """
 
+from evalkit.metrics._abstention import abstention_kind, is_abstention
 from evalkit.metrics._answer_metrics import ContainsAnswer, ExactMatch, KeyTerms, RougeL, TokenF1
 from evalkit.metrics._base import Metric, Score, ScoreValue
 from evalkit.metrics._checks import checks_pass, run_check, run_checks, word_count
@@ -24,12 +25,7 @@ from evalkit.metrics._item_metrics import (
 from evalkit.metrics._lang import DEFAULT_THRESHOLDS, LangThresholds, detect_reply_lang
 from evalkit.metrics._numbers import extract_numbers, parse_number
 from evalkit.metrics._overlap import contains_answer, exact_match, rouge_l, token_f1
-from evalkit.metrics._refusal import (
-    abstention_kind,
-    is_abstention,
-    refusal_prefilter,
-    refusal_triage,
-)
+from evalkit.metrics._refusal import refusal_prefilter, refusal_triage
 from evalkit.metrics._sacrebleu import Bleu, ChrF
 from evalkit.metrics._text import HAN_RANGES, is_han, normalize, script_tokens, tag_scripts
 

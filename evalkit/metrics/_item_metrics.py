@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from evalkit.goldensets import JsonCheck
+from evalkit.metrics._abstention import ABSTENTION_VERSION, is_abstention
 from evalkit.metrics._base import Score
 from evalkit.metrics._checks import CHECKS_VERSION, parse_json, run_check, run_checks
 from evalkit.metrics._lang import reply_lang_matches, reply_lang_signature
 from evalkit.metrics._refusal import (
-    ABSTENTION_VERSION,
     REFUSAL_VERSION,
-    is_abstention,
     refusal_triage,
 )
 from evalkit.metrics._refusal import refusal_prefilter as _prefilter
@@ -155,7 +154,7 @@ class RefusalLabel:
     name: ClassVar[str] = "refusal_label"
 
     def signature(self) -> str:
-        """``refusal_label|v2|sentences-en-zh-v5``."""
+        """``refusal_label|v2|sentences-en-zh-v6``."""
         return f"{self.name}|v2|{REFUSAL_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
