@@ -242,7 +242,10 @@ def _pinned_cache(method: Callable[..., _T]) -> Callable[..., _T]:
     def wrapper(self: Store, *args: Any) -> _T:
         if self.snapshot is None:
             return method(self, *args)
-        key = (method.__name__, *args)
+        # a run question is keyed by the run it resolves to: "base" and its id are one run
+        name = method.__name__
+        first = args[:1] if name == "resolve_run_id" else map(self.resolve_run_id, args[:1])
+        key = (name, *first, *args[1:])
         if key not in self._reads:
             self._reads[key] = method(self, *args)
         return cast(_T, self._reads[key])
