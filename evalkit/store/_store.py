@@ -674,25 +674,26 @@ class Store:
     def counts(self, run_id: str) -> RunCounts:
         """What happened to every request ``run_id`` planned (see `RunCounts`)."""
         run_id = self.resolve_run_id(run_id)
-        row = self.con.execute(
-            """
+        row = self.con.execute(  # one query: a lake pays catalog reads per query
+            f"""
             SELECT r.status, count(o.item_id),
                    count(*) FILTER (WHERE o.outcome = 'answered'),
                    count(*) FILTER (WHERE o.outcome = 'failed'),
-                   count(*) FILTER (WHERE o.outcome = 'missing')
+                   count(*) FILTER (WHERE o.outcome = 'missing'),
+                   any_value(c.truncated), any_value(c.estimated)
             FROM runs r LEFT JOIN outcomes o USING (run_id)
-            WHERE r.run_id = ? GROUP BY r.status
+            CROSS JOIN (
+                SELECT count(*) FILTER (WHERE {TRUNCATED}) AS truncated,
+                       count(*) FILTER (WHERE usage_estimated) AS estimated
+                FROM responses WHERE run_id = $run
+            ) c
+            WHERE r.run_id = $run GROUP BY r.status
             """,
-            [run_id],
+            {"run": run_id},
         ).fetchone()
         assert row is not None  # the run was just resolved
-        cut = self.con.execute(
-            f"SELECT count(*) FILTER (WHERE {TRUNCATED}), count(*) FILTER (WHERE usage_estimated)"
-            " FROM responses WHERE run_id = ?",
-            [run_id],
-        ).fetchone()
-        planned, answered, failed, missing = (int(v) for v in row[1:])
-        truncated, estimated = (int(cut[0] or 0), int(cut[1] or 0)) if cut else (0, 0)
+        planned, answered, failed, missing = (int(v) for v in row[1:5])
+        truncated, estimated = int(row[5] or 0), int(row[6] or 0)
         from evalkit.store._shards import shard_progress
 
         progress = shard_progress(self, run_id)
