@@ -11,7 +11,7 @@ from datetime import datetime
 import anyio
 
 import evalkit
-from evalkit._engine import Engine, Limits, RetryPolicy
+from evalkit._engine import Engine, Limits, Outcome, RetryPolicy
 from evalkit._git import git_branch, git_sha
 from evalkit.errors import ConfigError
 from evalkit.goldensets import GoldenSet
@@ -33,7 +33,7 @@ from evalkit.store import (
     start_shard,
     utcnow,
 )
-from evalkit.targets import CallFailure, TargetSpec, format_costs
+from evalkit.targets import TargetSpec, format_costs
 
 
 @dataclass
@@ -378,23 +378,24 @@ async def _call_all(
 
 async def _one(engine: Engine, unit: Unit, writer: Writer, summary: RunSummary) -> None:
     """Try the routed model, then each fallback; record a response or one error."""
-    failure: CallFailure | None = None
-    spec: TargetSpec = unit.spec
-    attempts = 0
-    for index, spec in enumerate(unit.chain):
-        result = await engine.call(spec.name, unit.messages, unit.seed)
-        attempts += result.attempts
-        summary.retries += result.attempts - 1
-        if result.completion is not None:
-            summary.called += 1
-            summary.fallbacks += index > 0
-            cost, currency = writer.add_completion(
-                unit, spec, result.completion, attempts, fallback=index > 0
-            )
-            summary.add_cost(spec.name, cost, currency)
-            return
-        failure = result.failure
+    names = tuple(spec.name for spec in unit.chain)
+    record(unit, await engine.call_chain(names, unit.messages, unit.seed), writer, summary)
+
+
+def record(unit: Unit, outcome: Outcome, writer: Writer, summary: RunSummary) -> None:
+    """Store how ``unit`` ended (a response or one error) and count it, wherever it was called."""
+    spec = unit.chain[outcome.position]
+    summary.retries += outcome.retries
+    if outcome.completion is not None:
+        summary.called += 1
+        summary.fallbacks += outcome.position > 0
+        cost, currency = writer.add_completion(
+            unit, spec, outcome.completion, outcome.attempts, fallback=outcome.position > 0
+        )
+        summary.add_cost(spec.name, cost, currency)
+        return
+    failure = outcome.failure
     assert failure is not None
     summary.failed += 1
     summary.errors_by_kind[failure.kind] = summary.errors_by_kind.get(failure.kind, 0) + 1
-    writer.add_error(unit, spec, failure, attempts)
+    writer.add_error(unit, spec, failure, outcome.attempts)
