@@ -13,12 +13,13 @@ import anyio
 import evalkit
 from evalkit._engine import Engine, Limits, Outcome, RetryPolicy
 from evalkit._git import git_branch, git_sha
-from evalkit.errors import ConfigError
+from evalkit.errors import ConfigError, WorkerError
 from evalkit.goldensets import GoldenSet
 from evalkit.routers import RouterSpec
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
+from evalkit.runner._workers import call_in_workers, jobs, worker_count
 from evalkit.runner._writer import Writer
 from evalkit.scoring import default_plan, score_rows
 from evalkit.store import (
@@ -336,13 +337,11 @@ def _signatures(todo: list[Unit]) -> dict[str, dict[str, str]]:
     }
 
 
-def _limits(target: Target, options: RunOptions, specs: list[TargetSpec]) -> Limits:
-    rpm = (
-        {k: m.rpm for k, m in target.config.models.items() if m.rpm}
-        if isinstance(target, RouterSpec)
-        else {}
-    )
-    return Limits.for_targets(options.concurrency, specs, rpm)
+def _rpm(target: Target) -> dict[str, int]:
+    """Requests per minute of each router model that sets one."""
+    if not isinstance(target, RouterSpec):
+        return {}
+    return {k: m.rpm for k, m in target.config.models.items() if m.rpm}
 
 
 def retry_policy(options: RunOptions) -> RetryPolicy:
@@ -366,7 +365,13 @@ async def _call_all(
     if not todo:
         return
     specs = list({spec.name: spec for unit in todo for spec in unit.chain}.values())
-    limits = _limits(target, options, specs)
+    rpm = _rpm(target)
+    own_limits = [s.concurrency for s in specs if s.concurrency]
+    workers = worker_count(options.workers, todo, options.concurrency, [*own_limits, *rpm.values()])
+    if workers > 1:
+        await _call_in_workers(todo, specs, rpm, options, workers, writer, summary, bar)
+        return
+    limits = Limits.for_targets(options.concurrency, specs, rpm)
     async with Engine(specs, limits, retry_policy(options), len(todo)) as engine, writer.flushing():
 
         async def handle(unit: Unit) -> None:
@@ -374,6 +379,37 @@ async def _call_all(
             bar.advance(summary.cost_text, summary.failed)
 
         await engine.map(todo, handle, options.concurrency)
+
+
+async def _call_in_workers(
+    todo: list[Unit],
+    specs: list[TargetSpec],
+    rpm: dict[str, int],
+    options: RunOptions,
+    workers: int,
+    writer: Writer,
+    summary: RunSummary,
+    bar: Progress,
+) -> None:
+    """Call from worker processes; store and count here, exactly as `_one` does in-process."""
+
+    def receive(unit: Unit, outcome: Outcome) -> None:
+        record(unit, outcome, writer, summary)
+        bar.advance(summary.cost_text, summary.failed)
+
+    shares = jobs(todo, workers, specs, rpm, options.concurrency, retry_policy(options))
+    async with writer.flushing():
+        lost = await call_in_workers(todo, shares, receive)
+    if lost is not None:
+        run_id = writer.run_id
+        raise WorkerError(
+            f"run {run_id}: {lost.missing} of {lost.planned} requests never came back from its "
+            f"worker processes ({'; '.join(lost.deaths) or 'no reason given'}); what came back "
+            f"is stored, the rest is never attempted and the run is unfinished: "
+            f"`evalkit run --resume {run_id}` calls only those",
+            run_id,
+            lost.missing,
+        )
 
 
 async def _one(engine: Engine, unit: Unit, writer: Writer, summary: RunSummary) -> None:
