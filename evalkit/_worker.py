@@ -1,9 +1,10 @@
 """A worker process of a ``--workers`` run: it calls the requests it is given and streams the
 outcomes back; the parent stores them (a DuckDB file has one writer, and it is the parent).
 
-The parent starts ``python -c "from evalkit._worker import main; main()"`` with three pipes. It
-writes one `Job` to the worker's stdin and keeps stdin open: end of file there means stop (the
-parent finished, was interrupted or died). The worker writes length-prefixed frames, each a
+The parent starts ``python -c "from evalkit._worker import main; main()" SDK...`` with pipes
+before it plans the run, so the worker imports the SDKs meanwhile. It then writes one `Job` to
+the worker's stdin and keeps stdin open: end of file there means stop (the parent finished, was
+interrupted or died). The worker writes length-prefixed frames, each a
 batch of `Wire` tuples, to its stdout every ``SEND_INTERVAL_S`` and when it is done; anything
 else it prints goes to stderr. A job names each model's key variable, never the key: workers
 read keys from the environment they inherit, as the parent does.
@@ -11,6 +12,8 @@ read keys from the environment they inherit, as the parent does.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import pickle
 import signal
@@ -94,11 +97,20 @@ def from_wire(wire: Wire) -> tuple[int, Outcome]:
     return index, Outcome(position, attempts, completion, None if f is None else CallFailure(*f))
 
 
+SDKS = ("openai", "anthropic")
+"""What a worker may import while it waits for its job (the parent names the run's protocols)."""
+
+
 def main() -> None:
     """Serve the job on stdin; outcomes go to stdout."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops workers
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print goes to stderr, never into the results pipe
+    for sdk in sys.argv[1:]:
+        if sdk in SDKS:  # while the parent plans; a missing SDK fails where it does in-process
+            with contextlib.suppress(ImportError):
+                importlib.import_module(sdk)
+                importlib.import_module("aiohttp")
     head = sys.stdin.buffer.read(HEADER.size)
     if len(head) < HEADER.size:  # the parent closed the pipe before sending any work
         return

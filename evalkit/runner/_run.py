@@ -19,7 +19,7 @@ from evalkit.routers import RouterSpec
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
-from evalkit.runner._workers import call_in_workers, jobs, worker_count
+from evalkit.runner._workers import Workers, jobs, started_workers, worker_count
 from evalkit.runner._writer import Writer
 from evalkit.scoring import default_plan, score_rows
 from evalkit.store import (
@@ -96,6 +96,20 @@ async def execute_run(
     """
     options = options or RunOptions()
     _check_keys(target)  # a missing key is misconfiguration: fail before anything is stored
+    # workers start first: their start-up (imports, mostly the SDK's) overlaps the planning
+    async with started_workers(options.workers, _protocols(target)) as workers:
+        return await _execute(target, sets, store, name, options, resume, workers)
+
+
+async def _execute(
+    target: Target,
+    sets: Sequence[GoldenSet],
+    store: Store,
+    name: str | None,
+    options: RunOptions,
+    resume: str | None,
+    workers: Workers | None,
+) -> RunSummary:
     if options.group is not None:
         run_id, sets = _open_group_shard(store, target, sets, name, options)
     else:
@@ -111,7 +125,7 @@ async def execute_run(
         todo = _reuse_cached(store, todo, writer, summary)
     started = anyio.current_time()
     with Progress(len(units), summary.already_done + summary.cached, options.progress) as bar:
-        await _call_all(target, todo, options, writer, summary, bar)
+        await _call_all(target, todo, options, writer, summary, bar, workers)
     writer.flush()
     summary.elapsed_s = anyio.current_time() - started
     status = RunStatus.FINISHED if summary.failed == 0 else RunStatus.FINISHED_WITH_ERRORS
@@ -120,6 +134,11 @@ async def execute_run(
     else:
         store.finish_run(run_id, status)
     return summary
+
+
+def _protocols(target: Target) -> list[str]:
+    specs = target.specs.values() if isinstance(target, RouterSpec) else [target]
+    return sorted({spec.protocol for spec in specs})
 
 
 def _check_keys(target: Target) -> None:
@@ -361,14 +380,19 @@ async def _call_all(
     writer: Writer,
     summary: RunSummary,
     bar: Progress,
+    workers: Workers | None,
 ) -> None:
-    if not todo:
-        return
     specs = list({spec.name: spec for unit in todo for spec in unit.chain}.values())
     rpm = _rpm(target)
     own_limits = [s.concurrency for s in specs if s.concurrency]
-    workers = worker_count(options.workers, todo, options.concurrency, [*own_limits, *rpm.values()])
-    if workers > 1:
+    n = 0 if workers is None else len(workers.processes)
+    n = worker_count(n, todo, options.concurrency, [*own_limits, *rpm.values()]) if todo else 0
+    if workers is not None:
+        workers.keep(n if n > 1 else 0)  # stop the idle ones now: their CPU is the run's
+    if not todo:
+        return
+    if n > 1:
+        assert workers is not None
         await _call_in_workers(todo, specs, rpm, options, workers, writer, summary, bar)
         return
     limits = Limits.for_targets(options.concurrency, specs, rpm)
@@ -386,7 +410,7 @@ async def _call_in_workers(
     specs: list[TargetSpec],
     rpm: dict[str, int],
     options: RunOptions,
-    workers: int,
+    workers: Workers,
     writer: Writer,
     summary: RunSummary,
     bar: Progress,
@@ -397,9 +421,10 @@ async def _call_in_workers(
         record(unit, outcome, writer, summary)
         bar.advance(summary.cost_text, summary.failed)
 
-    shares = jobs(todo, workers, specs, rpm, options.concurrency, retry_policy(options))
+    n = len(workers.processes)
+    shares = jobs(todo, n, specs, rpm, options.concurrency, retry_policy(options))
     async with writer.flushing():
-        lost = await call_in_workers(todo, shares, receive)
+        lost = await workers.call(todo, shares, receive)
     if lost is not None:
         run_id = writer.run_id
         raise WorkerError(

@@ -21,16 +21,19 @@ out of retries while another has some left, and the total never exceeds an in-pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
+from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from evalkit._engine import Outcome, RetryPolicy
@@ -121,53 +124,90 @@ def _request(index: int, unit: Unit) -> Request:
     return index, tuple(spec.name for spec in unit.chain), unit.messages, unit.seed
 
 
-async def call_in_workers(
-    todo: Sequence[Unit], jobs: Sequence[Job], receive: Receive
-) -> Lost | None:
-    """Run each job in a worker process and hand every outcome to ``receive`` as it arrives.
+@asynccontextmanager
+async def started_workers(n: int, sdks: Sequence[str]) -> AsyncIterator[Workers | None]:
+    """``n`` worker processes importing ``sdks`` (None when ``n`` is 1: the run calls in this
+    process). On the way out, also cancelled (Ctrl-C), any still running is killed."""
+    if n <= 1:
+        yield None
+        return
+    async with AsyncExitStack() as stack:
+        workers = Workers([])
+        for _ in range(n):
+            process = await anyio.open_process(
+                [sys.executable, "-c", "from evalkit._worker import main; main()", *sdks],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None,  # a worker's traceback goes where the parent's would
+                env=_env(),
+            )
+            await stack.enter_async_context(process)
+            workers.processes.append(process)
+        stack.callback(workers.keep, 0)  # runs first: kill what still runs, then close each
+        yield workers
 
-    A worker that dies loses only what it had not sent; the others finish.
 
-    Returns:
-        None when every request came back, else what did not and why.
+class Workers:
+    """Started worker processes, each waiting for its `Job`.
+
+    Args:
+        processes: The processes.
     """
-    returned = bytearray(len(todo))
 
-    def got(index: int, outcome: Outcome) -> None:
-        returned[index] = 1
-        receive(todo[index], outcome)
+    def __init__(self, processes: list[Process]) -> None:
+        self.processes = processes
 
-    deaths: list[str] = []
-    async with anyio.create_task_group() as tg:
-        for number, job in enumerate(jobs, 1):
-            tg.start_soon(_drive, number, job, got, deaths)
-    missing = len(todo) - sum(returned)
-    return Lost(missing, len(todo), deaths) if missing else None
+    def keep(self, n: int) -> None:
+        """Keep the first ``n`` workers; kill the others and any of them still running."""
+        for process in self.processes[n:]:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+        del self.processes[n:]
+
+    async def call(
+        self, todo: Sequence[Unit], jobs: Sequence[Job], receive: Receive
+    ) -> Lost | None:
+        """Give job i to worker i and hand every outcome to ``receive`` as it arrives.
+
+        A worker that dies loses only what it had not sent; the others finish.
+
+        Returns:
+            None when every request came back, else what did not and why.
+        """
+        returned = bytearray(len(todo))
+
+        def got(index: int, outcome: Outcome) -> None:
+            returned[index] = 1
+            receive(todo[index], outcome)
+
+        deaths: list[str] = []
+        async with anyio.create_task_group() as tg:
+            for number, (process, job) in enumerate(zip(self.processes, jobs, strict=True), 1):
+                tg.start_soon(_drive, number, process, job, got, deaths)
+        missing = len(todo) - sum(returned)
+        return Lost(missing, len(todo), deaths) if missing else None
 
 
 async def _drive(
-    number: int, job: Job, got: Callable[[int, Outcome], None], deaths: list[str]
+    number: int,
+    process: Process,
+    job: Job,
+    got: Callable[[int, Outcome], None],
+    deaths: list[str],
 ) -> None:
-    """Start worker ``number``, send its job, read its outcomes until it closes its end."""
-    process = await anyio.open_process(
-        [sys.executable, "-c", "from evalkit._worker import main; main()"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=None,  # a worker's traceback goes where the parent's would
-        env=_env(),
-    )
-    async with process:  # on the way out (also cancelled, Ctrl-C): stdin closes, then a kill
-        assert process.stdin is not None and process.stdout is not None
-        stream = BufferedByteReceiveStream(process.stdout)
-        try:
-            await process.stdin.send(frame(job))
-            while True:
-                size = HEADER.unpack(await stream.receive_exactly(HEADER.size))[0]
-                for wire in pickle.loads(await stream.receive_exactly(size)):
-                    got(*from_wire(wire))
-        except (anyio.IncompleteRead, anyio.BrokenResourceError, anyio.EndOfStream):
-            pass  # the worker closed its end: done, or dead
-        code = await process.wait()
+    """Send worker ``number`` its job and read its outcomes until it closes its end."""
+    assert process.stdin is not None and process.stdout is not None
+    stream = BufferedByteReceiveStream(process.stdout)
+    try:
+        await process.stdin.send(frame(job))
+        while True:
+            size = HEADER.unpack(await stream.receive_exactly(HEADER.size))[0]
+            for wire in pickle.loads(await stream.receive_exactly(size)):
+                got(*from_wire(wire))
+    except (anyio.IncompleteRead, anyio.BrokenResourceError, anyio.EndOfStream):
+        pass  # the worker closed its end: done, or dead
+    code = await process.wait()
     if code != 0:
         deaths.append(f"worker {number} (pid {process.pid}) {_exit_text(code)}")
 

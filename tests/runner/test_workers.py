@@ -15,6 +15,7 @@ from aiohttp import web
 
 import evalkit as ek
 from evalkit._engine import RetryPolicy
+from evalkit.errors import ConfigError
 from evalkit.goldensets import load_goldenset
 from evalkit.routers import RouterSpec, load_router
 from evalkit.runner._units import plan_units
@@ -139,6 +140,19 @@ def test_two_workers_store_exactly_the_rows_one_process_stores(
     assert rows[1].text.str.contains("[\u4e00-\u9fff]").any()  # Chinese stored as written
     one, two = (r.summary for r in runs)
     assert (two.called, two.failed, two.unpriced) == (one.called, one.failed, one.unpriced)
+
+
+@needs_proc
+def test_workers_with_nothing_to_call_are_stopped_at_once(sim_factory, tiny_items):
+    sim = sim_factory([Persona(name="p", rates=PERFECT)], tiny_items)
+    store = Store(":memory:")
+    ek.run(target(sim, "p"), [make_set(tiny_items)], store=store)
+    again = ek.run(target(sim, "p"), [make_set(tiny_items)], store=store, workers=2)
+    assert again.summary.cached == 40 and again.summary.called == 0
+    with pytest.raises(ConfigError, match="with a different target"):
+        ek.run(target(sim, "q"), [make_set(tiny_items)], store=store, resume=again.run_id,
+               workers=2)  # fmt: skip
+    assert worker_pids(os.getpid()) == []
 
 
 def test_retry_budget_is_shared_between_workers_not_multiplied(sim_factory, tiny_items):
