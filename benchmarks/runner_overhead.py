@@ -1,9 +1,13 @@
 """Runner overhead: N items, concurrency C, against the simulator at a fixed latency.
 
 The floor is N x latency / C (the time the simulated network alone needs). The simulator runs in a
-separate process so the CPU figure is the runner's own (SDK, scoring, DuckDB ingest).
+separate process so the CPU figure is the runner's own (SDK, scoring, DuckDB ingest); with
+``--workers N`` the calls are made in N worker processes, and the CPU figure adds theirs (and
+``worker_cpu_s`` says how much of it was theirs).
 
     python benchmarks/runner_overhead.py --n 2000 --concurrency 50 --latency-ms 100 --runs 5
+    python benchmarks/runner_overhead.py --n 2000 --concurrency 50 --latency-ms 100 --runs 3 \
+        --workers 2
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,21 +60,41 @@ def start_sim(folder: Path, personas: Path, port: int) -> subprocess.Popen[bytes
     raise RuntimeError("simulator did not start")
 
 
-def one_run(folder: Path, port: int, n: int, concurrency: int, db: Path) -> tuple[float, float]:
+def one_run(
+    folder: Path, port: int, n: int, concurrency: int, workers: int, db: Path
+) -> tuple[float, float, float]:
+    """(wall, CPU of this process and its workers, CPU of the workers alone) of one run."""
     import evalkit as ek
     from evalkit.goldensets import load_goldenset
     from evalkit.targets import parse_target
 
     spec = parse_target(f"sim:bench@http://127.0.0.1:{port}")
     sets = [load_goldenset(folder)]
-    wall0, cpu0 = time.perf_counter(), time.process_time()
+    wall0, cpu0, kids0 = time.perf_counter(), time.process_time(), _children_cpu()
     result = ek.run(
-        spec, sets, store=str(db), concurrency=concurrency, use_cache=False, progress=False
-    )
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        spec, sets, store=str(db), concurrency=concurrency, use_cache=False, progress=False,
+        workers=workers,
+    )  # fmt: skip
+    wall, kids = time.perf_counter() - wall0, _children_cpu() - kids0
+    cpu = time.process_time() - cpu0 + kids
     assert result.summary.called == n, result.summary
     result.store.close()
-    return wall, cpu
+    return wall, cpu, kids
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of a running process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (the workers; the simulator still runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -79,6 +104,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (1: in-process)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="evalkit-bench-"))
     items = qa_items(args.n // 2)
@@ -95,14 +121,20 @@ def main() -> None:
     )
     sim = start_sim(folder, personas, args.port)
     floor = args.n * args.latency_ms / 1000 / args.concurrency
-    walls, cpus = [], []
+    walls, cpus, worker_cpus, sim_cpus = [], [], [], []
     try:
         for k in range(args.runs):
-            wall, cpu = one_run(folder, args.port, args.n, args.concurrency, tmp / f"b{k}.duckdb")
+            db = tmp / f"b{k}.duckdb"
+            sim0 = _process_cpu(sim.pid)
+            wall, cpu, kids = one_run(folder, args.port, args.n, args.concurrency, args.workers, db)
+            sim_cpus.append(_process_cpu(sim.pid) - sim0)
             walls.append(wall)
             cpus.append(cpu)
+            worker_cpus.append(kids)
             print(
-                f"run {k + 1}: wall {wall:.2f}s cpu {cpu:.2f}s ratio {wall / floor:.2f}", flush=True
+                f"run {k + 1}: wall {wall:.2f}s cpu {cpu:.2f}s (workers {kids:.2f}s) "
+                f"simulator cpu {sim_cpus[-1]:.2f}s ratio {wall / floor:.2f}",
+                flush=True,
             )
     finally:
         sim.terminate()
@@ -113,9 +145,13 @@ def main() -> None:
         "floor_s": floor,
         "median_wall_s": statistics.median(walls),
         "median_cpu_s": statistics.median(cpus),
+        "median_worker_cpu_s": statistics.median(worker_cpus),
+        "median_simulator_cpu_s": statistics.median(sim_cpus),
         "ratio": statistics.median(walls) / floor,
         "runs": args.runs,
+        "workers": args.workers,
         "cores": os.cpu_count(),
+        "load_avg_1m": os.getloadavg()[0],
     }
     print(json.dumps(out, indent=2))
 

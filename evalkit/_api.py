@@ -111,6 +111,7 @@ async def run_async(
     batch_size: int | None = None,
     flush_interval_s: float | None = None,
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> RunResult:
     """Run a target over golden sets and store the results.
 
@@ -137,9 +138,15 @@ async def run_async(
         batch_size: Results per store transaction (default 200).
         flush_interval_s: Longest time results wait in memory (default 1 s).
         progress: Progress output (default: a bar on a terminal, periodic lines otherwise).
+        workers: Processes that make the calls (default 1: this one). More spread the SDKs'
+            CPU work over several cores; ``concurrency`` and the retry budget are shared between
+            them and this process stores every result.
 
     Returns:
         The finished run.
+
+    Raises:
+        WorkerError: A worker process died; the run is unfinished and ``resume`` completes it.
     """
     given: dict[str, Any] = {
         k: v
@@ -149,6 +156,7 @@ async def run_async(
             "use_cache": use_cache, "max_retries": max_retries, "retry_budget": retry_budget,
             "backoff_base_s": backoff_base_s, "backoff_max_s": backoff_max_s,
             "batch_size": batch_size, "flush_interval_s": flush_interval_s, "progress": progress,
+            "workers": workers,
         }.items()
         if v is not None
     }  # fmt: skip
@@ -206,6 +214,7 @@ def run(
     batch_size: int | None = None,
     flush_interval_s: float | None = None,
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> RunResult:
     """Synchronous twin of `run_async` (same arguments); works inside Jupyter's running loop."""
     return run_sync(
@@ -214,7 +223,7 @@ def run(
             repeats=repeats, limit=limit, shard=shard, group=group, use_cache=use_cache,
             max_retries=max_retries, retry_budget=retry_budget, backoff_base_s=backoff_base_s,
             backoff_max_s=backoff_max_s, batch_size=batch_size, flush_interval_s=flush_interval_s,
-            progress=progress,
+            progress=progress, workers=workers,
         )
     )  # fmt: skip
 

@@ -134,6 +134,28 @@ class Attempted:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a request ended after its fallback chain.
+
+    Attributes:
+        position: The chain's model that served it, or the last one tried when none did.
+        attempts: Attempts over the whole chain.
+        completion: The reply, or None.
+        failure: The last model's failure when no model served it, else None.
+    """
+
+    position: int
+    attempts: int
+    completion: Completion | None
+    failure: CallFailure | None
+
+    @property
+    def retries(self) -> int:
+        """Attempts beyond each tried model's first."""
+        return self.attempts - self.position - 1
+
+
 class Engine:
     """Calls targets through their SDK clients with limits, pacing and retries.
 
@@ -147,10 +169,12 @@ class Engine:
         policy: RetryPolicy,
         planned_calls: int,
         seed: int = 0,
+        budget: int | None = None,
     ) -> None:
         self.specs = {s.name: s for s in specs}
         self.limits, self.policy = limits, policy
-        self.budget = policy.budget(planned_calls)
+        # a worker process gets its share of the run's budget instead of its own
+        self.budget = policy.budget(planned_calls) if budget is None else RetryBudget(budget)
         self.rng = random.Random(seed)
         self.clients: dict[str, Client] = {}
         self._stack = AsyncExitStack()
@@ -179,6 +203,19 @@ class Engine:
             if not failure.retryable or attempt > self.policy.max_retries or not self.budget.take():
                 return Attempted(None, failure, attempt)
             await anyio.sleep(self.policy.wait_s(failure, attempt, self.rng))
+
+    async def call_chain(
+        self, chain: Sequence[str], messages: list[dict[str, str]], seed: int | None
+    ) -> Outcome:
+        """Call the first model of ``chain``, then each fallback until one serves."""
+        attempts, failure = 0, None
+        for position, target in enumerate(chain):
+            result = await self.call(target, messages, seed)
+            attempts += result.attempts
+            if result.completion is not None:
+                return Outcome(position, attempts, result.completion, None)
+            failure = result.failure
+        return Outcome(len(chain) - 1, attempts, None, failure)
 
     @staticmethod
     async def map(units: Sequence[T], handle: Callable[[T], Awaitable[None]], workers: int) -> None:

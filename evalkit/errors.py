@@ -36,4 +36,24 @@ class StoreError(EvalkitError):
     """The result store cannot be opened, migrated or read."""
 
 
-__all__ = ["ConfigError", "EvalkitError", "GoldenSetError", "StoreError"]
+class WorkerError(EvalkitError):
+    """A worker process of a ``workers=N`` run died before sending back all its requests.
+
+    What it sent is stored; the rest is never attempted, and the run stays unfinished until a
+    resume (``evalkit run --resume RUN``) calls only those.
+    """
+
+    def __init__(self, message: str, run_id: str, missing: int) -> None:
+        """Create the error.
+
+        Args:
+            message: What happened and how to finish the run.
+            run_id: The unfinished run.
+            missing: Requests that never came back.
+
+        """
+        self.run_id, self.missing = run_id, missing
+        super().__init__(message)
+
+
+__all__ = ["ConfigError", "EvalkitError", "GoldenSetError", "StoreError", "WorkerError"]

@@ -40,6 +40,12 @@ from evalkit._cli._common import handle_errors, store_option
     help="Requests in flight.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that make the calls (default 1); helps a CPU-bound run on several cores.",
+)
+@click.option(
     "--limit", type=click.IntRange(min=1), default=None, help="Only the first N items of each set."
 )
 @click.option("--shard", default=None, metavar="I/N", help="Run shard I of N.")
@@ -79,6 +85,7 @@ def run(
     name: str | None,
     repeats: int | None,
     concurrency: int,
+    workers: int | None,
     limit: int | None,
     shard: str | None,
     group: str | None,
@@ -89,26 +96,33 @@ def run(
 ) -> None:
     """Run TARGETS (e.g. deepseek:deepseek-chat, sim:sim-good) or --router configs over golden
     sets; store results. Exit 0 when done, 1 when a run's error rate is above
-    --max-error-rate, 2 on a usage or configuration error."""
+    --max-error-rate or a worker process died (the run is left to --resume), 2 on a usage or
+    configuration error."""
     from evalkit._cli._summary import print_run
     from evalkit.commands import run_targets
+    from evalkit.errors import WorkerError
 
-    results = run_targets(
-        targets,
-        targets_file=targets_file,
-        routers=routers,
-        sets=sets,
-        store=store,
-        name=name,
-        repeats=repeats,
-        concurrency=concurrency,
-        limit=limit,
-        shard=shard,
-        group=group,
-        resume=resume,
-        use_cache=not no_cache,
-        progress=progress,
-    )
+    try:
+        results = run_targets(
+            targets,
+            targets_file=targets_file,
+            routers=routers,
+            sets=sets,
+            store=store,
+            name=name,
+            repeats=repeats,
+            concurrency=concurrency,
+            workers=workers,
+            limit=limit,
+            shard=shard,
+            group=group,
+            resume=resume,
+            use_cache=not no_cache,
+            progress=progress,
+        )
+    except WorkerError as exc:  # not a usage error: the run itself did not finish
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     too_many = [r for r in results if print_run(r) > max_error_rate]
     if too_many:
         click.echo(

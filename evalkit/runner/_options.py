@@ -28,6 +28,9 @@ class RunOptions:
         shard: ``(i, n)``: run only the items whose stable hash falls in shard i of n (1-based).
         group: With ``shard``: every shard of this group key writes into one run (see
             `evalkit.store.group_run_id`); rerunning a shard of the group resumes it.
+        workers: Processes that make the calls (1: this process). With more, the requests are
+            split between worker processes that share ``concurrency`` and the retry budget and
+            send their results back; this process stays the store's only writer.
     """
 
     concurrency: int = 16
@@ -43,10 +46,13 @@ class RunOptions:
     limit: int | None = None
     shard: tuple[int, int] | None = None
     group: str | None = None
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
             raise ConfigError(f"concurrency must be >= 1, got {self.concurrency}")
+        if self.workers < 1:
+            raise ConfigError(f"workers must be >= 1, got {self.workers}")
         if self.repeats < 1:
             raise ConfigError(f"repeats must be >= 1, got {self.repeats}")
         if self.limit is not None and self.limit < 1:

@@ -11,14 +11,15 @@ from datetime import datetime
 import anyio
 
 import evalkit
-from evalkit._engine import Engine, Limits, RetryPolicy
+from evalkit._engine import Engine, Limits, Outcome, RetryPolicy
 from evalkit._git import git_branch, git_sha
-from evalkit.errors import ConfigError
+from evalkit.errors import ConfigError, WorkerError
 from evalkit.goldensets import GoldenSet
 from evalkit.routers import RouterSpec
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
+from evalkit.runner._workers import Workers, jobs, started_workers, worker_count
 from evalkit.runner._writer import Writer
 from evalkit.scoring import default_plan, score_rows
 from evalkit.store import (
@@ -33,7 +34,7 @@ from evalkit.store import (
     start_shard,
     utcnow,
 )
-from evalkit.targets import CallFailure, TargetSpec, format_costs
+from evalkit.targets import TargetSpec, format_costs
 
 
 @dataclass
@@ -95,6 +96,20 @@ async def execute_run(
     """
     options = options or RunOptions()
     _check_keys(target)  # a missing key is misconfiguration: fail before anything is stored
+    # workers start first: their start-up (imports, mostly the SDK's) overlaps the planning
+    async with started_workers(options.workers, _protocols(target)) as workers:
+        return await _execute(target, sets, store, name, options, resume, workers)
+
+
+async def _execute(
+    target: Target,
+    sets: Sequence[GoldenSet],
+    store: Store,
+    name: str | None,
+    options: RunOptions,
+    resume: str | None,
+    workers: Workers | None,
+) -> RunSummary:
     if options.group is not None:
         run_id, sets = _open_group_shard(store, target, sets, name, options)
     else:
@@ -110,7 +125,7 @@ async def execute_run(
         todo = _reuse_cached(store, todo, writer, summary)
     started = anyio.current_time()
     with Progress(len(units), summary.already_done + summary.cached, options.progress) as bar:
-        await _call_all(target, todo, options, writer, summary, bar)
+        await _call_all(target, todo, options, writer, summary, bar, workers)
     writer.flush()
     summary.elapsed_s = anyio.current_time() - started
     status = RunStatus.FINISHED if summary.failed == 0 else RunStatus.FINISHED_WITH_ERRORS
@@ -119,6 +134,11 @@ async def execute_run(
     else:
         store.finish_run(run_id, status)
     return summary
+
+
+def _protocols(target: Target) -> list[str]:
+    specs = target.specs.values() if isinstance(target, RouterSpec) else [target]
+    return sorted({spec.protocol for spec in specs})
 
 
 def _check_keys(target: Target) -> None:
@@ -336,13 +356,11 @@ def _signatures(todo: list[Unit]) -> dict[str, dict[str, str]]:
     }
 
 
-def _limits(target: Target, options: RunOptions, specs: list[TargetSpec]) -> Limits:
-    rpm = (
-        {k: m.rpm for k, m in target.config.models.items() if m.rpm}
-        if isinstance(target, RouterSpec)
-        else {}
-    )
-    return Limits.for_targets(options.concurrency, specs, rpm)
+def _rpm(target: Target) -> dict[str, int]:
+    """Requests per minute of each router model that sets one."""
+    if not isinstance(target, RouterSpec):
+        return {}
+    return {k: m.rpm for k, m in target.config.models.items() if m.rpm}
 
 
 def retry_policy(options: RunOptions) -> RetryPolicy:
@@ -362,11 +380,22 @@ async def _call_all(
     writer: Writer,
     summary: RunSummary,
     bar: Progress,
+    workers: Workers | None,
 ) -> None:
+    specs = list({spec.name: spec for unit in todo for spec in unit.chain}.values())
+    rpm = _rpm(target)
+    own_limits = [s.concurrency for s in specs if s.concurrency]
+    n = 0 if workers is None else len(workers.processes)
+    n = worker_count(n, todo, options.concurrency, [*own_limits, *rpm.values()]) if todo else 0
+    if workers is not None:
+        workers.keep(n if n > 1 else 0)  # stop the idle ones now: their CPU is the run's
     if not todo:
         return
-    specs = list({spec.name: spec for unit in todo for spec in unit.chain}.values())
-    limits = _limits(target, options, specs)
+    if n > 1:
+        assert workers is not None
+        await _call_in_workers(todo, specs, rpm, options, workers, writer, summary, bar)
+        return
+    limits = Limits.for_targets(options.concurrency, specs, rpm)
     async with Engine(specs, limits, retry_policy(options), len(todo)) as engine, writer.flushing():
 
         async def handle(unit: Unit) -> None:
@@ -376,25 +405,58 @@ async def _call_all(
         await engine.map(todo, handle, options.concurrency)
 
 
+async def _call_in_workers(
+    todo: list[Unit],
+    specs: list[TargetSpec],
+    rpm: dict[str, int],
+    options: RunOptions,
+    workers: Workers,
+    writer: Writer,
+    summary: RunSummary,
+    bar: Progress,
+) -> None:
+    """Call from worker processes; store and count here, exactly as `_one` does in-process."""
+
+    def receive(unit: Unit, outcome: Outcome) -> None:
+        record(unit, outcome, writer, summary)
+        bar.advance(summary.cost_text, summary.failed)
+
+    n = len(workers.processes)
+    shares = jobs(todo, n, specs, rpm, options.concurrency, retry_policy(options))
+    async with writer.flushing():
+        lost = await workers.call(todo, shares, receive)
+    if lost is not None:
+        run_id = writer.run_id
+        raise WorkerError(
+            f"run {run_id}: {lost.missing} of {lost.planned} requests never came back from its "
+            f"worker processes ({'; '.join(lost.deaths) or 'no reason given'}); what came back "
+            f"is stored, the rest is never attempted and the run is unfinished: "
+            f"`evalkit run --resume {run_id}` calls only those",
+            run_id,
+            lost.missing,
+        )
+
+
 async def _one(engine: Engine, unit: Unit, writer: Writer, summary: RunSummary) -> None:
     """Try the routed model, then each fallback; record a response or one error."""
-    failure: CallFailure | None = None
-    spec: TargetSpec = unit.spec
-    attempts = 0
-    for index, spec in enumerate(unit.chain):
-        result = await engine.call(spec.name, unit.messages, unit.seed)
-        attempts += result.attempts
-        summary.retries += result.attempts - 1
-        if result.completion is not None:
-            summary.called += 1
-            summary.fallbacks += index > 0
-            cost, currency = writer.add_completion(
-                unit, spec, result.completion, attempts, fallback=index > 0
-            )
-            summary.add_cost(spec.name, cost, currency)
-            return
-        failure = result.failure
+    names = tuple(spec.name for spec in unit.chain)
+    record(unit, await engine.call_chain(names, unit.messages, unit.seed), writer, summary)
+
+
+def record(unit: Unit, outcome: Outcome, writer: Writer, summary: RunSummary) -> None:
+    """Store how ``unit`` ended (a response or one error) and count it, wherever it was called."""
+    spec = unit.chain[outcome.position]
+    summary.retries += outcome.retries
+    if outcome.completion is not None:
+        summary.called += 1
+        summary.fallbacks += outcome.position > 0
+        cost, currency = writer.add_completion(
+            unit, spec, outcome.completion, outcome.attempts, fallback=outcome.position > 0
+        )
+        summary.add_cost(spec.name, cost, currency)
+        return
+    failure = outcome.failure
     assert failure is not None
     summary.failed += 1
     summary.errors_by_kind[failure.kind] = summary.errors_by_kind.get(failure.kind, 0) + 1
-    writer.add_error(unit, spec, failure, attempts)
+    writer.add_error(unit, spec, failure, outcome.attempts)
