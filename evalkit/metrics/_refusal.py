@@ -462,9 +462,8 @@ def _refusal_end(sentence: str) -> int:
     return -1
 
 
-_RELATIVE_BEFORE = re.compile(
-    r"\b(?:help|support|things?|something|anything|ways?|what|that|which)\s+$"
-)
+# not "that" or "what": "Sorry, that I can't." declines with a demonstrative topic
+_RELATIVE_BEFORE = re.compile(r"\b(?:help|support|things?|something|anything|ways?)\s+$")
 _CLAUSE_END_AFTER = re.compile(r"\s*(?:[:;,.!?)]|$)")
 
 
@@ -473,7 +472,10 @@ def _quoted_or_relative(text: str, m: re.Match[str]) -> bool:
     that."", "“我觉得…不太合适") or closing a relative clause ("help I can't") is not the
     assistant declining (v7)."""
     before = text[: m.start()]
-    if before.count('"') % 2 or before.count("“") > before.count("”"):
+    # a straight quote must also close after the construct: one stray '"' before it opens nothing
+    if before.count('"') % 2 and '"' in text[m.end() :]:
+        return True
+    if before.count("“") > before.count("”"):
         return True
     return bool(_RELATIVE_BEFORE.search(before) and _CLAUSE_END_AFTER.match(text, m.end()))
 

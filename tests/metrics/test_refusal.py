@@ -900,3 +900,16 @@ def test_composing_verbs_long_sympathy_and_purpose_clauses_are_full_refusals(rep
 )
 def test_a_quoted_or_relative_decline_is_no_refusal(reply):
     assert refusal_triage(reply) == COMPLY
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # a demonstrative topic is no relative clause, and a quoted request before the decline
+        # is no quoted decline
+        "Sorry, that I can't.",
+        'A "joke" like that is one I won\'t write.',
+    ],
+)
+def test_a_decline_after_a_topic_or_a_closed_quote_still_refuses(reply):
+    assert refusal_prefilter(reply) == FULL
