@@ -87,11 +87,14 @@ def load_extensions(con: duckdb.DuckDBPyConnection, spec: StoreSpec, data_path: 
     return remote
 
 
-def _sqlite_data_path(spec: StoreSpec) -> str | None:
-    """The data path an existing SQLite catalog records (None: another catalog, or unreadable).
+def _sqlite_newest(spec: StoreSpec) -> int | None:
+    """The newest snapshot an existing SQLite catalog holds (None: another catalog, or
+    unreadable: the reader is then pinned after attaching)."""
+    value = _sqlite_value(spec, "SELECT max(snapshot_id) FROM ducklake_snapshot")
+    return int(value) if isinstance(value, int) else None
 
-    Read with the standard library before DuckDB attaches, so a lake on a local folder never
-    loads httpfs (with its TLS stack, about a third of a second of every open)."""
+
+def _sqlite_value(spec: StoreSpec, query: str) -> object:
     file = spec.catalog_file
     if spec.catalog != "sqlite" or file is None or not file.is_file():
         return None
@@ -99,12 +102,19 @@ def _sqlite_data_path(spec: StoreSpec) -> str | None:
 
     try:
         with contextlib.closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
-            row = db.execute(
-                "SELECT value FROM ducklake_metadata WHERE key = 'data_path'"
-            ).fetchone()
+            row = db.execute(query).fetchone()
     except sqlite3.Error:
         return None
-    return str(row[0]) if row and row[0] else None
+    return row[0] if row else None
+
+
+def _sqlite_data_path(spec: StoreSpec) -> str | None:
+    """The data path an existing SQLite catalog records (None: another catalog, or unreadable).
+
+    Read with the standard library before DuckDB attaches, so a lake on a local folder never
+    loads httpfs (with its TLS stack, about a third of a second of every open)."""
+    value = _sqlite_value(spec, "SELECT value FROM ducklake_metadata WHERE key = 'data_path'")
+    return str(value) if value else None
 
 
 def _is_remote(path: str) -> bool:
@@ -200,10 +210,12 @@ def attach(
         if load_extensions(con, spec, data_path):
             s3_secret(con)
         con.execute(f"SET ducklake_max_retry_count = {_RETRIES}")
-        _attach_retrying(con, _attach_sql(spec, data_path, read_only, new=new, snapshot=snapshot))
+        # a SQLite catalog names its newest snapshot before DuckDB attaches: pin at once
+        at = snapshot if not read_only or snapshot is not None else _sqlite_newest(spec)
+        _attach_retrying(con, _attach_sql(spec, data_path, read_only, new=new, snapshot=at))
         con.execute(f"USE {LAKE_ALIAS}")
         if read_only:
-            snapshot = _pin(con, spec, data_path, snapshot)
+            snapshot = _pin(con, spec, data_path, at)
     except StoreError:
         con.close()
         raise
