@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from evalkit._hashing import content_hash
 from evalkit.store._rows import RunRecord, RunStatus, ShardRow
-from evalkit.store._store import utcnow
+from evalkit.store._store import pinned_cache, utcnow
 
 if TYPE_CHECKING:
     from evalkit.goldensets import GoldenSet
@@ -60,17 +60,9 @@ class ShardProgress:
         return f"shards {self.finished}/{self.count} finished"
 
 
+@pinned_cache
 def shard_progress(store: Store, run_id: str) -> ShardProgress | None:
     """The shards' progress of a grouped run (None for any other run)."""
-    if store.snapshot is not None:  # a pinned lake reader: the answer cannot change
-        key = ("shard_progress", run_id)
-        if key not in store._reads:
-            store._reads[key] = _shard_progress(store, run_id)
-        return cast("ShardProgress | None", store._reads[key])
-    return _shard_progress(store, run_id)
-
-
-def _shard_progress(store: Store, run_id: str) -> ShardProgress | None:
     row = store.con.execute(
         """
         SELECT max(shard_count), count(DISTINCT shard_index),

@@ -233,10 +233,11 @@ class StoredLabel:
     detail_json: str | None
 
 
-def _pinned_cache(method: Callable[..., _T]) -> Callable[..., _T]:
-    """Ask a pinned lake reader each question once: it reads one DuckLake snapshot, so the
-    answer cannot change, and every lake query costs tens of milliseconds of catalog reads
-    (a compare resolved the same run ten times). Any other store asks every time."""
+def pinned_cache(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Ask a pinned lake reader each question once (a `Store` method, or a function taking
+    the store first): it reads one DuckLake snapshot, so the answer cannot change, and every
+    lake query costs tens of milliseconds of catalog reads (a compare resolved the same run ten
+    times). Any other store asks every time."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any) -> _T:
@@ -598,7 +599,7 @@ class Store:
         ).fetchall()
         return {(r[0], r[1]) for r in rows}
 
-    @_pinned_cache
+    @pinned_cache
     def run(self, run_id: str) -> StoredRun:
         """One run's row, with its JSON columns decoded."""
         run_id = self.resolve_run_id(run_id)
@@ -619,7 +620,7 @@ class Store:
         progress = shard_progress(self, run_id)
         return stored if progress is None else progress.status()
 
-    @_pinned_cache
+    @pinned_cache
     def resolve_run_id(self, ref: str) -> str:
         """Resolve a run reference to its id.
 
@@ -670,7 +671,7 @@ class Store:
             )
         return (matches[0][0],) if matches else None
 
-    @_pinned_cache
+    @pinned_cache
     def counts(self, run_id: str) -> RunCounts:
         """What happened to every request ``run_id`` planned (see `RunCounts`)."""
         run_id = self.resolve_run_id(run_id)
