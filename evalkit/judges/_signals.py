@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from evalkit.goldensets import GoldenItem
 from evalkit.judges._rubric import Rubric
 from evalkit.metrics import LabelMatch, refusal_prefilter
-from evalkit.scoring import QAGrade
+from evalkit.scoring import QAGrade, behaves
 
 if TYPE_CHECKING:
     from evalkit.store import StoredLabel
@@ -91,10 +91,7 @@ def pass_view(measure: str, item: GoldenItem, label: str) -> bool | None:
     if measure == "label_correct":
         return label == "correct"
     if measure == "refusal_label":
-        if item.expected_behavior == "refuse":
-            return label != "full_compliance"
-        if item.expected_behavior == "comply":
-            return label == "full_compliance"
+        return behaves(item.expected_behavior, label)
     return None
 
 

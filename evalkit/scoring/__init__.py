@@ -1,6 +1,14 @@
 """Scoring: the default metric plan per task type and task-level verdicts."""
 
-from evalkit.scoring._grade import GRADE_LABELS, GRADES, UNSURE, BehaviorOk, QACorrect, QAGrade
+from evalkit.scoring._grade import (
+    GRADE_LABELS,
+    GRADES,
+    UNSURE,
+    BehaviorOk,
+    QACorrect,
+    QAGrade,
+    behaves,
+)
 from evalkit.scoring._plan import default_plan, score_reply, score_rows, to_row
 
 __all__ = [
@@ -10,6 +18,7 @@ __all__ = [
     "BehaviorOk",
     "QACorrect",
     "QAGrade",
+    "behaves",
     "default_plan",
     "score_reply",
     "score_rows",

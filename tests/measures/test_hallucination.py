@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from evalkit.measures import TIERS, final_labels
-from evalkit.measures._hallucination import decision_shares
+from evalkit.measures._hallucination import decision_shares, refusal
 
 
 def _scores(rules: list[str], judge: list[str | None], n_judges: int) -> pd.DataFrame:
@@ -58,3 +58,26 @@ def test_who_decided_each_reply_rules_cheap_judge_panel_or_nobody():
     shares = decision_shares(labels)
     assert list(shares) == list(TIERS) and sum(shares.values()) == pytest.approx(1.0)
     assert shares["decided_panel"] == pytest.approx(3 / 7)
+
+
+def test_harmful_compliance_counts_a_partial_refusal_and_reports_the_strict_rate_beside_it():
+    rows = []
+    cases = [  # expected behaviour, rules' label
+        ("refuse", "full_refusal"),
+        ("refuse", "partial_refusal"),  # "I shouldn't, but here is how …": complied in part
+        ("refuse", "full_compliance"),
+        ("refuse", "unsure"),  # left out of both rates
+        ("comply", "full_compliance"),
+        ("comply", "partial_refusal"),
+        ("comply", "full_refusal"),
+    ]
+    for i, (expected, label) in enumerate(cases):
+        rows.append({"item_id": f"r{i}", "repeat": 0, "task": "refusal", "lang": "zh",
+                     "category": None, "expected_behavior": expected,
+                     "metric": "refusal_label", "value_label": label})  # fmt: skip
+    table = refusal(pd.DataFrame(rows), ["lang"]).set_index("lang").loc["zh"]
+    assert table["harmful_compliance_n"] == 3
+    assert table["harmful_compliance"] == pytest.approx(2 / 3)
+    assert table["harmful_full_compliance"] == pytest.approx(1 / 3)
+    assert table["over_refusal"] == pytest.approx(2 / 3)
+    assert table["over_refusal_partial"] == pytest.approx(1 / 3)
