@@ -60,8 +60,10 @@ def test_every_attempt_is_paced_retries_included():
 
     assert result.completion is not None and result.completion.text == "北京 Beijing"
     assert result.attempts == 3
-    gaps = [b - a for a, b in zip(client.starts, client.starts[1:], strict=False)]
-    assert all(g >= 0.19 for g in gaps), gaps
+    # the pacer keeps a schedule (start i at t0 + 0.2 i), so one late wake-up shortens the
+    # next gap; what it guarantees is each start's distance from the first
+    since_first = [t - client.starts[0] for t in client.starts]
+    assert all(s >= 0.2 * i - 0.01 for i, s in enumerate(since_first)), since_first
 
 
 def test_a_backoff_does_not_hold_the_slot():
