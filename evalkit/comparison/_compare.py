@@ -215,7 +215,7 @@ def compare_runs(
     tasks = changed if same and changed else tasks_all  # nothing changed: see _note_same
     want = wanted_slices(
         gate, cov.task_langs, ItemJson(store, base_id),
-        set(a["metric"]) | set(b["metric"]),
+        set(a["metric"]) | set(b["metric"]), _compared(slices),
     )  # fmt: skip
     if not want:
         raise ConfigError(
@@ -416,9 +416,17 @@ def _recode(col: pd.Series, cats: list[str]) -> pd.Series:
     return pd.Series(pd.Categorical(col, categories=cats), index=col.index)
 
 
+def _compared(slices: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """The (task, lang, metric) slices with paired scores on both sides."""
+    if not len(slices):
+        return set()
+    return {
+        (str(t), str(lang), str(m)) for t, lang, m in slices[SLICE_KEYS].itertuples(index=False)
+    }
+
+
 def _missing_gate_slices(want: set[tuple[str, str, str]], slices: pd.DataFrame) -> list[str]:
-    have = {tuple(r) for r in slices[SLICE_KEYS].itertuples(index=False)} if len(slices) else set()
-    return sorted("/".join(k) for k in want - have)
+    return sorted("/".join(k) for k in want - _compared(slices))
 
 
 def _item_means(frame: pd.DataFrame, excluded: list[str]) -> pd.DataFrame:

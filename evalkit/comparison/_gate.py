@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from evalkit.errors import ConfigError
-from evalkit.tasks import HEADLINE_METRICS, metric_scale
+from evalkit.tasks import HEADLINE_METRICS, TASKS, metric_scale
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,8 @@ def check_gate_names(gate: GateConfig, present_metrics: set[str]) -> None:
     Raises:
         ConfigError: Naming what is unknown, the valid names and the closest match.
     """
-    from evalkit.goldensets import TASKS
-    from evalkit.scoring import default_plan
-
-    plan_metrics = {m.name for metrics in default_plan().values() for m in metrics}
+    # the registry, not the plan's metric objects: importing those costs a compare 0.3 s
+    plan_metrics = {m for task in TASKS.values() for m in task.plan}
     known_metrics = plan_metrics | present_metrics | {"answered"}
     gate_metrics = [m for ms in gate.metrics.values() for m in ms]
     problems = [
@@ -172,6 +170,7 @@ def wanted_slices(
     task_langs: Iterable[tuple[str, str]],
     item_jsons: Callable[[str, str], Iterable[str]],
     present_metrics: set[str],
+    compared: Collection[tuple[str, str, str]] = (),
 ) -> set[tuple[str, str, str]]:
     """The gate slices the compared items call for, whether or not anything was scored.
 
@@ -179,19 +178,25 @@ def wanted_slices(
     to at least one of its items (the metric itself decides, e.g. ``key_terms`` needs key
     terms); a metric outside the scoring plan (a judge's) is wanted where either run has it.
     ``item_jsons(task, lang)`` gives the stored JSON of those items; it is read only until an
-    item the metric applies to turns up.
+    item the metric applies to turns up. A slice in ``compared`` (paired scores on both sides)
+    is wanted without asking: a plan metric scored some item of it, so it applies, and the
+    metric objects are imported only when a slice is missing.
     """
-    from evalkit.scoring import default_plan
-
-    plan = {task: {m.name: m for m in metrics} for task, metrics in default_plan().items()}
     want: set[tuple[str, str, str]] = set()
+    plan: dict[str, dict[str, Any]] | None = None
     for task, lang in task_langs:
         for metric in ["answered", *gate.metrics.get(task, ())]:
             if not gate.gates(task, lang, metric):
                 continue
-            scorer = plan.get(task, {}).get(metric)
-            if scorer is not None:
-                if not _applies(scorer, item_jsons(task, lang)):
+            if (task, lang, metric) in compared:
+                want.add((task, lang, metric))
+                continue
+            if metric in (TASKS[task].plan if task in TASKS else ()):
+                if plan is None:
+                    from evalkit.scoring import default_plan
+
+                    plan = {t: {m.name: m for m in ms} for t, ms in default_plan().items()}
+                if not _applies(plan[task][metric], item_jsons(task, lang)):
                     continue
             elif metric != "answered" and metric not in present_metrics:
                 continue

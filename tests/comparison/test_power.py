@@ -174,3 +174,27 @@ def test_required_n_rejects_bad_arguments(kwargs):
 def test_mde_rejects_an_empty_sample():
     with pytest.raises(ValueError, match="n must be"):
         mde_paired_binary(0, 0.8, 0.5)
+
+
+@pytest.mark.parametrize("n", [5, 30, 200, 1000, 20000])
+@pytest.mark.parametrize("p_base", [0.05, 0.5, 0.8, 0.99])
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
+def test_mde_matches_scipy_brentq(n, p_base, rho):
+    # the root finder is a bisection (a compare never imports scipy.optimize); brentq is the
+    # reference
+    from scipy import optimize
+
+    from evalkit.comparison._power import _sd_diff, _z
+
+    z = _z(0.05, 0.8, True)
+
+    def gap(delta):
+        return delta * math.sqrt(n) - z * _sd_diff(p_base, p_base - delta, rho)
+
+    got = mde_paired_binary(n, p_base, rho)
+    if gap(p_base) < 0:
+        assert math.isnan(got)
+    elif gap(0.0) >= 0:
+        assert got == 0.0
+    else:
+        assert got == pytest.approx(optimize.brentq(gap, 0.0, p_base, xtol=1e-12), abs=1e-9)
