@@ -103,7 +103,20 @@ class QAGrade:
         return self.decide(reply, item)[0]
 
     def decide(self, reply: str, item: GoldenItem) -> tuple[str, str]:
-        """The grade and why, e.g. ``("not_attempted", "refusal")``."""
+        """The grade and why, e.g. ``("not_attempted", "refusal")``.
+
+        The last reply's decision is kept: ``correct`` and ``grade`` score the same reply one
+        after the other, and deciding is most of a QA reply's scoring time.
+        """
+        global _LAST
+        last = _LAST
+        if last[1] is item and last[2] == reply and last[0] == self:
+            return last[3]
+        decision = self._decide(reply, item)
+        _LAST = (self, item, reply, decision)
+        return decision
+
+    def _decide(self, reply: str, item: GoldenItem) -> tuple[str, str]:
         if not reply.strip():
             return "not_attempted", "empty"
         if _echoes(reply, item):
@@ -132,6 +145,11 @@ class QAGrade:
             return None
         grade, why = self.decide(reply, item)
         return Score(self.name, grade, self.signature(), {"why": why})
+
+
+_LAST: tuple[object, object, str, tuple[str, str]] = (None, None, "", ("", ""))
+"""(grader, item, reply, decision) of the last :meth:`QAGrade.decide`; the item is compared by
+identity, so a changed item is never served an old decision."""
 
 
 def _alias_grade(reply: str, item: GoldenItem, abstained: bool) -> tuple[str, str]:

@@ -119,3 +119,41 @@ class TestSacrebleuZhQuirk:
 
     def test_our_tokens_treat_extension_b_as_han_and_drop_curly_quotes(self):
         assert script_tokens("\U00020000\U00020001“ok”") == ["\U00020000", "\U00020001", "ok"]
+
+
+def _normalize_by_character(text: str) -> str:
+    """The definition, one character at a time (docs/metrics.md): the table-driven
+    `normalize` must give the same text."""
+    import re
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(
+        r"(?<=\d)[.,](?=\d)", lambda m: m.group(0).replace(",", "").replace(".", "\x00"), folded
+    )
+
+    def kept(char: str) -> bool:
+        category = unicodedata.category(char)
+        if char == "\x00":
+            return True
+        if category.startswith("P"):
+            return False
+        return not category.startswith("S") or category in ("Sc", "Sm")
+
+    spaced = re.sub(r"\s+", " ", "".join(c for c in folded if kept(c)).replace("\x00", ".")).strip()
+    han = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f]"
+    return re.sub(f"(?<={han}) | (?={han})", "", spaced)
+
+
+def test_normalize_matches_the_character_by_character_definition():
+    import random
+
+    rng = random.Random(20261204)
+    alphabet = (
+        "abcXYZ019 ,.;:!?'\"-—–()[]{}<>/\\|@#%&*_+=~^`$€¥£©®°±×÷§¶•…·、，。；：！？“”‘’《》【】（）"
+        "北京大学用中文数字一二三四五六七八九十你好世界\u3000\t\n\x00ＡＢＣ１２３"
+    )
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    texts += ["Tim Berners-Lee", "3.14 and 1,000", "用 Python 写", "北京 大学，“你好”！", "$5+2"]
+    for text in texts:
+        assert normalize(text) == _normalize_by_character(text), text

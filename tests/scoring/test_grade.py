@@ -378,3 +378,15 @@ def test_a_grounded_reply_made_only_of_passage_words_is_unsure(prompt, reply, la
     )
     item = gqa(prompt, passage, ["her two sons", "两个儿子"], lang)
     assert QAGrade().decide(reply, item) == (UNSURE, "restates_source")
+
+
+def test_a_kept_decision_is_never_served_for_another_item():
+    # QAGrade keeps its last decision (correct and grade score the same reply); the same reply
+    # to a different item, or a different reply to the same item, is decided afresh
+    paris = fqa("What is the capital of France?", ["Paris", "巴黎"])
+    rome = fqa("What is the capital of Italy?", ["Rome", "罗马"])
+    grader = QAGrade()
+    assert grader.grade("Paris.", paris) == "correct"
+    assert grader.grade("Paris.", rome) == "incorrect"
+    assert grader.grade("Rome.", rome) == "correct"
+    assert grader.grade("Paris.", paris) == "correct"
