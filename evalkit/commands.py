@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -116,41 +114,14 @@ def compare_report(
 
     A DuckLake store is read at ``snapshot``, else at its newest, which the report names.
     """
-    with _opening(lambda: Store(store, read_only=True, snapshot=snapshot)) as opened:
-        # imported while the store opens: a DuckLake store loads its extensions and reads its
-        # catalog with the GIL released, so on two cores the two overlap (about 0.3 s)
-        from evalkit.comparison import compare_runs, resolve_gate
+    from evalkit.comparison import compare_runs, resolve_gate
 
-        config = resolve_gate(**gate)
-        with opened() as db:
-            cmp = compare_runs(
-                db, baseline, candidate, config, by_route=by_route,
-                allow_incomplete=allow_incomplete,
-            )  # fmt: skip
-            return cmp, render_report(cmp, fmt, db)
-
-
-@contextlib.contextmanager
-def _opening(open_store: Callable[[], Store]) -> Iterator[Callable[[], Store]]:
-    """Open a store in a thread while the caller goes on.
-
-    The callable it yields waits for the store and raises what opening raised. A store nobody
-    took is closed on the way out.
-    """
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="evalkit-open") as pool:
-        future = pool.submit(open_store)
-        taken = False
-
-        def wait() -> Store:
-            nonlocal taken
-            taken = True
-            return future.result()
-
-        try:
-            yield wait
-        finally:
-            if not taken and future.exception() is None:
-                future.result().close()
+    config = resolve_gate(**gate)
+    with Store(store, read_only=True, snapshot=snapshot) as db:
+        cmp = compare_runs(
+            db, baseline, candidate, config, by_route=by_route, allow_incomplete=allow_incomplete
+        )
+        return cmp, render_report(cmp, fmt, db)
 
 
 def render_report(

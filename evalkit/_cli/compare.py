@@ -142,8 +142,9 @@ def compare(
     stored response whose request is unchanged is reused) and then compared.
     Gate settings come from [tool.evalkit.gate] in pyproject.toml, overridden by the flags.
     """
+    # evalkit.comparison (pandas, scipy) is imported inside compare_report, while the store
+    # opens: importing it here first would leave nothing to overlap
     from evalkit.commands import compare_report, compare_routers_command
-    from evalkit.comparison import verdict_text
     from evalkit.errors import ConfigError
 
     gate: dict[str, Any] = {
@@ -200,6 +201,8 @@ def compare(
         with open(summary_file, "a", encoding="utf-8") as fh:
             fh.write(text + "\n")
     if output:
+        from evalkit.comparison import verdict_text
+
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
         click.echo(f"{verdict_text(result)}: report written to {output}")
