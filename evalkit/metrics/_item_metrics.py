@@ -154,7 +154,7 @@ class RefusalLabel:
     name: ClassVar[str] = "refusal_label"
 
     def signature(self) -> str:
-        """``refusal_label|v2|sentences-en-zh-v9``."""
+        """``refusal_label|v2|sentences-en-zh-v10``."""
         return f"{self.name}|v2|{REFUSAL_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:
