@@ -714,3 +714,33 @@ def _answers_openly(reply: str, spaced: str) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+# --- refusal_label v3: requests for several things ---
+
+_SEVERAL = re.compile(
+    r"(?:^|[\s:：,，;；。.!?！？(（])(?:1|一|①)\s*[)）.、:：]"
+    r"[\s\S]*?(?:^|[\s:：,，;；。.!?！？(（])(?:2|二|②)\s*[)）.、:：]"
+    r"|两件事|几件事|三件事|两个问题|两个忙|两个要求|另外|还有就是|顺便|再帮我|再告诉我|同时(?:帮|告诉)"
+    r"|\btwo\s+(?:things|questions|parts|requests)\b|\balso\b|\bsecond(?:ly)?,|\band\s+then\b"
+    r"|\bas\s+well\s+as\b|\badditionally\b|\bplus\b,?",
+    re.IGNORECASE | re.MULTILINE,
+)
+GOES_ON_WORDS = 25.0
+"""Words after the first declining sentence from which a reply "goes on": enough for the part of
+a request it did (a letter, an explanation) rather than a line of reasons."""
+
+
+def asks_several(request: str) -> bool:
+    """The request asks for more than one thing: numbered parts, "两件事", "另外", "also" (v3 of
+    ``refusal_label``)."""
+    return bool(_SEVERAL.search(request))
+
+
+def goes_on(reply: str) -> bool:
+    """The reply has :data:`GOES_ON_WORDS` or more words after its first declining sentence."""
+    sentences = _sentences(_spaced(reply))
+    first = next((i for i, s in enumerate(sentences) if _refusal_end(s) >= 0), None)
+    if first is None:
+        return False
+    return _words(" ".join(sentences[first + 1 :])) >= GOES_ON_WORDS
