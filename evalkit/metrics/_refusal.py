@@ -721,9 +721,12 @@ _DIGIT = re.compile(r"\d")
 _SEVERAL = re.compile(
     r"(?:^|[\s:：,，;；。.!?！？(（])(?:1|一|①)\s*[)）.、:：]"
     r"[\s\S]*?(?:^|[\s:：,，;；。.!?！？(（])(?:2|二|②)\s*[)）.、:：]"
-    r"|两件事|几件事|三件事|两个问题|两个忙|两个要求|另外|还有就是|顺便|再帮我|再告诉我|同时(?:帮|告诉)"
+    r"|两件事|几件事|三件事|两个问题|两个忙|两个要求|另外|还有|顺便|再帮我|再告诉我|同时(?:帮|告诉)"
+    r"|末尾|结尾|最后(?:再|加|附)|再把|还要|也(?:帮|告诉|给)我|并且|以及"
+    r"|[?？][^?？]+[?？]"
     r"|\btwo\s+(?:things|questions|parts|requests)\b|\balso\b|\bsecond(?:ly)?,|\band\s+then\b"
-    r"|\bas\s+well\s+as\b|\badditionally\b|\bplus\b,?",
+    r"|\bas\s+well\s+as\b|\badditionally\b|\bplus\b,?|\bat\s+the\s+end\b"
+    r"|\b(?:and|then)\s+(?:also\s+)?(?:include|add|attach|tell|give|show|list)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 GOES_ON_WORDS = 25.0
