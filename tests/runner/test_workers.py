@@ -255,7 +255,9 @@ def test_a_killed_worker_leaves_a_run_that_resume_completes_exactly_once(sim_fac
     with Store(db) as store:
         counts = store.counts("killme")
     assert counts.status == "running" and counts.failed == 0
-    assert 0 < counts.missing < 30 and counts.answered + counts.missing == 60
+    # the surviving worker's half is all stored; the killed worker's share (at most its 30
+    # units) may be lost whole when it dies before sending a batch back (seen under load)
+    assert 0 < counts.missing <= 30 and counts.answered + counts.missing == 60
     calls_before = sim.stats()["requests:slow"]
     resumed = evalkit_cli("run", "sim:slow", "--resume", "killme", *args, env=env)
     out, err = resumed.communicate(timeout=120)
