@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
+import sys
+import threading
 
 import click
 
@@ -45,7 +49,41 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli()
+    """The console script: run the command, then end the process without tearing the
+    interpreter down.
+
+    Freeing every module's objects at exit (the SDKs' hundreds of models, pandas, DuckDB) took
+    0.2-0.3 s after each command, a fifth of a 20-item run. Once the command is done, every store
+    it opened is closed (checkpointed), other threads have finished, the exit handlers have run
+    and the output is flushed, the process ends at once. An exception that escapes the command
+    takes the normal way out.
+    """
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit as done:
+        _leave(done.code)
+
+
+def _leave(code: object) -> None:
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # not CPython: the normal way out
+        raise SystemExit(code)
+    store = sys.modules.get("evalkit.store._store")
+    if store is not None:
+        store.close_open_stores()
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    run_exit_handlers()
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # sys.exit's rule for a message
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that left, or a closed stream
+        code = code or 1
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import functools
 import json
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -90,6 +91,16 @@ def utcnow() -> datetime:
 
 
 _T = TypeVar("_T")
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+"""Every store not yet closed, so that the command line can close them before it leaves."""
+
+
+def close_open_stores() -> None:
+    """Close every store still open (each checkpoints its file): the `evalkit` command calls
+    this before it ends the process without tearing the interpreter down."""
+    for store in list(_OPEN):
+        store.close()
+
 
 _JSON_COLUMNS = ("target_json", "goldensets_json", "config_json")
 
@@ -281,6 +292,7 @@ class Store:
         data_path: str | None = None,
         snapshot: int | None = None,
     ) -> None:
+        _OPEN.add(self)
         self.spec = parse_store(path, data_path)
         self.path = self.spec.text
         self.read_only = read_only
@@ -378,7 +390,9 @@ class Store:
 
     def close(self) -> None:
         """Close the connection."""
-        self.con.close()
+        _OPEN.discard(self)
+        if hasattr(self, "con"):
+            self.con.close()
 
     def __enter__(self) -> Store:
         return self

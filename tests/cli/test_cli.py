@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from evalkit.sim import Persona
 from tests._helpers import qa_items, write_set
 
 
@@ -140,3 +141,37 @@ def test_compare_flags_restrict_the_gate(tmp_path):
     routed = evalkit("compare", "demo-sim-good", "demo-sim-worse", "--store", db, "--by-route",
                      "--format", "json")  # fmt: skip
     assert {s["route"] for s in json.loads(routed.stdout)["slices"]} == {"(direct)"}
+
+
+def test_the_command_closes_its_store_and_runs_exit_handlers_before_it_leaves(
+    sim_factory, tmp_path
+):
+    # the console script ends the process without tearing the interpreter down (os._exit):
+    # the store must be closed first (checkpointed: no write-ahead log left beside it), exit
+    # handlers must run and the output must be complete
+    items = qa_items(4)
+    folder = write_set(tmp_path / "s", [i.model_dump(mode="json") for i in items])
+    sim = sim_factory([Persona(name="good", rates={"accuracy": 1.0, "hallucination": 0.0})], items)
+    db = tmp_path / "runs.duckdb"
+    out = evalkit(
+        "run", "sim:good", "--sets", str(folder), "--store", str(db), "--no-progress",
+        env={"EVALKIT_SIM_URL": sim.url},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "factual_qa" in out.stdout
+    assert db.is_file() and not (tmp_path / "runs.duckdb.wal").exists()
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "sys.argv = ['evalkit', 'runs', '--store', sys.argv[1]]\n"
+        "from evalkit._cli.main import main\n"
+        "main()\n"
+        "print('not reached')\n"
+    )
+    runs = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True)
+    assert runs.returncode == 0, runs.stderr[-2000:]
+    assert "good" in runs.stdout and runs.stdout.rstrip().endswith("handler ran")
+    assert "not reached" not in runs.stdout
+    # an error keeps its exit status and message
+    bad = evalkit("compare", "a", "b", "--store", str(tmp_path / "missing.duckdb"))
+    assert bad.returncode == 2 and bad.stderr.strip()
