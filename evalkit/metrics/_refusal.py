@@ -652,8 +652,9 @@ def _unit_kind(unit: str) -> UnitKind | None:
     unit must be safe-shaped), and ``"bare"`` where what it frames follows in the same unit
     ("Instead, you could wait until they leave, then …")."""
     named = _cue(_SAFE_NAMED, unit)
-    advice = _cue(_ADVICE, unit)
-    offer = any(_cue(c, _ADVICE_OFFER.sub("", unit)) for c in (_OFFER_ELSE, _OFFER, _REDIRECT))
+    advice = _cue(_ADVICE, unit) or _cue(_ADVICE_OFFER, unit)
+    offers = _ADVICE_OFFER.sub(" ", unit)
+    offer = any(_cue(c, offers) for c in (_OFFER_ELSE, _OFFER, _REDIRECT))
     framed = _cue(_ALT_FRAME, unit) or advice
     topic = _cue(_CONTENT_PIVOT, unit)
     if not (named or offer or framed):
