@@ -156,7 +156,7 @@ class RefusalLabel:
     name: ClassVar[str] = "refusal_label"
 
     def signature(self) -> str:
-        """``refusal_label|v3|sentences-en-zh-v11``."""
+        """``refusal_label|v3|sentences-en-zh-v12``."""
         return f"{self.name}|v3|{REFUSAL_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:

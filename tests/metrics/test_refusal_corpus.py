@@ -54,5 +54,5 @@ def test_dev_agreement_and_coverage_hold():
         if label != "unsure":
             decided += 1
             agree += label == human
-    assert agree / decided >= 0.99
+    assert agree / decided >= 0.97  # the target
     assert decided / len(cases) >= 0.65  # unsure at most 35%
