@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,18 +14,18 @@ import evalkit
 from evalkit._engine import Engine, Limits, Outcome, RetryPolicy
 from evalkit._git import git_branch, git_sha
 from evalkit.errors import ConfigError, WorkerError
-from evalkit.goldensets import GoldenSet
+from evalkit.goldensets import GoldenItem, GoldenSet
 from evalkit.routers import RouterSpec
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
 from evalkit.runner._workers import Workers, jobs, started_workers, worker_count
 from evalkit.runner._writer import Writer
-from evalkit.scoring import default_plan, score_rows
 from evalkit.store import (
     Reuse,
     RunRecord,
     RunStatus,
+    ScoreRow,
     Store,
     finish_shard,
     group_run_id,
@@ -120,7 +120,7 @@ async def _execute(
     done = store.done_keys(run_id)
     todo = [u for u in units if (u.item.id, u.repeat) not in done]
     summary.already_done = len(units) - len(todo)
-    writer = Writer(store, run_id, options, score_rows)
+    writer = Writer(store, run_id, options, _score_rows)
     if options.use_cache:
         todo = _reuse_cached(store, todo, writer, summary)
     started = anyio.current_time()
@@ -347,8 +347,30 @@ def _reuse(unit: Unit) -> Reuse:
     )
 
 
+def _score_rows(
+    run_id: str, item: GoldenItem, repeat: int, text: str, done: Collection[str] = (), /
+) -> list[ScoreRow]:
+    """`evalkit.scoring.score_rows`, imported on first use: a run imports the scorers (about
+    0.1 s) while its first requests are in flight (`_warm_scoring`), not before sending them."""
+    from evalkit.scoring import score_rows
+
+    return score_rows(run_id, item, repeat, text, done)
+
+
+WARM_AFTER_S = 0.02
+"""When the scorers are imported after the first requests went out: long enough for the first
+round of sends, well inside one round trip of any real model."""
+
+
+async def _warm_scoring() -> None:
+    await anyio.sleep(WARM_AFTER_S)
+    import evalkit.scoring  # noqa: F401
+
+
 def _signatures(todo: list[Unit]) -> dict[str, dict[str, str]]:
     """The current signature of every default metric of the tasks in ``todo``."""
+    from evalkit.scoring import default_plan
+
     plan = default_plan()
     return {
         task: {m.name: m.signature() for m in plan.get(task, ())}
@@ -402,7 +424,9 @@ async def _call_all(
             await _one(engine, unit, writer, summary)
             bar.advance(summary.cost_text, summary.failed)
 
-        await engine.map(todo, handle, options.concurrency)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_warm_scoring)
+            await engine.map(todo, handle, options.concurrency)
 
 
 async def _call_in_workers(

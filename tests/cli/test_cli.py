@@ -175,3 +175,13 @@ def test_the_command_closes_its_store_and_runs_exit_handlers_before_it_leaves(
     # an error keeps its exit status and message
     bad = evalkit("compare", "a", "b", "--store", str(tmp_path / "missing.duckdb"))
     assert bad.returncode == 2 and bad.stderr.strip()
+
+
+def test_the_run_path_imports_the_scorers_only_once_requests_are_out():
+    # the scorers (about 0.1 s of imports) load while the first requests are in flight
+    code = (
+        "import sys, evalkit.runner, evalkit._api, evalkit.commands\n"
+        "print([m for m in ('evalkit.scoring', 'evalkit.metrics') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
