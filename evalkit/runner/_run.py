@@ -121,7 +121,9 @@ async def _execute(
     todo = [u for u in units if (u.item.id, u.repeat) not in done]
     summary.already_done = len(units) - len(todo)
     writer = Writer(store, run_id, options, _score_rows)
-    if options.use_cache:
+    if options.use_cache and todo and store.has_replies():
+        # a store with no replies (a fresh one) has nothing to reuse: the scorers' signatures,
+        # and so their imports, wait until the first requests are out (`_warm_scoring`)
         todo = _reuse_cached(store, todo, writer, summary)
     started = anyio.current_time()
     with Progress(len(units), summary.already_done + summary.cached, options.progress) as bar:

@@ -606,6 +606,11 @@ class Store:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def has_replies(self) -> bool:
+        """Whether any run has stored a reply: without one, a run has nothing to reuse."""
+        row = self.con.execute("SELECT EXISTS (SELECT 1 FROM responses)").fetchone()
+        return bool(row and row[0])
+
     def done_keys(self, run_id: str) -> set[tuple[str, int]]:
         """(item_id, repeat) pairs that already have a stored response in ``run_id``."""
         rows = self.con.execute(

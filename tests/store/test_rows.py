@@ -195,3 +195,31 @@ def test_no_connection_of_a_store_prints_a_progress_bar(tmp_path):
             assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (
                 False,
             )
+
+
+def _reply(store):
+    row = ResponseRow(
+        run_id="r", item_id="i0", repeat=0, request_hash="h", target_name="t",
+        text="北京 Beijing", cached=False, attempts=1, created_at=datetime(2026, 1, 1),
+    )  # fmt: skip
+    store.write_batch([row], [], [])
+
+
+def test_has_replies_is_false_only_before_any_reply_is_stored():
+    # a run skips its cache lookup (and the scorers' signatures) on a store without replies
+    with Store(":memory:") as store:
+        assert store.has_replies() is False
+        _reply(store)
+        assert store.has_replies() is True
+
+
+def test_has_replies_on_a_lake(tmp_path):
+    from tests.store.conftest import lake_missing
+
+    reason = lake_missing()
+    if reason:
+        pytest.skip(reason)
+    with Store(f"ducklake:sqlite:{tmp_path / 'meta.sqlite'}") as store:
+        assert store.has_replies() is False
+        _reply(store)
+        assert store.has_replies() is True
