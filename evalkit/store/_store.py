@@ -327,14 +327,15 @@ class Store:
         invalidated) when it reads a SQLite catalog that another process is creating at that
         moment; a new connection a moment later finds it complete.
         """
-        from evalkit.store._lake import LakeInvalidated, attach
+        from evalkit.store._lake import LakeInvalidated, attach, opening
 
         for attempt in range(1, _FATAL_ATTEMPTS + 1):
             try:
-                self.con, self.snapshot = attach(self.spec, read_only, snapshot)
-                self._check_schema()
-                if not read_only:
-                    migrate_lake(self.con, self.path)
+                with opening(self.spec, read_only):
+                    self.con, self.snapshot = attach(self.spec, read_only, snapshot)
+                    self._check_schema()
+                    if not read_only:
+                        migrate_lake(self.con, self.path)
                 return
             except (duckdb.FatalException, LakeInvalidated) as exc:
                 with suppress(Exception):
