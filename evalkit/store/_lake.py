@@ -223,7 +223,7 @@ def attach(
     except duckdb.Error as exc:
         with contextlib.suppress(duckdb.Error):
             con.close()
-        if isinstance(exc, duckdb.FatalException):
+        if isinstance(exc, (duckdb.FatalException, duckdb.InternalException)):
             raise LakeInvalidated(_first(exc)) from None
         if read_only and "creating a new DuckLake is explicitly disabled" in str(exc):
             raise StoreError(

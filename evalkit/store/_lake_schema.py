@@ -98,7 +98,7 @@ def migrate_lake(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
         try:
             _create(con)
             return [v for v, _, _ in MIGRATIONS]
-        except duckdb.FatalException:
+        except (duckdb.FatalException, duckdb.InternalException):
             raise  # this connection is gone; the store opens a new one
         except duckdb.Error:
             # another process created (or is creating) the schema: look again shortly
@@ -132,7 +132,7 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> list[int]:
         try:
             _run_in_place(con, sorted(missing))
             return sorted(missing)
-        except duckdb.FatalException:
+        except (duckdb.FatalException, duckdb.InternalException):
             raise
         except duckdb.Error:
             if attempt == _ATTEMPTS:

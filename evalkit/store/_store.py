@@ -325,7 +325,9 @@ class Store:
 
         DuckLake 0.3 can fail fatally (``FatalException``: the in-memory database is
         invalidated) when it reads a SQLite catalog that another process is creating at that
-        moment; a new connection a moment later finds it complete.
+        moment; a new connection a moment later finds it complete. The same for an
+        ``InternalException`` ("Calling GetValueInternal on a value that is NULL", seen when
+        four shards open one new SQLite catalog at once).
         """
         from evalkit.store._lake import LakeInvalidated, attach, opening
 
@@ -337,7 +339,7 @@ class Store:
                     if not read_only:
                         migrate_lake(self.con, self.path)
                 return
-            except (duckdb.FatalException, LakeInvalidated) as exc:
+            except (duckdb.FatalException, duckdb.InternalException, LakeInvalidated) as exc:
                 with suppress(Exception):
                     self.con.close()
                 if attempt == _FATAL_ATTEMPTS:
@@ -490,7 +492,7 @@ class Store:
         attempt = 0
         while True:
             try:
-                with self._transaction():
+                with self._turn(), self._transaction():
                     write()
                 return
             except duckdb.Error as exc:
@@ -498,6 +500,19 @@ class Store:
                 if not self.is_lake or attempt >= _LAKE_ATTEMPTS or not _transient(exc):
                     raise
                 time.sleep(min(2.0, 0.05 * 1.5**attempt) * (0.5 + random.random()))
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """A SQLite-catalog lake's writers commit one at a time (the catalog's lock file): SQLite
+        has one writer at a time anyway, and with several shard processes committing at once
+        the catalog could end corrupt. Any other store: no lock."""
+        if not (self.is_lake and self.spec.catalog == "sqlite"):
+            yield
+            return
+        from evalkit.store._lake import opening
+
+        with opening(self.spec, read_only=False):
+            yield
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -42,3 +42,30 @@ def test_other_catalogs_take_no_lock(tmp_path):
     with opening(spec, read_only=False):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_internal_error_while_opening_is_retried_on_a_new_connection(tmp_path, monkeypatch):
+    # DuckLake reading a SQLite catalog that another process is writing can fail with an
+    # InternalException; the store opens a new connection, as for a FatalException
+    import duckdb
+
+    from evalkit.store import Store, _lake
+    from tests.store.conftest import lake_missing
+
+    reason = lake_missing()
+    if reason:
+        import pytest
+
+        pytest.skip(reason)
+    real, calls = _lake.attach, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise duckdb.InternalException("Calling GetValueInternal on a value that is NULL")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_lake, "attach", flaky)
+    with Store(f"ducklake:sqlite:{tmp_path / 'meta.sqlite'}") as store:
+        assert store.has_replies() is False
+    assert len(calls) == 2
