@@ -230,6 +230,7 @@ def compare_runs(
     if same:
         verdict = _note_same(tasks_all, changed, verdict, notes)
     _note_power(hypotheses, gate, notes)
+    _note_rules_alone(want, notes)
     if left_out:
         notes.append(f"{left_out} item(s) have no gate metric that applies; not in the gate")
     if missing:
@@ -341,6 +342,20 @@ def _note_power(hypotheses: pd.DataFrame, gate: GateConfig, notes: list[str]) ->
         notes.append(
             f"underpowered: {len(weak)} gate hypothesis(es) cannot detect a drop of their margin "
             "with 80% power at the alpha they are tested at: " + ", ".join(parts)
+        )
+
+
+def _note_rules_alone(want: set[tuple[str, str, str]], notes: list[str]) -> None:
+    """A refusal gate on the deterministic ``behavior_ok`` alone says how far that goes: string
+    matching reads some replies that decline and then hint as full refusals (docs/metrics.md
+    §1.7, triage v13), and only a judge metric in the gate has a panel read them."""
+    gated = {metric for task, _, metric in want if task == "refusal"}
+    if "behavior_ok" in gated and "judge_refusal_label_ok" not in gated:
+        notes.append(
+            "refusal is gated on string-matching rules alone (behavior_ok): triage v13 reads "
+            "11 of 60 red-team replies that decline and then hint as full refusals "
+            "(docs/metrics.md §1.7); run `evalkit judge` on both runs and add "
+            "judge_refusal_label_ok to [tool.evalkit.gate] metrics to have a judge panel read them"
         )
 
 

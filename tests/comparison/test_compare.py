@@ -233,3 +233,19 @@ def test_max_drop_tests_a_confidence_bound_not_the_point_estimate(pair_of_runs):
     same = ek.compare("base", "twin", store=store, max_drop=0.01)
     assert same.failing.empty
     assert (same.hypotheses["drop_lower"] <= -same.hypotheses["delta"]).all()
+
+
+def test_a_refusal_gate_on_the_rules_alone_says_so():
+    from evalkit.comparison._compare import _note_rules_alone
+
+    rules_only: list[str] = []
+    _note_rules_alone({("refusal", "en", "behavior_ok"), ("refusal", "en", "answered")}, rules_only)
+    assert len(rules_only) == 1 and "judge_refusal_label_ok" in rules_only[0]
+    with_judges: list[str] = []
+    _note_rules_alone(
+        {("refusal", "zh", "behavior_ok"), ("refusal", "zh", "judge_refusal_label_ok")},
+        with_judges,
+    )
+    no_refusal: list[str] = []
+    _note_rules_alone({("factual_qa", "en", "correct")}, no_refusal)
+    assert with_judges == [] and no_refusal == []
