@@ -506,10 +506,10 @@ class Store:
         """A SQLite-catalog lake's writers commit one at a time (the catalog's lock file): SQLite
         has one writer at a time anyway, and with several shard processes committing at once
         the catalog could end corrupt. Any other store: no lock."""
-        if not (self.is_lake and self.spec.catalog == "sqlite"):
+        if not self.is_lake:
             yield
             return
-        from evalkit.store._lake import opening
+        from evalkit.store._lake import opening  # takes no lock for other catalogs
 
         with opening(self.spec, read_only=False):
             yield
