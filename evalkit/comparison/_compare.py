@@ -403,7 +403,9 @@ def _frames(
     drop = [items[i] for i in (*cov.changed, *cov.only_candidate) if i in items]
     if drop:
         frame = frame[~frame["item_id"].isin(drop)]
-    return frame.reset_index(drop=True)
+    # the store returns rows in no set order (a lake's Parquet scans vary from read to read);
+    # resampling tests are seeded, so the same items must come in the same order every time
+    return frame.sort_values("item_id", kind="stable").reset_index(drop=True)
 
 
 _CATEGORIES = ("task", "lang", "metric", "signature")
