@@ -12,7 +12,7 @@ The runner (candidate calls) and the judges (judge calls) are two configurations
 * `Engine` - opens one SDK client per target, calls with the above and maps units over a
   bounded pool of workers.
 * `BatchSink` - buffers typed rows and stores them in one transaction per batch, by size and
-  every ``flush_interval_s`` while a job runs.
+  every ``flush_interval_s`` while a job runs, on a background thread so the loop keeps calling.
 
 Latency (and a streamed call's time to first token) is measured inside `Client.complete` around
 the HTTP call alone, so it never includes time spent waiting here (limiter, pacer, backoff).
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -245,16 +246,22 @@ def _single(exc: Exception) -> Exception:
 class BatchSink:
     """Buffers rows and stores them in batches: by size, on `flush`, and periodically.
 
-    Subclasses implement `_pending` (rows buffered) and `_write` (store them, then clear).
+    Subclasses implement `_pending` (rows buffered) and `_take` (hand the buffer over as a
+    function that stores it, and start a new buffer). While `flushing` runs, each batch is
+    stored on one background thread, so the event loop keeps sending requests while DuckDB
+    writes (it releases the GIL while it executes). One batch is written at a time, in order:
+    taking the next waits for the one before to be stored, and a failed write raises there.
     """
 
     def __init__(self, batch_size: int, flush_interval_s: float) -> None:
         self.batch_size, self.flush_interval_s = batch_size, flush_interval_s
+        self._pool: ThreadPoolExecutor | None = None
+        self._in_flight: Future[None] | None = None
 
     def _pending(self) -> int:
         raise NotImplementedError
 
-    def _write(self) -> None:
+    def _take(self) -> Callable[[], None]:
         raise NotImplementedError
 
     def maybe_flush(self) -> None:
@@ -263,14 +270,31 @@ class BatchSink:
             self.flush()
 
     def flush(self) -> None:
-        """Store everything buffered in one transaction."""
+        """Store everything buffered in one transaction (in the background inside `flushing`)."""
         if self._pending():
-            self._write()
+            self._store()
+
+    def _store(self) -> None:
+        if self._pool is None:
+            self._take()()
+            return
+        self._wait()  # first: if the batch before failed, this one stays buffered
+        self._in_flight = self._pool.submit(self._take())
+
+    def _wait(self) -> None:
+        """Block until the batch being written is stored; re-raise its failure."""
+        if self._in_flight is not None:
+            try:
+                self._in_flight.result()
+            finally:
+                self._in_flight = None
 
     @asynccontextmanager
     async def flushing(self) -> AsyncIterator[None]:
-        """While the body runs, flush every ``flush_interval_s``; flush at the end, also when
-        the body fails, so everything finished before a crash is kept for resume."""
+        """While the body runs, store batches in the background and flush every
+        ``flush_interval_s``; at the end, also when the body fails, wait for the last background
+        write and store the rest, so everything finished before a crash is kept for resume."""
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-store")
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._flush_periodically)
@@ -279,7 +303,12 @@ class BatchSink:
         except Exception as exc:
             raise _single(exc) from None
         finally:
-            self.flush()
+            pool, self._pool = self._pool, None
+            try:
+                self._wait()
+            finally:
+                pool.shutdown(wait=True)  # also a write whose wait was interrupted
+                self.flush()
 
     async def _flush_periodically(self) -> None:
         while True:

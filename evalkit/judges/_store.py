@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from evalkit._engine import BatchSink
@@ -137,9 +137,10 @@ class VerdictWriter(BatchSink):
     def _pending(self) -> int:
         return len(self.rows)
 
-    def _write(self) -> None:
-        self.store.write_verdicts(self.rows, [])
+    def _take(self) -> Callable[[], None]:
+        store, rows = self.store, self.rows
         self.rows = []
+        return lambda: store.write_verdicts(rows, [])
 
 
 def aggregate_run(store: Store, run_id: str, panel: Panel, units: list[_Unit]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 from evalkit._engine import BatchSink
@@ -120,8 +120,9 @@ class Writer(BatchSink):
     def flush(self) -> None:
         """Store everything buffered, also scores alone (a reused reply's missing metrics)."""
         if self._pending() or self.scores:
-            self._write()
+            self._store()
 
-    def _write(self) -> None:
-        self.store.write_batch(self.responses, self.errors, self.scores)
+    def _take(self) -> Callable[[], None]:
+        store, batch = self.store, (self.responses, self.errors, self.scores)
         self.responses, self.errors, self.scores = [], [], []
+        return lambda: store.write_batch(*batch)

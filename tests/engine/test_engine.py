@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import anthropic
 import anyio
 import openai
@@ -13,7 +16,7 @@ except ImportError:  # pragma: no cover
     import httpx  # type: ignore[no-redef]
 
 import evalkit as ek
-from evalkit._engine import Engine, Limits, RetryPolicy
+from evalkit._engine import BatchSink, Engine, Limits, RetryPolicy
 from evalkit.sim import Persona
 from evalkit.store import Store
 from evalkit.targets import CallFailure, Completion
@@ -155,3 +158,77 @@ def test_a_bug_surfaces_once_as_itself_and_finished_work_is_kept(sim_factory, mo
     run_id = store.runs()["run_id"].iloc[0]
     counts = store.counts(run_id)
     assert (counts.status, counts.answered, counts.failed) == ("running", 2, 0)
+
+
+class SlowSink(BatchSink):
+    """Stores labels into ``stored``; each write takes ``write_s`` and may fail on a label."""
+
+    def __init__(self, write_s: float = 0.0, fail_on: str | None = None) -> None:
+        super().__init__(batch_size=2, flush_interval_s=60.0)
+        self.rows: list[str] = []
+        self.stored: list[str] = []
+        self.threads: set[str] = set()
+        self.write_s, self.fail_on = write_s, fail_on
+
+    def _pending(self) -> int:
+        return len(self.rows)
+
+    def _take(self):
+        rows, self.rows = self.rows, []
+
+        def write() -> None:
+            time.sleep(self.write_s)
+            self.threads.add(threading.current_thread().name)
+            if self.fail_on in rows:
+                raise OSError(f"disk full while storing {self.fail_on}")
+            self.stored.extend(rows)
+
+        return write
+
+    def add(self, label: str) -> None:
+        self.rows.append(label)
+        self.maybe_flush()
+
+
+def test_a_slow_store_write_does_not_stop_the_event_loop():
+    """Batches are written on a background thread: requests keep going out meanwhile."""
+    sink, ticks = SlowSink(write_s=0.3), []
+
+    async def main() -> None:
+        async with sink.flushing():
+            sink.add("甲")
+            sink.add("b")  # a full batch: its 0.3 s write starts
+            start = anyio.current_time()
+            for _ in range(10):
+                await anyio.sleep(0.01)
+                ticks.append(anyio.current_time() - start)
+            sink.add("mixed 丙")  # stored by the final flush, after the first batch
+
+    anyio.run(main)
+    assert ticks[-1] < 0.25  # the loop ran on while the write slept 0.3 s
+    assert sink.stored == ["甲", "b", "mixed 丙"]  # in order, nothing lost
+    assert "evalkit-store_0" in sink.threads
+
+
+def test_a_failed_background_write_is_raised_and_the_rest_is_still_stored():
+    sink = SlowSink(fail_on="b")
+
+    async def main() -> None:
+        async with sink.flushing():
+            sink.add("a")
+            sink.add("b")  # this batch fails in the background
+            await anyio.sleep(0.05)
+            sink.add("中文")
+            sink.add("d")  # the next batch raises the failure before it is taken
+
+    with pytest.raises(OSError, match="disk full while storing b"):
+        anyio.run(main)
+    assert sink.stored == ["中文", "d"]  # the final flush still stores what came after
+
+
+def test_outside_flushing_a_flush_writes_at_once():
+    sink = SlowSink()
+    sink.add("x")
+    sink.add("字")
+    assert sink.stored == ["x", "字"]
+    assert sink.threads == {threading.current_thread().name}
