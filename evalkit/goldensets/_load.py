@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,16 @@ class GoldenSet:
     items: tuple[GoldenItem, ...]
     root: Path
 
+    @cached_property
+    def item_hashes(self) -> tuple[str, ...]:
+        """Each item's content hash, in item order: computed once per set (a run needs them for
+        the set's hash and again to store the items; 10,000 items take about 0.1 s)."""
+        return tuple(i.content_hash for i in self.items)
+
     @property
     def set_hash(self) -> str:
         """Hash over the sorted item hashes and the version: changes when any item does."""
-        return content_hash([self.version, sorted(i.content_hash for i in self.items)])
+        return content_hash([self.version, sorted(self.item_hashes)])
 
     def __len__(self) -> int:
         """Number of items."""

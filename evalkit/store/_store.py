@@ -435,8 +435,7 @@ class Store:
         rows: list[ItemRow] = []
         links: list[RunItemRow] = []
         for gs in sets:
-            for item in gs.items:
-                h = item.content_hash
+            for item, h in zip(gs.items, gs.item_hashes, strict=True):
                 rows.append(
                     ItemRow(
                         item_id=item.id,
