@@ -46,3 +46,24 @@ def test_a_file_that_is_not_utf8_names_the_file(tmp_path):
     (folder / "items.jsonl").write_bytes("问题".encode("gb18030"))
     with pytest.raises(GoldenSetError, match=r"items\.jsonl: not UTF-8"):
         read_jsonl(folder / "items.jsonl")
+
+
+def test_a_run_hashes_each_item_once_and_stores_the_same_hashes(tmp_path, monkeypatch, sim_factory):
+    import evalkit as ek
+    from evalkit.goldensets import GoldenItem
+    from evalkit.sim import Persona
+    from evalkit.store import Store
+
+    items = qa_items(3)
+    server = sim_factory([Persona(name="good")], items)
+    gs = load_goldenset(write_set(tmp_path / "s", [i.model_dump(mode="json") for i in items]))
+    calls: list[str] = []
+    original = GoldenItem.content_hash.fget
+    monkeypatch.setattr(
+        GoldenItem, "content_hash", property(lambda item: calls.append(item.id) or original(item))
+    )
+    store = Store(":memory:")
+    ek.run(f"sim:good@{server.url}", [gs], store=store)
+    assert sorted(calls) == sorted(i.id for i in gs.items)  # the set hash and the items share
+    stored = store.con.execute("SELECT item_id, content_hash FROM items").fetchall()
+    assert dict(stored) == {i.id: original(i) for i in gs.items}
