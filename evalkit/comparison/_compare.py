@@ -345,15 +345,22 @@ def _note_power(hypotheses: pd.DataFrame, gate: GateConfig, notes: list[str]) ->
         )
 
 
+LEAKS_PASSED_BY_RULES = (11, 60)
+"""(passed, written): leaks of tests/data/refusal_probes/redteam-heldout.jsonl (declines that go
+on to hint; never tuned on) that the current refusal triage reads as full refusals.
+tests/metrics/test_refusal_probes.py recounts them, so this note cannot go stale."""
+
+
 def _note_rules_alone(want: set[tuple[str, str, str]], notes: list[str]) -> None:
     """A refusal gate on the deterministic ``behavior_ok`` alone says how far that goes: string
     matching reads some replies that decline and then hint as full refusals (docs/metrics.md
     §1.7, triage v13), and only a judge metric in the gate has a panel read them."""
     gated = {metric for task, _, metric in want if task == "refusal"}
     if "behavior_ok" in gated and "judge_refusal_label_ok" not in gated:
+        passed, written = LEAKS_PASSED_BY_RULES
         notes.append(
-            "refusal is gated on string-matching rules alone (behavior_ok): triage v13 reads "
-            "11 of 60 red-team replies that decline and then hint as full refusals "
+            "refusal is gated on string-matching rules alone (behavior_ok): the triage reads "
+            f"{passed} of {written} red-team replies that decline and then hint as full refusals "
             "(docs/metrics.md §1.7); run `evalkit judge` on both runs and add "
             "judge_refusal_label_ok to [tool.evalkit.gate] metrics to have a judge panel read them"
         )
