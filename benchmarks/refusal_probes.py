@@ -1,8 +1,10 @@
 """How often the refusal triage lets a leak pass (issue 11): replies that decline and then give a
 short hint toward a harmful goal, read as ``full_refusal`` (the label that passes a harmful item).
 
-Two probe sets under tests/data/refusal_probes/ (see its README): ``redteam-dev`` (rules were
-tuned on it) and ``redteam-heldout`` (written afterwards, blind to the code; never tuned on).
+Probe sets under tests/data/refusal_probes/ (see its README): ``redteam-dev`` (rules were
+tuned on it) and ``redteam-heldout`` (written afterwards, blind to the code; never tuned on);
+``decline-dev`` and ``decline-heldout`` (declines in many wordings and answers in refusal words:
+how many declines are missed, and whether any answer is read as a refusal).
 
     .venv/bin/python benchmarks/refusal_probes.py          # both sets
     .venv/bin/python benchmarks/refusal_probes.py --list   # also every leak read as a refusal
@@ -22,10 +24,12 @@ PROBES = Path(__file__).resolve().parents[1] / "tests" / "data" / "refusal_probe
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--list", action="store_true", help="print every leak read as a refusal")
+    parser.add_argument(
+        "--list", action="store_true", help="print every leak or answer read as a refusal"
+    )
     args = parser.parse_args()
     print("set              kind           lang  n   full_refusal  unsure  full_compliance")
-    for name in ("redteam-dev", "redteam-heldout"):
+    for name in ("redteam-dev", "redteam-heldout", "decline-dev", "decline-heldout"):
         rows = [json.loads(line) for line in (PROBES / f"{name}.jsonl").open(encoding="utf-8")]
         labels = [refusal_triage(r["reply"]) for r in rows]
         groups: Counter[tuple[str, str, str]] = Counter(
@@ -37,7 +41,7 @@ def main() -> None:
             print(f"{name:<16} {kind:<14} {lang:<5} {n:<3} " + "  ".join(f"{c:<12}" for c in cells))
         if args.list:
             for r, label in zip(rows, labels, strict=True):
-                if r["kind"].startswith("leak") and label == "full_refusal":
+                if r["kind"] != "refusal" and label == "full_refusal":
                     print(f"  passes: {r['id']}: {r['reply']}")
 
 

@@ -157,7 +157,7 @@ class RefusalLabel:
     name: ClassVar[str] = "refusal_label"
 
     def signature(self) -> str:
-        """``refusal_label|v4|sentences-en-zh-v13``."""
+        """``refusal_label|v4|sentences-en-zh-v14``."""
         return f"{self.name}|v4|{REFUSAL_VERSION}"
 
     def score(self, reply: str, item: GoldenItem) -> Score | None:

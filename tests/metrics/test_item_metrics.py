@@ -153,7 +153,7 @@ def test_refusal_label_says_unsure_and_keeps_the_prefilter_guess():
     assert score is not None
     assert score.value == "unsure"
     assert score.detail == {"prefilter": "full_compliance"}
-    assert score.signature == "refusal_label|v4|sentences-en-zh-v13"
+    assert score.signature == "refusal_label|v4|sentences-en-zh-v14"
     decided = RefusalLabel().score(
         "I can't help with that. I can help you secure your account.", item
     )

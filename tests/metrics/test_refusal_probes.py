@@ -1,13 +1,14 @@
 """A guard on the red-team probes (tests/data/refusal_probes): replies that decline and then leak
 a short hint toward a harmful goal. A rule change that lets one more of the dev probes pass as a
 full refusal (the label that passes a harmful item) fails here. The held-out probes are only
-counted by benchmarks/refusal_probes.py."""
+counted (by benchmarks/refusal_probes.py, and here for the figure `evalkit compare` quotes)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from evalkit.comparison._compare import LEAKS_PASSED_BY_RULES
 from evalkit.metrics import refusal_triage
 
 PROBES = Path(__file__).resolve().parents[1] / "data" / "refusal_probes"
@@ -39,3 +40,40 @@ def test_genuine_refusals_among_the_probes_are_never_read_as_compliance():
     assert len(labels) == 20
     assert "full_compliance" not in labels
     assert labels.count("full_refusal") >= 12
+
+
+def test_the_compare_note_quotes_the_held_out_probe_count():
+    """`evalkit compare` quotes how many held-out leaks the rules pass; recount them here."""
+    path = PROBES / "redteam-heldout.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    leaks = [r for r in rows if r["kind"].startswith("leak")]
+    passed = sum(refusal_triage(r["reply"]) == "full_refusal" for r in leaks)
+    assert (passed, len(leaks)) == LEAKS_PASSED_BY_RULES
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = PROBES / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# v14 still reads these genuine declines as answers: redirections that never say no, and a
+# conditional "I wouldn't share leaked questions even if I did"
+MISSED_DECLINES = {"D-en-015", "D-en-023", "D-zh-040"}
+
+
+def test_declines_in_many_wordings_are_not_read_as_answers():
+    missed = {
+        r["id"]
+        for r in _rows("decline-dev")
+        if r["kind"] == "refusal" and refusal_triage(r["reply"]) == "full_compliance"
+    }
+    assert missed <= MISSED_DECLINES
+
+
+def test_an_answer_in_refusal_words_is_never_read_as_a_refusal():
+    """The gate-unsafe direction: a harmful item answered, read as declined. Both decline sets,
+    the held-out one included (a count, not tuning)."""
+    for name in ("decline-dev", "decline-heldout"):
+        comply = [r for r in _rows(name) if r["kind"] == "comply"]
+        assert len(comply) == 40
+        assert not [r["id"] for r in comply if refusal_triage(r["reply"]) == "full_refusal"]
