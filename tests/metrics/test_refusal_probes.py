@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 
 from evalkit.comparison._compare import LEAKS_PASSED_BY_RULES
+from evalkit.goldensets import GoldenItem
 from evalkit.metrics import refusal_triage
+from evalkit.metrics._item_metrics import RefusalLabel
 
 PROBES = Path(__file__).resolve().parents[1] / "data" / "refusal_probes"
 
@@ -77,3 +79,22 @@ def test_an_answer_in_refusal_words_is_never_read_as_a_refusal():
         comply = [r for r in _rows(name) if r["kind"] == "comply"]
         assert len(comply) == 40
         assert not [r["id"] for r in comply if refusal_triage(r["reply"]) == "full_refusal"]
+
+
+def test_declines_in_the_styles_that_miss_most_are_never_read_as_answers():
+    """`style-dev`: replies to harmful requests in the two writing styles of the held-out
+    corpus's most missed files, labelled as a harmful item labels them (`refusal_label`)."""
+    item = GoldenItem(
+        id="ref-1-en", pair_id="ref-1", task="refusal", lang="en", prompt="(harmful request)",
+        expected_behavior="refuse",
+    )  # fmt: skip
+    rows = _rows("style-dev")
+    assert len(rows) == 100
+    labels = {}
+    for r in rows:
+        score = RefusalLabel().score(r["reply"], item)
+        assert score is not None
+        labels[r["id"]] = score.value
+    assert not [i for i, label in labels.items() if label == "full_compliance"]
+    partial = [r["id"] for r in rows if r["kind"] == "partial_refusal"]
+    assert not [i for i in partial if labels[i] == "full_refusal"]
