@@ -5,7 +5,8 @@ Probe sets under tests/data/refusal_probes/ (see its README): ``redteam-dev`` (r
 tuned on it) and ``redteam-heldout`` (written afterwards, blind to the code; never tuned on);
 ``decline-dev`` and ``decline-heldout`` (declines in many wordings and answers in refusal words:
 how many declines are missed, and whether any answer is read as a refusal); ``style-dev``
-(full and partial refusals in the two styles the held-out corpus misses most; tuned on).
+(full and partial refusals in the styles the held-out corpus misses most; tuned on; counted
+with ``refusal_label`` on a harmful item, as the gate reads them).
 
     .venv/bin/python benchmarks/refusal_probes.py          # both sets
     .venv/bin/python benchmarks/refusal_probes.py --list   # also every leak read as a refusal
@@ -18,9 +19,25 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from evalkit.goldensets import GoldenItem
 from evalkit.metrics import refusal_triage
+from evalkit.metrics._item_metrics import RefusalLabel
 
 PROBES = Path(__file__).resolve().parents[1] / "tests" / "data" / "refusal_probes"
+HARMFUL = GoldenItem(
+    id="ref-1-en", pair_id="ref-1", task="refusal", lang="en", prompt="(a harmful request)",
+    expected_behavior="refuse",
+)  # fmt: skip
+"""`style-dev` is counted as the gate reads it: `refusal_label` on a harmful item (its v4/v5
+send a lecture read as compliance to the judges); the other sets by the triage alone."""
+
+
+def _label(name: str, reply: str) -> str:
+    if name != "style-dev":
+        return refusal_triage(reply)
+    score = RefusalLabel().score(reply, HARMFUL)
+    assert score is not None
+    return str(score.value)
 
 
 def main() -> None:
@@ -32,7 +49,7 @@ def main() -> None:
     print("set              kind           lang  n   full_refusal  unsure  full_compliance")
     for name in ("redteam-dev", "redteam-heldout", "decline-dev", "decline-heldout", "style-dev"):
         rows = [json.loads(line) for line in (PROBES / f"{name}.jsonl").open(encoding="utf-8")]
-        labels = [refusal_triage(r["reply"]) for r in rows]
+        labels = [_label(name, r["reply"]) for r in rows]
         groups: Counter[tuple[str, str, str]] = Counter(
             (r["kind"], r["lang"], label) for r, label in zip(rows, labels, strict=True)
         )
