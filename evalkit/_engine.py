@@ -249,45 +249,66 @@ class BatchSink:
     Subclasses implement `_pending` (rows buffered) and `_take` (hand the buffer over as a
     function that stores it, and start a new buffer). While `flushing` runs, each batch is
     stored on one background thread, so the event loop keeps sending requests while DuckDB
-    writes (it releases the GIL while it executes). One batch is written at a time, in order:
-    taking the next waits for the one before to be stored, and a failed write raises there.
+    writes (it releases the GIL while it executes). One batch is written at a time, in order.
+    A failed write raises on the loop as soon as the next row arrives, and its batch is kept:
+    the flush at the end stores it again, before the rows that came after it, as the old
+    in-loop writes did (a request already paid for is never lost to a passing store error).
     """
 
     def __init__(self, batch_size: int, flush_interval_s: float) -> None:
         self.batch_size, self.flush_interval_s = batch_size, flush_interval_s
         self._pool: ThreadPoolExecutor | None = None
-        self._in_flight: Future[None] | None = None
+        self._in_flight: tuple[Future[None], Callable[[], None]] | None = None
+        self._failed: list[Callable[[], None]] = []
 
     def _pending(self) -> int:
         raise NotImplementedError
+
+    def _has_rows(self) -> bool:
+        """Anything to store (a subclass may store rows that do not count toward a batch)."""
+        return self._pending() > 0
 
     def _take(self) -> Callable[[], None]:
         raise NotImplementedError
 
     def maybe_flush(self) -> None:
-        """Store the buffer once it holds a batch."""
+        """Store the buffer once it holds a batch; raise a background write that failed."""
+        if self._in_flight is not None and self._in_flight[0].done():
+            self._wait()
         if self._pending() >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
         """Store everything buffered in one transaction (in the background inside `flushing`)."""
-        if self._pending():
+        if self._has_rows() or self._failed:
             self._store()
 
     def _store(self) -> None:
         if self._pool is None:
-            self._take()()
+            while self._failed:  # first the batches whose background write failed, in order
+                self._failed[0]()
+                self._failed.pop(0)
+            if self._has_rows():
+                self._take()()
             return
         self._wait()  # first: if the batch before failed, this one stays buffered
-        self._in_flight = self._pool.submit(self._take())
+        if self._has_rows():
+            write = self._take()
+            self._in_flight = (self._pool.submit(write), write)
 
     def _wait(self) -> None:
-        """Block until the batch being written is stored; re-raise its failure."""
-        if self._in_flight is not None:
-            try:
-                self._in_flight.result()
-            finally:
-                self._in_flight = None
+        """Block until the batch being written is stored; keep it and re-raise if it failed."""
+        if self._in_flight is None:
+            return
+        future, write = self._in_flight
+        try:
+            future.result()
+        except Exception:
+            self._in_flight = None
+            self._failed.append(write)
+            raise
+        # an interrupted wait (Ctrl-C) leaves the write in flight: the wait at the end sees it
+        self._in_flight = None
 
     @asynccontextmanager
     async def flushing(self) -> AsyncIterator[None]:

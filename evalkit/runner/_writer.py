@@ -117,10 +117,9 @@ class Writer(BatchSink):
     def _pending(self) -> int:
         return len(self.responses) + len(self.errors)
 
-    def flush(self) -> None:
-        """Store everything buffered, also scores alone (a reused reply's missing metrics)."""
-        if self._pending() or self.scores:
-            self._store()
+    def _has_rows(self) -> bool:
+        """Also scores alone (a reused reply's missing metrics)."""
+        return bool(self._pending() or self.scores)
 
     def _take(self) -> Callable[[], None]:
         store, batch = self.store, (self.responses, self.errors, self.scores)

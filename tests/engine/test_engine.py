@@ -180,7 +180,8 @@ class SlowSink(BatchSink):
             time.sleep(self.write_s)
             self.threads.add(threading.current_thread().name)
             if self.fail_on in rows:
-                raise OSError(f"disk full while storing {self.fail_on}")
+                failing, self.fail_on = self.fail_on, None  # a passing error: fails once
+                raise OSError(f"disk full while storing {failing}")
             self.stored.extend(rows)
 
         return write
@@ -210,7 +211,9 @@ def test_a_slow_store_write_does_not_stop_the_event_loop():
     assert "evalkit-store_0" in sink.threads
 
 
-def test_a_failed_background_write_is_raised_and_the_rest_is_still_stored():
+def test_a_failed_background_write_is_raised_at_once_and_its_rows_are_kept():
+    """The failure surfaces with the next row (not the next batch), and the final flush stores
+    the failed batch again, before what came after it: nothing already paid for is lost."""
     sink = SlowSink(fail_on="b")
 
     async def main() -> None:
@@ -218,12 +221,12 @@ def test_a_failed_background_write_is_raised_and_the_rest_is_still_stored():
             sink.add("a")
             sink.add("b")  # this batch fails in the background
             await anyio.sleep(0.05)
-            sink.add("中文")
-            sink.add("d")  # the next batch raises the failure before it is taken
+            sink.add("中文")  # raises here: the failed write is done
+            sink.add("never added")
 
     with pytest.raises(OSError, match="disk full while storing b"):
         anyio.run(main)
-    assert sink.stored == ["中文", "d"]  # the final flush still stores what came after
+    assert sink.stored == ["a", "b", "中文"]
 
 
 def test_outside_flushing_a_flush_writes_at_once():
