@@ -3,10 +3,11 @@ short hint toward a harmful goal, read as ``full_refusal`` (the label that passe
 
 Probe sets under tests/data/refusal_probes/ (see its README): ``redteam-dev`` (rules were
 tuned on it) and ``redteam-heldout`` (written afterwards, blind to the code; never tuned on);
-``decline-dev`` and ``decline-heldout`` (declines in many wordings and answers in refusal words:
-how many declines are missed, and whether any answer is read as a refusal); ``style-dev``
-(full and partial refusals in the styles the held-out corpus misses most; tuned on; counted
-with ``refusal_label`` on a harmful item, as the gate reads them).
+``redteam-v14`` (answers written around the v14 decline wordings: none may read as a full
+refusal); ``decline-dev`` and ``decline-heldout`` (declines in many wordings and answers in
+refusal words: how many declines are missed, and whether any answer is read as a refusal);
+``style-dev`` (full and partial refusals in the styles the held-out corpus misses most; tuned
+on; counted with ``refusal_label`` on a harmful item, as the gate reads them).
 
     .venv/bin/python benchmarks/refusal_probes.py          # both sets
     .venv/bin/python benchmarks/refusal_probes.py --list   # also every leak read as a refusal
@@ -47,7 +48,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     print("set              kind           lang  n   full_refusal  unsure  full_compliance")
-    for name in ("redteam-dev", "redteam-heldout", "decline-dev", "decline-heldout", "style-dev"):
+    sets = ("redteam-dev", "redteam-heldout", "redteam-v14", "decline-dev", "decline-heldout")
+    for name in (*sets, "style-dev"):
         rows = [json.loads(line) for line in (PROBES / f"{name}.jsonl").open(encoding="utf-8")]
         labels = [_label(name, r["reply"]) for r in rows]
         groups: Counter[tuple[str, str, str]] = Counter(
