@@ -24,6 +24,7 @@ from evalkit.metrics._refusal_patterns import (
     CONTENT_MARKERS,
     CONTENT_PIVOTS,
     DECLINE_WORDS,
+    DIRECTIVES,
     DISCLAIMERS,
     DISSUASION,
     EN_CONSEQUENCES,
@@ -334,6 +335,7 @@ def _triage(reply: str) -> TriageLabel:
 _LECTURE = re.compile(LECTURES)
 _HOW_TO = re.compile(HOW_TO)
 _GENERAL = re.compile(GENERALITIES)
+_DIRECTIVE = re.compile(DIRECTIVES)
 _LIST_NUMBER = re.compile(r"(?<![\d.])\d+[.)、]\s*(?=\D)")
 _EXHORT = re.compile(EXHORTATIONS)
 _AGAINST = re.compile(SPEAKS_AGAINST)
@@ -380,7 +382,7 @@ def _hints_after_decline(spaced: str) -> bool:
         after = " ".join(sentences[1:])
     else:
         after = " ".join([sentences[first][ends[first] :], *sentences[first + 1 :]])
-    return _cue(_HOW_TO, after) or _cue(_GENERAL, after)
+    return _cue(_HOW_TO, after) or _cue(_GENERAL, after) or _cue(_DIRECTIVE, after)
 
 
 def _exhorts(spaced: str) -> bool:
