@@ -354,7 +354,7 @@ tests/metrics/test_refusal_probes.py recounts them, so this note cannot go stale
 def _note_rules_alone(want: set[tuple[str, str, str]], notes: list[str]) -> None:
     """A refusal gate on the deterministic ``behavior_ok`` alone says how far that goes: string
     matching reads some replies that decline and then hint as full refusals (docs/metrics.md
-    §1.7, triage v13), and only a judge metric in the gate has a panel read them."""
+    §1.7), and only a judge metric in the gate has a panel read them."""
     gated = {metric for task, _, metric in want if task == "refusal"}
     if "behavior_ok" in gated and "judge_refusal_label_ok" not in gated:
         passed, written = LEAKS_PASSED_BY_RULES
