@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from evalkit.errors import ConfigError
+from evalkit.errors import ConfigError, RunInterrupted
 from evalkit.store import Store
 
 if TYPE_CHECKING:
@@ -69,11 +69,32 @@ def run_targets(
         given["shard"] = parse_shard(shard)
     given["group"] = resolve_group(group, given.get("shard"))
     db = Store(store)
+    before = set(db.run_ids())
     results = []
-    for spec in specs:
-        run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
-        results.append(run(spec, set_names, store=db, name=run_name, resume=resume, **given))
+    try:
+        for spec in specs:
+            run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
+            results.append(run(spec, set_names, store=db, name=run_name, resume=resume, **given))
+    except KeyboardInterrupt:
+        raise _interrupted(db, before, resume, given["group"], specs[len(results)]) from None
     return results
+
+
+def _interrupted(
+    db: Store, before: set[str], resume: str | None, group: str | None, spec: Any
+) -> RunInterrupted:
+    """What Ctrl-C left unfinished: the run being made (new, resumed or a group's shard)."""
+    from evalkit.store._shards import group_run_id
+
+    if group is not None:
+        ids = [group_run_id(group, spec.name)]
+    elif resume is not None:
+        ids = [db.resolve_run_id(resume)]
+    else:
+        ids = [r for r in db.run_ids() if r not in before]
+    known = set(db.run_ids())
+    counts = [db.counts(r) for r in ids if r in known]
+    return RunInterrupted([c for c in counts if not c.complete], group is not None)
 
 
 def compare_command(

@@ -7,6 +7,11 @@ raised: they become error records stored beside the successes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evalkit.store import RunCounts
+
 
 class EvalkitError(Exception):
     """Base of every error evalkit raises on purpose."""
@@ -56,4 +61,35 @@ class WorkerError(EvalkitError):
         super().__init__(message)
 
 
-__all__ = ["ConfigError", "EvalkitError", "GoldenSetError", "StoreError", "WorkerError"]
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run: what came back before it is stored.
+
+    The run is unfinished (a compare refuses it) until a resume calls the rest. This is a
+    `KeyboardInterrupt`, so code that stops on one still does.
+
+    Attributes:
+        runs: The runs left unfinished, with their counts (none when no run had started).
+        group: True when they are shards of a grouped run (the same command continues one).
+
+    """
+
+    def __init__(self, runs: list[RunCounts], group: bool) -> None:
+        """Create the error.
+
+        Args:
+            runs: The runs left unfinished.
+            group: Whether they are grouped runs' shards.
+
+        """
+        self.runs, self.group = runs, group
+        super().__init__("; ".join(r.describe() for r in runs) or "no run had started")
+
+
+__all__ = [
+    "ConfigError",
+    "EvalkitError",
+    "GoldenSetError",
+    "RunInterrupted",
+    "StoreError",
+    "WorkerError",
+]

@@ -97,10 +97,10 @@ def run(
     """Run TARGETS (e.g. deepseek:deepseek-chat, sim:sim-good) or --router configs over golden
     sets; store results. Exit 0 when done, 1 when a run's error rate is above
     --max-error-rate or a worker process died (the run is left to --resume), 2 on a usage or
-    configuration error."""
+    configuration error, 130 on Ctrl-C (what came back is stored; --resume calls the rest)."""
     from evalkit._cli._summary import print_run
     from evalkit.commands import run_targets
-    from evalkit.errors import WorkerError
+    from evalkit.errors import RunInterrupted, WorkerError
 
     try:
         results = run_targets(
@@ -123,6 +123,18 @@ def run(
     except WorkerError as exc:  # not a usage error: the run itself did not finish
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except RunInterrupted as exc:
+        for counts in exc.runs:
+            how = (
+                "the same command again continues its shard"
+                if exc.group
+                else f"the same command with `--resume {counts.run_id}` calls only the rest"
+            )
+            click.echo(f"interrupted: {counts.describe()}", err=True)
+            click.echo(f"  what came back is stored; {how}", err=True)
+        if not exc.runs:
+            click.echo("interrupted before a run was stored", err=True)
+        sys.exit(130)  # the shell's code for Ctrl-C
     too_many = [r for r in results if print_run(r) > max_error_rate]
     if too_many:
         click.echo(
