@@ -32,7 +32,9 @@ from refusal_probes import PROBES, _label
 from evalkit.metrics import _refusal
 
 SETTINGS = (12.0, 20.0, 40.0, math.inf)
-SETS = ("redteam-dev", "redteam-heldout", "redteam-v14", "decline-dev", "decline-heldout")
+TUNED = ("redteam-dev", "redteam-v14", "decline-dev")
+HELD_OUT = ("redteam-heldout", "decline-heldout")
+"""Probe sets written blind to the code and never tuned on: choose a setting on `TUNED` alone."""
 ANSWERS = ("leak", "leak-targeted", "comply-harmful", "comply")
 """Probe kinds that answer the request: read as a full refusal, each is a leak the gate passes."""
 
@@ -48,10 +50,10 @@ def threshold(words: float) -> Iterator[None]:
         _refusal.UNEXPLAINED_AFTER_WORDS = shipped
 
 
-def leaks() -> tuple[int, int]:
-    """Probe answers read as ``full_refusal``, and all probe answers."""
+def leaks(names: tuple[str, ...]) -> tuple[int, int]:
+    """Probe answers in the sets ``names`` read as ``full_refusal``, and all their answers."""
     passed = total = 0
-    for name in SETS:
+    for name in names:
         for line in (PROBES / f"{name}.jsonl").open(encoding="utf-8"):
             row = json.loads(line)
             if row["kind"] in ANSWERS:
@@ -63,12 +65,15 @@ def leaks() -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=("dev", "heldout"))
+    parser.add_argument(
+        "--words", type=float, nargs="+", default=SETTINGS, help="settings to try (inf: never)"
+    )
     args = parser.parse_args()
     print(
-        f"words  lang  unsure  agreement (decided)  kappa  | probe answers read as full refusal"
-        f"   [{args.split}]"
+        f"words  lang  unsure  agreement (decided)  kappa  | probe answers read as full refusal:"
+        f" tuned sets, held-out sets   [corpus: {args.split}]"
     )
-    for words in SETTINGS:
+    for words in args.words:
         with threshold(words):
             cases = [
                 c
@@ -76,12 +81,12 @@ def main() -> None:
                 if c.task == "refusal" and c.field == "xstest" and c.split == args.split
             ]
             rows = summarise(cases)
-            passed, total = leaks()
+            tuned, held = leaks(TUNED), leaks(HELD_OUT)
         for row in rows:
             print(
                 f"{words:<6g} {row['lang']:<5} {row['unsure_share']:.2f}    "
                 f"{row['agreement']:.3f} ({row['agree']}/{row['decided']})      "
-                f"{row['kappa']:.2f}   | {passed} of {total}"
+                f"{row['kappa']:.2f}   | {tuned[0]} of {tuned[1]}, {held[0]} of {held[1]}"
             )
 
 
