@@ -76,18 +76,19 @@ def run_targets(
             run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
             results.append(run(spec, set_names, store=db, name=run_name, resume=resume, **given))
     except KeyboardInterrupt:
-        raise _interrupted(db, before, resume, given["group"], specs[len(results)]) from None
+        current = specs[min(len(results), len(specs) - 1)]  # the one Ctrl-C stopped
+        raise _interrupted(db, before, resume, given["group"], current.name) from None
     return results
 
 
 def _interrupted(
-    db: Store, before: set[str], resume: str | None, group: str | None, spec: Any
+    db: Store, before: set[str], resume: str | None, group: str | None, target: str
 ) -> RunInterrupted:
     """What Ctrl-C left unfinished: the run being made (new, resumed or a group's shard)."""
     from evalkit.store._shards import group_run_id
 
     if group is not None:
-        ids = [group_run_id(group, spec.name)]
+        ids = [group_run_id(group, target)]
     elif resume is not None:
         ids = [db.resolve_run_id(resume)]
     else:
