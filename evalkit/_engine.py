@@ -253,8 +253,8 @@ def _ctrl_c_deferred() -> Iterator[None]:
     cut short is rolled back: replies already paid for would be lost (and called again by the
     resume). Only in the main thread, where signal handlers live."""
     previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is None:
-        yield
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield  # Ctrl-C ignored (a background job), left to the OS, or not Python's to handle
         return
     pressed = 0
 

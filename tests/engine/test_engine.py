@@ -254,6 +254,26 @@ def test_a_second_ctrl_c_waits_until_the_last_rows_are_stored():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 
 
+def test_an_ignored_ctrl_c_stays_ignored_during_the_final_flush():
+    """A background job (``cmd &``) ignores SIGINT: the deferral must not turn one into a stop."""
+    sink = SlowSink(write_s=0.3)
+
+    async def main() -> None:
+        async with sink.flushing():
+            sink.add("字")  # left for the final flush, a 0.3 s write
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        during = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGINT))
+        during.start()
+        anyio.run(main)  # no KeyboardInterrupt
+        during.join()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert sink.stored == ["字"]
+
+
 def test_outside_flushing_a_flush_writes_at_once():
     sink = SlowSink()
     sink.add("x")
