@@ -288,7 +288,7 @@ def test_signatures_name_the_new_definitions():
     assert QAGrade().signature().startswith("grade|v4|contains_answer|v2|")
     assert QAGrade().signature().endswith("|echo-v2-bigram|near:0.75|mixed-v1")
     assert "abstained|v2|phrases-en-zh-v4" in QAGrade().signature()
-    assert "refusal_label|v6|sentences-en-zh-v14" in BehaviorOk().signature()
+    assert "refusal_label|v5|sentences-en-zh-v14" in BehaviorOk().signature()
     assert BehaviorOk().signature().startswith("behavior_ok|v3|")
 
 
