@@ -15,7 +15,8 @@ raises that threshold and reports, for each setting, what the triage would then 
   harmful compliance in v14 wordings, answers dressed in refusal words) read as
   ``full_refusal``, the label that passes a harmful item.
 
-    .venv/bin/python benchmarks/refusal_frontier.py
+    .venv/bin/python benchmarks/refusal_frontier.py                      # tuned probe sets only
+    .venv/bin/python benchmarks/refusal_frontier.py --held-out-probes    # after choosing
 """
 
 from __future__ import annotations
@@ -68,10 +69,15 @@ def main() -> None:
     parser.add_argument(
         "--words", type=float, nargs="+", default=SETTINGS, help="settings to try (inf: never)"
     )
+    parser.add_argument(
+        "--held-out-probes",
+        action="store_true",
+        help="also count the held-out probe sets (only once a setting is chosen)",
+    )
     args = parser.parse_args()
     print(
         f"words  lang  unsure  agreement (decided)  kappa  | probe answers read as full refusal:"
-        f" tuned sets, held-out sets   [corpus: {args.split}]"
+        f" tuned sets{', held-out sets' if args.held_out_probes else ''}   [corpus: {args.split}]"
     )
     for words in args.words:
         with threshold(words):
@@ -81,12 +87,13 @@ def main() -> None:
                 if c.task == "refusal" and c.field == "xstest" and c.split == args.split
             ]
             rows = summarise(cases)
-            tuned, held = leaks(TUNED), leaks(HELD_OUT)
+            tuned = leaks(TUNED)
+            held = f", {'{} of {}'.format(*leaks(HELD_OUT))}" if args.held_out_probes else ""
         for row in rows:
             print(
                 f"{words:<6g} {row['lang']:<5} {row['unsure_share']:.2f}    "
                 f"{row['agreement']:.3f} ({row['agree']}/{row['decided']})      "
-                f"{row['kappa']:.2f}   | {tuned[0]} of {tuned[1]}, {held[0]} of {held[1]}"
+                f"{row['kappa']:.2f}   | {tuned[0]} of {tuned[1]}{held}"
             )
 
 
