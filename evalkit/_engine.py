@@ -21,12 +21,9 @@ the HTTP call alone, so it never includes time spent waiting here (limiter, pace
 from __future__ import annotations
 
 import random
-import signal
-import sys
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -246,34 +243,6 @@ def _single(exc: Exception) -> Exception:
     return exc
 
 
-@contextmanager
-def _ctrl_c_deferred() -> Iterator[None]:
-    """While the last rows are stored, a Ctrl-C waits until they are, then stops the run; one
-    more stops at once. People press Ctrl-C again when the first seems slow, and a store write
-    cut short is rolled back: replies already paid for would be lost (and called again by the
-    resume). Only in the main thread, where signal handlers live."""
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or not callable(previous):
-        yield  # Ctrl-C ignored (a background job), left to the OS, or not Python's to handle
-        return
-    pressed = 0
-
-    def later(signum: int, frame: object) -> None:
-        nonlocal pressed
-        pressed += 1
-        if pressed > 1:
-            raise KeyboardInterrupt
-        sys.stderr.write("storing what came back; Ctrl-C again stops at once\n")
-
-    signal.signal(signal.SIGINT, later)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt
-
-
 class BatchSink:
     """Buffers rows and stores them in batches: by size, on `flush`, and periodically.
 
@@ -356,12 +325,11 @@ class BatchSink:
             raise _single(exc) from None
         finally:
             pool, self._pool = self._pool, None
-            with _ctrl_c_deferred():
-                try:
-                    self._wait()
-                finally:
-                    pool.shutdown(wait=True)  # also a write whose wait was interrupted
-                    self.flush()
+            try:
+                self._wait()
+            finally:
+                pool.shutdown(wait=True)  # also a write whose wait was interrupted
+                self.flush()
 
     async def _flush_periodically(self) -> None:
         while True:

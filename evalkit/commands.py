@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from evalkit.errors import ConfigError, RunInterrupted
-from evalkit.store import Store
+from evalkit.errors import ConfigError, RunInterrupted, StoppedRun
+from evalkit.store import RunCounts, Store
 
 if TYPE_CHECKING:
     # Each command imports what it runs: `evalkit compare` never loads the runner, the
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from evalkit.judges import JudgeSummary, Replies
     from evalkit.routers import RouteDiff, RouterSpec
     from evalkit.runner import RunSummary
+    from evalkit.runner._interrupt import CtrlC
     from evalkit.targets import TargetSpec
 
 
@@ -59,6 +60,7 @@ def run_targets(
     """
     from evalkit._api import run
     from evalkit.runner import parse_shard, resolve_group
+    from evalkit.runner._interrupt import RunStopped, ctrl_c_for_runs, ctrl_c_ignored
 
     specs = resolve_targets(targets, targets_file, routers)
     if resume and len(specs) > 1:
@@ -69,33 +71,49 @@ def run_targets(
         given["shard"] = parse_shard(shard)
     given["group"] = resolve_group(group, given.get("shard"))
     db = Store(store)
-    before = set(db.run_ids())
-    results = []
-    try:
-        for spec in specs:
-            run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
-            results.append(run(spec, set_names, store=db, name=run_name, resume=resume, **given))
-    except KeyboardInterrupt:
-        current = specs[min(len(results), len(specs) - 1)]  # the one Ctrl-C stopped
-        raise _interrupted(db, before, resume, given["group"], current.name) from None
+    results: list[RunResult] = []
+    with ctrl_c_for_runs() as ctrl_c:
+        try:
+            for spec in specs:
+                run_name = name if len(specs) == 1 or name is None else f"{name}:{spec.name}"
+                results.append(
+                    run(spec, set_names, store=db, name=run_name, resume=resume, **given)
+                )
+                if ctrl_c is not None and ctrl_c.presses:
+                    raise RunStopped  # pressed as this run ended: stop before the next one
+        except (KeyboardInterrupt, RunStopped):
+            with ctrl_c_ignored():
+                stopped = _interrupted(db, ctrl_c, results, specs, given["group"])
+            raise stopped from None
     return results
 
 
 def _interrupted(
-    db: Store, before: set[str], resume: str | None, group: str | None, target: str
+    db: Store,
+    ctrl_c: CtrlC | None,
+    results: list[RunResult],
+    specs: Sequence[TargetSpec | RouterSpec],
+    group: str | None,
 ) -> RunInterrupted:
-    """What Ctrl-C left unfinished: the run being made (new, resumed or a group's shard)."""
-    from evalkit.store._shards import group_run_id
-
-    if group is not None:
-        ids = [group_run_id(group, target)]
-    elif resume is not None:
-        ids = [db.resolve_run_id(resume)]
-    else:
-        ids = [r for r in db.run_ids() if r not in before]
-    known = set(db.run_ids())
-    counts = [db.counts(r) for r in ids if r in known]
-    return RunInterrupted([c for c in counts if not c.complete], group is not None)
+    """What Ctrl-C left: the runs that finished, the one it stopped, the targets not started."""
+    finished = {r.run_id for r in results}
+    stopped = []
+    for run_id in ctrl_c.runs if ctrl_c is not None else []:
+        if run_id in finished:
+            continue
+        try:
+            counts: RunCounts | None = db.counts(run_id)
+        except Exception:  # a write cut short by a forced stop can leave the connection unusable
+            counts = None
+        stopped.append(StoppedRun(run_id, specs[len(results)].name, counts))
+    return RunInterrupted(
+        finished=results,
+        stopped=stopped,
+        not_started=[s.name for s in specs[len(results) + bool(stopped) :]],
+        group=group is not None,
+        forced=ctrl_c is not None and ctrl_c.forced,
+        known=ctrl_c is not None,
+    )
 
 
 def compare_command(

@@ -7,9 +7,11 @@ raised: they become error records stored beside the successes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from evalkit._api import RunResult
     from evalkit.store import RunCounts
 
 
@@ -61,28 +63,69 @@ class WorkerError(EvalkitError):
         super().__init__(message)
 
 
-class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C stopped a run: what came back before it is stored.
-
-    The run is unfinished (a compare refuses it) until a resume calls the rest. This is a
-    `KeyboardInterrupt`, so code that stops on one still does.
+@dataclass(frozen=True)
+class StoppedRun:
+    """A run that Ctrl-C stopped.
 
     Attributes:
-        runs: The runs left unfinished, with their counts (none when no run had started).
-        group: True when they are shards of a grouped run (the same command continues one).
+        run_id: The run.
+        target: The model or router it runs.
+        counts: What happened to its requests (None when the store could not say).
 
     """
 
-    def __init__(self, runs: list[RunCounts], group: bool) -> None:
-        """Create the error.
+    run_id: str
+    target: str
+    counts: RunCounts | None
 
-        Args:
-            runs: The runs left unfinished.
-            group: Whether they are grouped runs' shards.
 
-        """
-        self.runs, self.group = runs, group
-        super().__init__("; ".join(r.describe() for r in runs) or "no run had started")
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``evalkit run``: replies already received are stored (unless ``forced``).
+
+    A stopped run is unfinished (a compare refuses it) until a resume calls the rest. This is a
+    `KeyboardInterrupt`, so code that stops on one still does.
+
+    Attributes:
+        finished: The runs that finished before it.
+        stopped: The runs it stopped (none when it came before a run was opened).
+        not_started: Targets of the command it never started.
+        group: True when the runs are shards of a grouped run (the same command continues one).
+        forced: The third press stopped at once: replies not yet stored were lost.
+        known: False when the runs could not be followed (Ctrl-C was not the command's own).
+
+    """
+
+    def __init__(
+        self,
+        finished: list[RunResult],
+        stopped: list[StoppedRun],
+        not_started: list[str],
+        *,
+        group: bool,
+        forced: bool,
+        known: bool,
+    ) -> None:
+        """Create the error (see the attributes)."""
+        self.finished, self.stopped, self.not_started = finished, stopped, not_started
+        self.group, self.forced, self.known = group, forced, known
+        super().__init__("; ".join(s.run_id for s in stopped) or "no run had started")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_interrupted,
+            (self.finished, self.stopped, self.not_started, self.group, self.forced, self.known),
+        )
+
+
+def _rebuild_interrupted(
+    finished: list[RunResult],
+    stopped: list[StoppedRun],
+    not_started: list[str],
+    group: bool,
+    forced: bool,
+    known: bool,
+) -> RunInterrupted:
+    return RunInterrupted(finished, stopped, not_started, group=group, forced=forced, known=known)
 
 
 __all__ = [
@@ -90,6 +133,7 @@ __all__ = [
     "EvalkitError",
     "GoldenSetError",
     "RunInterrupted",
+    "StoppedRun",
     "StoreError",
     "WorkerError",
 ]

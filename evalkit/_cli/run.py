@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from evalkit._cli._common import handle_errors, store_option
+
+if TYPE_CHECKING:
+    from evalkit.errors import RunInterrupted
 
 
 @click.command()
@@ -98,11 +103,12 @@ def run(
     sets; store results. Exit 0 when done, 1 when a run's error rate is above
     --max-error-rate or a worker process died (the run is left to --resume), 2 on a usage or
     configuration error, 130 on Ctrl-C (what came back is stored; --resume calls the rest)."""
-    from evalkit._cli._summary import print_run
-    from evalkit.commands import run_targets
     from evalkit.errors import RunInterrupted, WorkerError
 
     try:
+        from evalkit._cli._summary import print_run
+        from evalkit.commands import run_targets
+
         results = run_targets(
             targets,
             targets_file=targets_file,
@@ -124,16 +130,11 @@ def run(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except RunInterrupted as exc:
-        for counts in exc.runs:
-            how = (
-                "the same command again continues its shard"
-                if exc.group
-                else f"the same command with `--resume {counts.run_id}` calls only the rest"
-            )
-            click.echo(f"interrupted: {counts.describe()}", err=True)
-            click.echo(f"  what came back is stored; {how}", err=True)
-        if not exc.runs:
-            click.echo("interrupted before a run was stored", err=True)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # more presses: the report is short, then exit
+        _say_interrupted(exc)
+        sys.exit(130)  # the shell's code for Ctrl-C
+    except KeyboardInterrupt:  # before any run was opened (imports, the store, the sets)
+        click.echo("interrupted before a run was stored", err=True)
         sys.exit(130)  # the shell's code for Ctrl-C
     too_many = [r for r in results if print_run(r) > max_error_rate]
     if too_many:
@@ -143,3 +144,37 @@ def run(
             err=True,
         )
         sys.exit(1)
+
+
+def _say_interrupted(exc: RunInterrupted) -> None:
+    """What Ctrl-C left, on stderr: finished runs' summaries, each stopped run and how to finish
+    it, and the targets never started."""
+    from evalkit._cli._summary import print_run
+
+    several = len(exc.finished) + len(exc.stopped) + len(exc.not_started) > 1
+    for result in exc.finished:
+        print_run(result)
+    for run in exc.stopped:
+        click.echo(f"interrupted: {run.counts.describe() if run.counts else run.run_id}", err=True)
+        if exc.forced:
+            click.echo("  stopped at once: the counts above are what was stored", err=True)
+        else:
+            click.echo("  the replies already received are stored", err=True)
+        if run.counts is not None and run.counts.complete:
+            continue
+        if exc.group:
+            how = "the same command again continues its shard"
+        elif several:
+            how = (
+                f"the same command with only the target {run.target} and `--resume {run.run_id}`"
+                " calls only the rest"
+            )
+        else:
+            how = f"the same command with `--resume {run.run_id}` calls only the rest"
+        click.echo(f"  {how}", err=True)
+    if exc.not_started:
+        click.echo(f"interrupted: not started: {', '.join(exc.not_started)}", err=True)
+    if not exc.stopped and not exc.finished:
+        click.echo("interrupted before a run was stored", err=True)
+    if not exc.known:
+        click.echo("  `evalkit runs` lists the unfinished runs", err=True)

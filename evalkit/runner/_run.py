@@ -16,6 +16,7 @@ from evalkit._git import git_branch, git_sha
 from evalkit.errors import ConfigError, WorkerError
 from evalkit.goldensets import GoldenItem, GoldenSet
 from evalkit.routers import RouterSpec
+from evalkit.runner._interrupt import RunStopped, first_ctrl_c_cancels, opened
 from evalkit.runner._options import RunOptions
 from evalkit.runner._progress import Progress
 from evalkit.runner._units import Target, Unit, plan_units, select_items
@@ -97,8 +98,12 @@ async def execute_run(
     options = options or RunOptions()
     _check_keys(target)  # a missing key is misconfiguration: fail before anything is stored
     # workers start first: their start-up (imports, mostly the SDK's) overlaps the planning
-    async with started_workers(options.workers, _protocols(target)) as workers:
-        return await _execute(target, sets, store, name, options, resume, workers)
+    with anyio.CancelScope() as scope, first_ctrl_c_cancels(scope) as ctrl_c:
+        async with started_workers(options.workers, _protocols(target)) as workers:
+            summary = await _execute(target, sets, store, name, options, resume, workers)
+    if scope.cancelled_caught or (ctrl_c is not None and ctrl_c.presses):
+        raise RunStopped  # Ctrl-C (the CLI's): what came back is stored, the run is unfinished
+    return summary
 
 
 async def _execute(
@@ -115,6 +120,7 @@ async def _execute(
     else:
         sets = select_items(sets, options.limit, options.shard)
         run_id = _open_run(store, target, sets, name, options, resume)
+    opened(run_id)
     units = plan_units(target, sets, options.repeats)
     summary = RunSummary(run_id, planned=len(units))
     done = store.done_keys(run_id)

@@ -140,6 +140,9 @@ async def started_workers(n: int, sdks: Sequence[str]) -> AsyncIterator[Workers 
                 stdout=subprocess.PIPE,
                 stderr=None,  # a worker's traceback goes where the parent's would
                 env=_env(),
+                # out of the terminal's process group: its Ctrl-C is the parent's to handle
+                # (a worker still importing would print a KeyboardInterrupt traceback)
+                start_new_session=True,
             )
             await stack.enter_async_context(process)
             workers.processes.append(process)

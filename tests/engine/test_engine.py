@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 
@@ -229,49 +227,6 @@ def test_a_failed_background_write_is_raised_at_once_and_its_rows_are_kept():
     with pytest.raises(OSError, match="disk full while storing b"):
         anyio.run(main)
     assert sink.stored == ["a", "b", "中文"]
-
-
-def test_a_second_ctrl_c_waits_until_the_last_rows_are_stored():
-    """Ctrl-C twice in a row (common: the first seems slow) must not cut the final flush short:
-    the rows that came back are stored, then the run stops."""
-    sink = SlowSink(write_s=0.3)
-
-    async def main() -> None:
-        async with sink.flushing():
-            sink.add("甲")
-            sink.add("b")  # a full batch: written in the background
-            sink.add("mixed 丙")  # left for the final flush, a 0.3 s write of its own
-            os.kill(os.getpid(), signal.SIGINT)  # the first Ctrl-C cancels the run
-            await anyio.sleep(10)
-
-    # the second lands while the final flush writes "mixed 丙" (from 0.3 s to 0.6 s)
-    second = threading.Timer(0.45, os.kill, (os.getpid(), signal.SIGINT))
-    second.start()
-    with pytest.raises(KeyboardInterrupt):
-        anyio.run(main)
-    second.join()
-    assert sink.stored == ["甲", "b", "mixed 丙"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
-
-
-def test_an_ignored_ctrl_c_stays_ignored_during_the_final_flush():
-    """A background job (``cmd &``) ignores SIGINT: the deferral must not turn one into a stop."""
-    sink = SlowSink(write_s=0.3)
-
-    async def main() -> None:
-        async with sink.flushing():
-            sink.add("字")  # left for the final flush, a 0.3 s write
-
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        during = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGINT))
-        during.start()
-        anyio.run(main)  # no KeyboardInterrupt
-        during.join()
-        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    assert sink.stored == ["字"]
 
 
 def test_outside_flushing_a_flush_writes_at_once():
