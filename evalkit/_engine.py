@@ -186,7 +186,10 @@ class Engine:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._stack.aclose()
+        # shielded: in a cancelled run (Ctrl-C) a cancellation raised here would replace the
+        # error that ended it, such as the last store write failing
+        with anyio.CancelScope(shield=True):
+            await self._stack.aclose()
 
     async def call(
         self, target: str, messages: list[dict[str, str]], seed: int | None

@@ -60,9 +60,11 @@ def run_targets(
     """
     from evalkit._api import run
     from evalkit.runner import parse_shard, resolve_group
-    from evalkit.runner._interrupt import RunStopped, ctrl_c_for_runs, ctrl_c_ignored
+    from evalkit.runner._interrupt import RunStopped, ctrl_c_for_runs
 
     specs = resolve_targets(targets, targets_file, routers)
+    from_file = len(specs) - len(targets) - len(routers)
+    labels = [*targets, *[None] * from_file, *(f"--router {r}" for r in routers)]
     if resume and len(specs) > 1:
         raise ConfigError("--resume continues one run: give the one target it was made with")
     set_names = [s.strip() for s in sets.split(",")] if sets else None
@@ -79,11 +81,14 @@ def run_targets(
                 results.append(
                     run(spec, set_names, store=db, name=run_name, resume=resume, **given)
                 )
-                if ctrl_c is not None and ctrl_c.presses:
-                    raise RunStopped  # pressed as this run ended: stop before the next one
         except (KeyboardInterrupt, RunStopped):
-            with ctrl_c_ignored():
-                stopped = _interrupted(db, ctrl_c, results, specs, given["group"])
+            stopped = _interrupted(db, ctrl_c, results, specs, given["group"], labels)
+            raise stopped from None
+        except Exception:
+            if ctrl_c is None or not ctrl_c.forced:
+                raise
+            # a forced stop inside a DuckDB statement arrives as "Query interrupted"
+            stopped = _interrupted(db, ctrl_c, results, specs, given["group"], labels)
             raise stopped from None
     return results
 
@@ -94,8 +99,12 @@ def _interrupted(
     results: list[RunResult],
     specs: Sequence[TargetSpec | RouterSpec],
     group: str | None,
+    labels: list[str | None],
 ) -> RunInterrupted:
-    """What Ctrl-C left: the runs that finished, the one it stopped, the targets not started."""
+    """What Ctrl-C left: the runs that finished, the one it stopped, the targets not started.
+
+    ``labels`` has each target as the command line names it (None: from the targets file).
+    """
     finished = {r.run_id for r in results}
     stopped = []
     for run_id in ctrl_c.runs if ctrl_c is not None else []:
@@ -105,7 +114,8 @@ def _interrupted(
             counts: RunCounts | None = db.counts(run_id)
         except Exception:  # a write cut short by a forced stop can leave the connection unusable
             counts = None
-        stopped.append(StoppedRun(run_id, specs[len(results)].name, counts))
+        current = len(results)
+        stopped.append(StoppedRun(run_id, specs[current].name, counts, labels[current]))
     return RunInterrupted(
         finished=results,
         stopped=stopped,

@@ -71,12 +71,15 @@ class StoppedRun:
         run_id: The run.
         target: The model or router it runs.
         counts: What happened to its requests (None when the store could not say).
+        argument: The target as the command line names it (``sim:m``, ``--router r.yaml``);
+            None for a target from a targets file.
 
     """
 
     run_id: str
     target: str
     counts: RunCounts | None
+    argument: str | None = None
 
 
 class RunInterrupted(KeyboardInterrupt):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +10,18 @@ from evalkit.sim import Persona, Simulator
 from tests._helpers import qa_items
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_left_as_found() -> Iterator[None]:
+    """No test may leave SIGINT handled otherwise (Ctrl-C tests, the CLI in-process): a later
+    test's signal would then be ignored, or stop the whole session."""
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    after = signal.getsignal(signal.SIGINT)
+    if after is not before:
+        signal.signal(signal.SIGINT, before)
+        pytest.fail(f"the test left SIGINT handled by {after!r}")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -130,8 +129,10 @@ def run(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except RunInterrupted as exc:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # more presses: the report is short, then exit
-        _say_interrupted(exc)
+        from evalkit.runner._interrupt import presses_end_the_process
+
+        with presses_end_the_process():
+            _say_interrupted(exc)
         sys.exit(130)  # the shell's code for Ctrl-C
     except KeyboardInterrupt:  # before any run was opened (imports, the store, the sets)
         click.echo("interrupted before a run was stored", err=True)
@@ -164,10 +165,15 @@ def _say_interrupted(exc: RunInterrupted) -> None:
             continue
         if exc.group:
             how = "the same command again continues its shard"
+        elif several and run.argument is not None:
+            how = (
+                f"`evalkit run {run.argument} --resume {run.run_id}` with this command's other"
+                " options calls only the rest"
+            )
         elif several:
             how = (
-                f"the same command with only the target {run.target} and `--resume {run.run_id}`"
-                " calls only the rest"
+                f"a targets file with only {run.target} and `--resume {run.run_id}` (with this"
+                " command's other options) calls only the rest"
             )
         else:
             how = f"the same command with `--resume {run.run_id}` calls only the rest"

@@ -18,11 +18,12 @@ thread); a process that ignores SIGINT (``evalkit run ... &`` in a script) keeps
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -104,30 +105,56 @@ def first_ctrl_c_cancels(scope: anyio.CancelScope) -> Iterator[CtrlC | None]:
             state.first_at = now
             sys.stderr.write("stopping: storing the replies already received\n")
             loop.call_soon_threadsafe(scope.cancel)
-        elif state.presses >= FORCE_PRESSES and now - state.first_at >= FORCE_AFTER_S:
+        elif _forced(state, now):
             state.forced = True
             raise KeyboardInterrupt
         elif state.presses == 2:
-            sys.stderr.write("still storing what was received; Ctrl-C again stops at once\n")
+            sys.stderr.write(
+                "still storing what was received; Ctrl-C again in two seconds stops at once\n"
+            )
 
     previous = signal.signal(signal.SIGINT, press)
     try:
         yield state
     finally:
-        # once stopping, more presses are ignored until the command has said what it left
-        # (`ctrl_c_for_runs` puts Python's handler back); asyncio's handler would raise
-        # KeyboardInterrupt into the event loop's shutdown, which runs the last flush
-        signal.signal(signal.SIGINT, signal.SIG_IGN if state.presses else previous)
+        # once stopping, what came back is stored: until the command has said what it left
+        # (`ctrl_c_for_runs` puts Python's handler back), a forced press ends the process
+        # (asyncio's handler would raise into the event loop's shutdown instead)
+        signal.signal(signal.SIGINT, _exit_when_forced(state) if state.presses else previous)
+
+
+def _forced(state: CtrlC, now: float) -> bool:
+    return state.presses >= FORCE_PRESSES and now - state.first_at >= FORCE_AFTER_S
+
+
+def _exit_when_forced(state: CtrlC) -> Callable[[int, object], None]:
+    """After the run stopped (everything received is stored): count presses; a forced one ends
+    the process at once (a stalled shutdown, such as a DNS lookup, cannot hold it)."""
+
+    def press(signum: int, frame: object) -> None:
+        state.presses += 1
+        if _forced(state, time.monotonic()):
+            sys.stderr.write("stopped at once (the replies received were stored)\n")
+            sys.stderr.flush()
+            os._exit(130)
+
+    return press
 
 
 @contextmanager
-def ctrl_c_ignored() -> Iterator[None]:
-    """Ctrl-C ignored while a stopped command works out and says what it left (more presses,
-    common while a run stops, would cut that report short); only in the main thread."""
+def presses_end_the_process() -> Iterator[None]:
+    """While a stopped command reports what it left: a press ends the process at once with
+    code 130 (the report only reads). Python's handler is put back after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def press(signum: int, frame: object) -> None:
+        sys.stderr.write("stopped at once\n")
+        sys.stderr.flush()
+        os._exit(130)
+
+    previous = signal.signal(signal.SIGINT, press)
     try:
         yield
     finally:

@@ -131,23 +131,34 @@ async def started_workers(n: int, sdks: Sequence[str]) -> AsyncIterator[Workers 
     if n <= 1:
         yield None
         return
-    async with AsyncExitStack() as stack:
+    stack = AsyncExitStack()
+    try:
         workers = Workers([])
         for _ in range(n):
             process = await anyio.open_process(
-                [sys.executable, "-c", "from evalkit._worker import main; main()", *sdks],
+                [sys.executable, "-c", _WORKER_MAIN, *sdks],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=None,  # a worker's traceback goes where the parent's would
                 env=_env(),
-                # out of the terminal's process group: its Ctrl-C is the parent's to handle
-                # (a worker still importing would print a KeyboardInterrupt traceback)
-                start_new_session=True,
             )
             await stack.enter_async_context(process)
             workers.processes.append(process)
         stack.callback(workers.keep, 0)  # runs first: kill what still runs, then close each
         yield workers
+    finally:
+        # shielded: in a cancelled run (Ctrl-C) a cancellation raised here would replace the
+        # error that ended it
+        with anyio.CancelScope(shield=True):
+            await stack.aclose()
+
+
+_WORKER_MAIN = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "from evalkit._worker import main; main()"
+)
+"""A worker ignores Ctrl-C from its first line (the terminal sends it to the whole process
+group; the parent stops the workers): one still importing would print a traceback."""
 
 
 class Workers:

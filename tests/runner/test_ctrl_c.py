@@ -7,13 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import anyio
 import pytest
 
-from evalkit.errors import RunInterrupted
 from evalkit.runner._interrupt import ctrl_c_for_runs, first_ctrl_c_cancels
 from evalkit.sim import Latency, Persona
 from evalkit.store import Store
@@ -42,6 +40,8 @@ def _interrupt(proc: subprocess.Popen, sim, served: int) -> tuple[str, str]:
 
 
 def test_first_press_cancels_the_second_only_says_so_a_later_one_stops_at_once(monkeypatch):
+    # every press below is sent by this process to itself, inside the handler's reach
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     seen: list[object] = []
 
     async def main() -> None:
@@ -49,12 +49,13 @@ def test_first_press_cancels_the_second_only_says_so_a_later_one_stops_at_once(m
             assert state is not None
             os.kill(os.getpid(), signal.SIGINT)
             await anyio.sleep(5)  # cancelled at once
-        # stopping: more presses are ignored until the command has said what it left
+        # stopped: until the command has said what it left, only a forced press counts
         seen.extend([state.presses, scope.cancelled_caught, signal.getsignal(signal.SIGINT)])
 
     with ctrl_c_for_runs() as outer:
         anyio.run(main)
-    assert seen == [1, True, signal.SIG_IGN]
+    assert seen[:2] == [1, True]
+    assert seen[2].__qualname__ == "_exit_when_forced.<locals>.press"
     assert outer is not None and not outer.forced
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 
@@ -85,36 +86,66 @@ def test_first_press_cancels_the_second_only_says_so_a_later_one_stops_at_once(m
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
 
 
-def test_a_second_press_while_stopping_keeps_the_replies_received(slow, tmp_path, monkeypatch):
+STOPPING = """
+import sys
+from evalkit.commands import run_targets
+from evalkit.errors import RunInterrupted
+try:  # buffered until the end: nothing reaches the store before the final flush
+    run_targets(["sim:m"], sets=sys.argv[1], store=sys.argv[2], concurrency=20,
+                flush_interval_s=60.0, batch_size=1000, progress=False)
+except RunInterrupted as exc:
+    print("stopped", *[s.run_id for s in exc.stopped], "forced" * exc.forced, flush=True)
+    sys.exit(130)
+"""
+
+
+def test_a_second_press_while_stopping_keeps_the_replies_received(slow, tmp_path):
     """The press that comes while the run stops (about a second with a hundred requests in
     flight) used to raise KeyboardInterrupt into asyncio's shutdown (a long traceback; a third
-    press there lost every buffered reply) and left the run unnamed. Now it only says so."""
-    from evalkit.commands import run_targets
-
+    press there lost every buffered reply) and left the run unnamed. Now it only says so.
+    (In a child process: a press that missed would stop this test session.)"""
     sim, folder, items = slow
-    monkeypatch.setenv("EVALKIT_SIM_URL", sim.url)
-
-    def press_twice() -> None:
-        wait_for(lambda: sim.stats().get("served:m", 0) >= 20)
-        time.sleep(0.3)
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGINT)
-
-    presser = threading.Thread(target=press_twice)
-    presser.start()
-    with pytest.raises(RunInterrupted) as raised:
-        run_targets(
-            ["sim:m"], sets=str(folder), store=str(tmp_path / "c.duckdb"), concurrency=20,
-            flush_interval_s=60.0, batch_size=1000, progress=False,
-        )  # fmt: skip
-    presser.join()
-    with Store(tmp_path / "c.duckdb", read_only=True) as db:
+    store = tmp_path / "c.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOPPING, str(folder), str(store)],
+        env={**os.environ, "EVALKIT_SIM_URL": sim.url},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert wait_for(lambda: sim.stats().get("served:m", 0) >= 20), "the run never started"
+    time.sleep(0.3)  # those replies reach evalkit (the next ones come a second later)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    with Store(store, read_only=True) as db:
         (run_id,) = db.run_ids()
         counts = db.counts(run_id)
     assert 20 <= counts.answered < len(items)  # all 20+ buffered replies were stored
-    assert [s.run_id for s in raised.value.stopped] == [run_id]
-    assert not raised.value.forced and not raised.value.not_started
+    assert out.split() == ["stopped", run_id]  # named, and not a forced stop
+    assert "still storing what was received" in err and "Traceback" not in err
+
+
+def test_a_store_error_in_the_last_write_after_ctrl_c_is_not_hidden(slow, tmp_path):
+    """The run's cancellation once replaced it: the user read "stored" and nothing was."""
+    sim, folder, _ = slow
+    failing = STOPPING.replace(
+        "import sys\n",
+        "import sys\nfrom evalkit.store import Store\n"
+        "def full(*a): raise OSError('disk full while storing the last batch')\n"
+        "Store.write_batch = full\n",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", failing, str(folder), str(tmp_path / "c.duckdb")],
+        env={**os.environ, "EVALKIT_SIM_URL": sim.url},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert wait_for(lambda: sim.stats().get("served:m", 0) >= 20), "the run never started"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, (out, err)
+    assert "OSError: disk full while storing the last batch" in err and "stopped" not in out
 
 
 def test_a_resumed_run_is_named_and_its_resume_finishes_it(slow, sim_factory, tmp_path):
@@ -149,7 +180,7 @@ def test_several_targets_name_the_stopped_run_its_resume_and_those_not_started(
     _, err = _interrupt(proc, sim, 2)
     with Store(store, read_only=True) as db:
         (run_id,) = db.run_ids()
-    assert f"the same command with only the target m and `--resume {run_id}`" in err
+    assert f"`evalkit run sim:m --resume {run_id}` with this command's other options" in err
     assert "interrupted: not started: other" in err
     fast = sim_factory([Persona(name="m", rates=PERFECT)], items)  # the hint, followed
     env = {"EVALKIT_SIM_URL": fast.url}
