@@ -3,7 +3,8 @@
 Without this, asyncio's own handler cancels the run on the first Ctrl-C and raises
 ``KeyboardInterrupt`` wherever the program is on the second. People press again when the first
 seems slow: unwinding a hundred requests in flight takes about a second. A second press then
-lands before the last replies are stored, and those replies (already paid for) are lost.
+raised into asyncio's shutdown (a long traceback, exit 1, no run named), and a third one 0.3 s
+later lost every buffered reply, though all were paid for (0 of 100 stored, measured).
 
 Here, for the CLI's runs (`ctrl_c_for_runs`), the first press cancels the run's calls and the
 store keeps every reply already received. The second only says that this is happening, and a
@@ -89,9 +90,9 @@ def opened(run_id: str) -> None:
 
 @contextmanager
 def first_ctrl_c_cancels(scope: anyio.CancelScope) -> Iterator[CtrlC | None]:
-    """While a run goes on, the first Ctrl-C cancels ``scope``, the second says what is going
-    on, the third raises ``KeyboardInterrupt`` if it comes `FORCE_AFTER_S` or more after the
-    first (only inside `ctrl_c_for_runs`)."""
+    """While a run goes on, the first Ctrl-C cancels ``scope`` and the second says what is going
+    on; the third or a later one raises ``KeyboardInterrupt`` once `FORCE_AFTER_S` have passed
+    since the first (only inside `ctrl_c_for_runs`)."""
     state = _CURRENT.get()
     if state is None or threading.current_thread() is not threading.main_thread():
         yield state
