@@ -93,7 +93,8 @@ class RunInterrupted(KeyboardInterrupt):
         stopped: The runs it stopped (none when it came before a run was opened).
         not_started: Targets of the command it never started.
         group: True when the runs are shards of a grouped run (the same command continues one).
-        forced: The third press stopped at once: replies not yet stored were lost.
+        forced: A later press (two seconds or more after the first) stopped at once: replies
+            not yet stored may be lost.
         known: False when the runs could not be followed (Ctrl-C was not the command's own).
 
     """
@@ -112,23 +113,6 @@ class RunInterrupted(KeyboardInterrupt):
         self.finished, self.stopped, self.not_started = finished, stopped, not_started
         self.group, self.forced, self.known = group, forced, known
         super().__init__("; ".join(s.run_id for s in stopped) or "no run had started")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_interrupted,
-            (self.finished, self.stopped, self.not_started, self.group, self.forced, self.known),
-        )
-
-
-def _rebuild_interrupted(
-    finished: list[RunResult],
-    stopped: list[StoppedRun],
-    not_started: list[str],
-    group: bool,
-    forced: bool,
-    known: bool,
-) -> RunInterrupted:
-    return RunInterrupted(finished, stopped, not_started, group=group, forced=forced, known=known)
 
 
 __all__ = [

@@ -626,11 +626,6 @@ class Store:
         row = self.con.execute("SELECT EXISTS (SELECT 1 FROM responses)").fetchone()
         return bool(row and row[0])
 
-    def run_ids(self) -> list[str]:
-        """Every run's id, oldest first."""
-        rows = self.con.execute("SELECT run_id FROM runs ORDER BY created_at").fetchall()
-        return [r[0] for r in rows]
-
     def done_keys(self, run_id: str) -> set[tuple[str, int]]:
         """(item_id, repeat) pairs that already have a stored response in ``run_id``."""
         rows = self.con.execute(

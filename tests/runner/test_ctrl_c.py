@@ -119,7 +119,7 @@ def test_a_second_press_while_stopping_keeps_the_replies_received(slow, tmp_path
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     with Store(store, read_only=True) as db:
-        (run_id,) = db.run_ids()
+        (run_id,) = db.runs()["run_id"]
         counts = db.counts(run_id)
     assert 20 <= counts.answered < len(items)  # all 20+ buffered replies were stored
     assert out.split() == ["stopped", run_id]  # named, and not a forced stop
@@ -154,11 +154,11 @@ def test_a_resumed_run_is_named_and_its_resume_finishes_it(slow, sim_factory, tm
     run = ("run", "sim:m", "--sets", str(folder), "--store", store, "--concurrency", "2")
     _, first = _interrupt(evalkit_cli(*run, env={"EVALKIT_SIM_URL": sim.url}), sim, 2)
     with Store(store, read_only=True) as db:
-        (run_id,) = db.run_ids()
+        (run_id,) = db.runs()["run_id"]
     resumed = evalkit_cli(*run, "--resume", run_id, env={"EVALKIT_SIM_URL": sim.url})
     _, second = _interrupt(resumed, sim, sim.stats().get("served:m", 0) + 2)
     with Store(store, read_only=True) as db:
-        assert db.run_ids() == [run_id]  # the resumed run is the one named, not a new one
+        assert list(db.runs()["run_id"]) == [run_id]  # the resumed run, not a new one
         assert 4 <= db.counts(run_id).answered < len(items)
     assert all(f"--resume {run_id}` calls only the rest" in err for err in (first, second))
     fast = sim_factory([Persona(name="m", rates=PERFECT)], items)
@@ -179,7 +179,7 @@ def test_several_targets_name_the_stopped_run_its_resume_and_those_not_started(
     proc = evalkit_cli("run", "sim:m", "sim:other", *common, env={"EVALKIT_SIM_URL": sim.url})
     _, err = _interrupt(proc, sim, 2)
     with Store(store, read_only=True) as db:
-        (run_id,) = db.run_ids()
+        (run_id,) = db.runs()["run_id"]
     assert f"`evalkit run sim:m --resume {run_id}` with this command's other options" in err
     assert "interrupted: not started: other" in err
     fast = sim_factory([Persona(name="m", rates=PERFECT)], items)  # the hint, followed
@@ -197,7 +197,7 @@ def test_a_group_shard_says_the_same_command_continues_it(slow, tmp_path):
     )  # fmt: skip
     _, err = _interrupt(proc, sim, 2)
     with Store(tmp_path / "c.duckdb", read_only=True) as db:
-        (run_id,) = db.run_ids()
+        (run_id,) = db.runs()["run_id"]
     assert run_id.startswith("g-")  # the group's run, made by this shard
     assert f"interrupted: {run_id} (running, shards 0/2 finished)" in err
     assert "the same command again continues its shard" in err
@@ -226,5 +226,5 @@ def test_a_run_started_with_ctrl_c_ignored_keeps_ignoring_it(sim_factory, tmp_pa
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, (out, err)
     with Store(tmp_path / "c.duckdb", read_only=True) as db:
-        (run_id,) = db.run_ids()
+        (run_id,) = db.runs()["run_id"]
         assert db.counts(run_id).complete

@@ -296,7 +296,7 @@ def test_ctrl_c_stops_the_workers_and_keeps_what_came_back(sim_factory, tmp_path
     assert proc.returncode == 130, (out, err)
     assert wait_for(lambda: not any(_alive(p) for p in pids), timeout=10)
     with Store(tmp_path / "c.duckdb", read_only=True) as db:
-        (run_id,) = db.run_ids()
+        (run_id,) = db.runs()["run_id"]
         counts = db.counts(run_id)
     assert not counts.complete
     assert counts.answered >= 4  # every reply received before the signal is stored
