@@ -52,6 +52,15 @@ TASKS: dict[str, Task] = {
 HEADLINE_METRICS: dict[str, tuple[str, ...]] = {t.name: t.headline for t in TASKS.values()}
 """Each task's gate metrics (a view of `TASKS`)."""
 
+JUDGE_TWINS: dict[str, str] = {
+    "judge_grade_ok": "correct",
+    "judge_label_correct_ok": "label_match",
+    "judge_refusal_label_ok": "behavior_ok",
+}
+"""Each judge pass/fail view and the deterministic metric that asks a reply the same question.
+With the judge metric gated, the gate reads a reply by what decided it (the rules where they
+decided, else the panel) unless both runs have both values (docs/gate-design.md §4.1)."""
+
 METRIC_SCALE: dict[str, float] = {
     "chrf": 100.0,
     "bleu": 100.0,

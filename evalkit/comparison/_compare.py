@@ -23,6 +23,7 @@ from evalkit.comparison._stats import (
 )
 from evalkit.errors import ConfigError
 from evalkit.store._paired import ItemJson, item_codes, item_means, same_replies
+from evalkit.tasks import JUDGE_TWINS
 
 if TYPE_CHECKING:
     from evalkit.store import RunCounts, Store
@@ -51,7 +52,7 @@ class Comparison:
             p, the alpha each started and ended at, MDE and power at its margin, the upper
             bound of the drop, and whether it was rejected.
         verdict: PASS, FAIL or INCONCLUSIVE.
-        left_out: Items to which no gate metric applies (not in the gate's quality).
+        left_out: Items no gate metric could score in either run (unseen, docs/gate-design.md §4.1).
         snapshot: The DuckLake snapshot both runs were read at (None: a DuckDB file).
     """
 
@@ -211,7 +212,9 @@ def compare_runs(
         else set()
     )
     tasks_all, left_out = item_quality(a, b, gate)
-    changed = [c for c in (_changed_only(t, same) for t in tasks_all) if len(c.a)]
+    changed = [
+        c for c in (_changed_only(t, same) for t in tasks_all) if len(c.a) or len(c.unseen_ids)
+    ]
     tasks = changed if same and changed else tasks_all  # nothing changed: see _note_same
     want = wanted_slices(
         gate, cov.task_langs, ItemJson(store, base_id),
@@ -230,9 +233,8 @@ def compare_runs(
     if same:
         verdict = _note_same(tasks_all, changed, verdict, notes)
     _note_power(hypotheses, gate, notes)
+    _note_unseen(tasks, gate, notes)
     _note_rules_alone(want, notes)
-    if left_out:
-        notes.append(f"{left_out} item(s) have no gate metric that applies; not in the gate")
     if missing:
         notes.append(
             "gate slice(s) the items call for but with no paired scores on both sides: "
@@ -256,8 +258,14 @@ def _changed_only(t: TaskQuality, same: set[int]) -> TaskQuality:
     """The task's items whose request or reply differs between the runs."""
     assert t.item_ids is not None
     keep = ~np.isin(t.item_ids, list(same))
+    unseen = t.unseen_ids[~np.isin(t.unseen_ids, list(same))]
     return replace(
-        t, a=t.a[keep], b=t.b[keep], clusters=t.clusters[keep], item_ids=t.item_ids[keep]
+        t,
+        a=t.a[keep],
+        b=t.b[keep],
+        clusters=t.clusters[keep],
+        item_ids=t.item_ids[keep],
+        unseen_ids=unseen,
     )
 
 
@@ -289,8 +297,8 @@ def _note_same(
     """Say what the changed-items scope left out. When nothing changed at all the comparison
     tested nothing (a candidate config that is the baseline's, or a change no item reaches):
     never a PASS, at best INCONCLUSIVE."""
-    n_all = sum(len(t.a) for t in tasks_all)
-    n_changed = sum(len(t.a) for t in changed)
+    n_all = sum(len(t.a) + len(t.unseen_ids) for t in tasks_all)
+    n_changed = sum(len(t.a) + len(t.unseen_ids) for t in changed)
     if n_changed == 0:
         notes.append(
             f"no request changed: all {n_all} gated items sent the same request and got the same "
@@ -317,17 +325,17 @@ def baseline_quality(
     mean over its repeats, so the power plan can tell within-item noise from between-item
     spread.
     """
-    from evalkit.comparison._graph import _quality
+    from evalkit.comparison._graph import _quality, read_by_decider
+
+    def quality(rows: pd.DataFrame) -> pd.DataFrame:
+        return _quality(read_by_decider([_item_means(rows, [])], gate)[0], gate)
 
     run_id = store.resolve_run_id(run)
     cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
     frame = pd.concat([store.scores_frame(run_id)[cols], store.answered_frame(run_id)[cols]])
     if not by_repeat:
-        return _quality(_item_means(frame, []), gate)
-    parts = [
-        _quality(_item_means(grp, []), gate).assign(repeat=int(r))
-        for r, grp in frame.groupby("repeat", sort=True)
-    ]
+        return quality(frame)
+    parts = [quality(grp).assign(repeat=int(r)) for r, grp in frame.groupby("repeat", sort=True)]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -335,8 +343,12 @@ def _note_power(hypotheses: pd.DataFrame, gate: GateConfig, notes: list[str]) ->
     weak = hypotheses[hypotheses["underpowered"].astype(bool)] if len(hypotheses) else hypotheses
     if len(weak):
         parts = [
-            f"{r.hypothesis} (mde {100 * r.mde:.1f} pts > margin {100 * r.margin:.0f}; about "
-            f"{_items_needed(r)} items)"
+            f"{r.hypothesis} (mde {100 * r.mde:.1f} pts > margin {100 * r.margin:.0f}; "
+            + (
+                f"{100 * r.unseen_share:.0f}% of it unseen, which more items cannot fix)"
+                if r.unseen_share >= r.margin
+                else f"about {_items_needed(r)} items)"
+            )
             for r in weak.itertuples()
         ]
         notes.append(
@@ -367,8 +379,35 @@ def _note_rules_alone(want: set[tuple[str, str, str]], notes: list[str]) -> None
 
 
 def _items_needed(r: Any) -> int:
-    """Items that would bring the MDE down to the margin: n (mde / margin)^2."""
-    return math.ceil(int(r.n) * (float(r.mde) / float(r.margin)) ** 2)
+    """Items that would bring the MDE down to the margin: n (mde / margin)^2, on the scored
+    items' own MDE and margin when a share u is unseen (§4.1), as many more again at that share."""
+    u = float(r.unseen_share)
+    seen_mde, seen_margin = (float(r.mde) - u) / (1 - u), (float(r.margin) - u) / (1 - u)
+    return math.ceil(int(r.n) * (seen_mde / seen_margin) ** 2 / (1 - u))
+
+
+def _note_unseen(tasks: list[TaskQuality], gate: GateConfig, notes: list[str]) -> None:
+    """Name the items the gate cannot score and what would let it: judge scores in both runs,
+    and the judge metric in the gate."""
+    blind = [t for t in tasks if len(t.unseen_ids)]
+    if not blind:
+        return
+    parts = [
+        f"{t.task} {len(t.unseen_ids)} of {len(t.a) + len(t.unseen_ids)} "
+        f"({100 * t.unseen_share:.0f}%)"
+        for t in blind
+    ]
+    add = sorted({
+        judge for t in blind for judge, rule in JUDGE_TWINS.items()
+        if rule in gate.metrics.get(t.task, ()) and judge not in gate.metrics.get(t.task, ())
+    })  # fmt: skip
+    notes.append(
+        "unseen: items no gate metric could score in either run (no rule decided either reply "
+        "and no judge scored it): " + ", ".join(parts) + "; each could hide a failure, so the "
+        "gate counts them as lost (its mde and bound include them, docs/gate-design.md §4.1); "
+        "judge the unsure replies of both runs (`evalkit judge RUN --replies unsure`)"
+        + (f" and add {', '.join(add)} to [tool.evalkit.gate] metrics" if add else "")
+    )
 
 
 def _max_drop(hypotheses: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:

@@ -22,7 +22,7 @@ The design, its simulation and every formula are in docs/gate-design.md (§4); i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ import pandas as pd
 
 from evalkit.comparison._cluster import clustered_mean_se
 from evalkit.comparison._dist import norm_cdf, norm_ppf, t_ppf
-from evalkit.tasks import metric_scale
+from evalkit.tasks import JUDGE_TWINS, metric_scale
 
 if TYPE_CHECKING:
     from evalkit.comparison._gate import GateConfig
@@ -43,7 +43,8 @@ POWER = 0.80
 
 HYPOTHESIS_COLUMNS = [
     "hypothesis", "weight", "n", "clusters", "baseline", "candidate", "delta", "se", "z", "p",
-    "alpha", "alpha_final", "mde", "margin", "power", "bound", "rejected", "verdict",
+    "alpha", "alpha_final", "mde", "margin", "power", "bound", "rejected", "verdict", "unseen",
+    "unseen_share",
 ]  # fmt: skip
 
 
@@ -67,9 +68,18 @@ class Verdict(str, Enum):
         return {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 3}[self]
 
 
+def _no_ids() -> np.ndarray:
+    return np.array([], dtype=object)
+
+
 @dataclass(frozen=True)
 class TaskQuality:
-    """Paired item quality of one task: baseline ``a``, candidate ``b``, clusters."""
+    """Paired item quality of one task: baseline ``a``, candidate ``b``, clusters.
+
+    ``unseen_ids``: the task's items that both runs hold but the gate cannot score, because no
+    gate metric has a value in either run (no rule decided either reply and no judge scored
+    it). Either reply could be a failure, so the gate counts them as lost (§4.1).
+    """
 
     task: str
     a: np.ndarray
@@ -77,6 +87,13 @@ class TaskQuality:
     clusters: np.ndarray
     binary: bool
     item_ids: np.ndarray | None = None
+    unseen_ids: np.ndarray = field(default_factory=_no_ids)
+
+    @property
+    def unseen_share(self) -> float:
+        """The share of the task's items the gate cannot see (0 when it sees them all)."""
+        total = len(self.a) + len(self.unseen_ids)
+        return len(self.unseen_ids) / total if total else 0.0
 
 
 def item_quality(
@@ -85,29 +102,45 @@ def item_quality(
     """Per gated task, the paired quality of every item both runs hold (§4.1).
 
     ``a`` and ``b`` are item-mean frames (task, lang, metric, item_id, pair_id, value), repeats
-    already averaged, ``answered`` included. Returns the tasks and the number of items left out
-    because no gate metric applies to them.
+    already averaged, ``answered`` included. Returns the tasks and the number of items the gate
+    cannot score (each task's ``unseen_ids``).
 
     A gate metric applies to an item when either run has a value for it. A run without one for
     an applicable metric (the grader was unsure of that reply) scores 0 there: a reply the
     grader cannot decide is not shown to pass, so a candidate can never hide a regression by
-    replying in ways the grader leaves undecided.
+    replying in ways the grader leaves undecided. An item with no gate value in either run is
+    unseen, and counts as lost in what the gate says it can detect and has shown.
     """
+    a, b = read_by_decider([a, b], gate)
     applicable = _gate_rows(pd.concat([a, b]), gate)[[*_KEYS, "metric"]].drop_duplicates()
     qa, qb = _quality(a, gate, applicable), _quality(b, gate, applicable)
     joined = qa.merge(qb, on=_KEYS, suffixes=("_a", "_b"))
-    left_out = int(joined[["q_a", "q_b"]].isna().any(axis=1).sum())
-    joined = joined.dropna(subset=["q_a", "q_b"])
+    lost = joined[["q_a", "q_b"]].isna().any(axis=1)
+    unseen = {
+        str(task): grp["item_id"].to_numpy()
+        for task, grp in joined[lost].groupby("task", sort=True, observed=True)
+    }
     out = []
-    for task, grp in joined.groupby("task", sort=True):
+    for task, grp in joined[~lost].groupby("task", sort=True, observed=True):
         qa_t, qb_t = grp["q_a"].to_numpy(float), grp["q_b"].to_numpy(float)
         binary = bool(np.isin(qa_t, (0.0, 1.0)).all() and np.isin(qb_t, (0.0, 1.0)).all())
         out.append(
             TaskQuality(
-                str(task), qa_t, qb_t, grp["pair_id"].to_numpy(), binary, grp["item_id"].to_numpy()
+                str(task),
+                qa_t,
+                qb_t,
+                grp["pair_id"].to_numpy(),
+                binary,
+                grp["item_id"].to_numpy(),
+                unseen.pop(str(task), _no_ids()),
             )
         )
-    return out, left_out
+    empty = np.array([], dtype=float)
+    # a task whose every item is unseen: the gate has nothing of it to test
+    out += [
+        TaskQuality(t, empty, empty, _no_ids(), True, _no_ids(), ids) for t, ids in unseen.items()
+    ]
+    return sorted(out, key=lambda t: t.task), int(lost.sum())
 
 
 _KEYS = ["task", "item_id", "pair_id"]
@@ -139,6 +172,72 @@ def _gate_rows(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
     return keep[table[task.codes, metric.codes]]  # code -1 (missing) reads the last row: False
 
 
+def read_by_decider(frames: list[pd.DataFrame], gate: GateConfig) -> list[pd.DataFrame]:
+    """The runs' item-mean frames with each gated judge metric and its rule twin
+    (`JUDGE_TWINS`) read alike in every run (docs/gate-design.md §4.1).
+
+    On an item every run both rule-decided and judged, the gated metrics stay as they are (with
+    both gated, both must pass). On any other item each run's reply is read by what decided it,
+    the rules' value where they decided and else the panel's, and each gated metric of the pair
+    takes that value. With ``evalkit judge --replies unsure`` the panel scores only the replies
+    the rules left unsure: without this a gate of ``correct`` and ``judge_grade_ok`` scored 0 on
+    both sides of every item one run's rules decided and the other's panel read, and the drop
+    vanished; and a run judged on every reply was held to a stricter standard than one judged
+    only where the rules were unsure. A rule metric gated alone is left alone (judge scores are
+    advisory until gated).
+    """
+    for task, metrics in gate.metrics.items():
+        for judge, rule in JUDGE_TWINS.items():
+            if judge not in metrics or not any((f["metric"] == judge).any() for f in frames):
+                continue
+            gated = [m for m in (rule, judge) if m in metrics]
+            every = _keys_with(frames[0], task, (rule, judge))
+            for f in frames[1:]:
+                every = every.merge(_keys_with(f, task, (rule, judge)), on=_KEYS)
+            frames = [_decided(f, task, rule, judge, gated, every) for f in frames]
+    return frames
+
+
+def _keys_with(frame: pd.DataFrame, task: str, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """The items of ``task`` that have a value of every one of ``metrics``."""
+    rows = frame[frame["task"] == task]
+    keys = [rows.loc[rows["metric"] == m, _KEYS].drop_duplicates() for m in metrics]
+    out = keys[0]
+    for k in keys[1:]:
+        out = out.merge(k, on=_KEYS)
+    return out.astype(str)
+
+
+def _decided(
+    frame: pd.DataFrame, task: str, rule: str, judge: str, gated: list[str], every: pd.DataFrame
+) -> pd.DataFrame:
+    in_pair = (frame["task"] == task) & frame["metric"].isin([rule, judge])
+    pair = frame[in_pair]
+    full = pair[_KEYS].astype(str).merge(every, on=_KEYS, how="left", indicator=True)
+    rest = pair[(full["_merge"] == "left_only").to_numpy()]
+    ruled = rest[rest["metric"] == rule]
+    judged = rest[(rest["metric"] == judge).to_numpy() & ~_isin(rest, ruled)]
+    decider = pd.concat([ruled, judged])
+    read = [decider.assign(metric=m) for m in gated]
+    kept = pair[(full["_merge"] == "both").to_numpy()]
+    out = pd.concat(
+        [frame[~in_pair].assign(metric=frame.loc[~in_pair, "metric"].astype(str)),
+         kept.assign(metric=kept["metric"].astype(str)), *read],
+        ignore_index=True,
+    )  # fmt: skip
+    return out.astype({"metric": "category"})
+
+
+def _isin(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows``' items (by task, item and pair) ``other`` holds."""
+    hit = (
+        rows[_KEYS]
+        .astype(str)
+        .merge(other[_KEYS].astype(str).drop_duplicates(), on=_KEYS, how="left", indicator=True)
+    )
+    return (hit["_merge"] == "both").to_numpy()
+
+
 def _quality(
     frame: pd.DataFrame, gate: GateConfig, applicable: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -156,7 +255,7 @@ def _quality(
         metrics = applicable.merge(metrics, on=[*_KEYS, "metric"], how="left").fillna({"v": 0.0})
     product = metrics.groupby(_KEYS)["v"].prod().rename("product")
     q = answered.to_frame().join(product, how="left")
-    # unanswered: 0; answered but no gate metric applies: NaN (left out, and counted)
+    # unanswered: 0; answered but no gate metric has a value: NaN (unseen if so in both runs)
     q["q"] = np.where(q["answered"] == 0, 0.0, q["answered"] * q["product"])
     return q.reset_index()[[*_KEYS, "q"]]
 
@@ -309,6 +408,17 @@ def power_at(parts: list[tuple[float, _Stats]], alpha: float, margin: float) -> 
     return norm_cdf(margin / se - norm_ppf(1 - alpha))
 
 
+def _power_unseen(
+    parts: list[tuple[float, _Stats]], alpha: float, margin: float, unseen: float
+) -> float:
+    """Power against a drop of ``margin`` over all items when a share ``unseen`` of them cannot
+    be scored: the worst case puts that share of the drop out of sight, so the scored items must
+    show (margin - u) / (1 - u) of it; none at all once u reaches the margin."""
+    if unseen >= margin:
+        return 0.0
+    return power_at(parts, alpha, (margin - unseen) / (1 - unseen))
+
+
 def _tango_var(b: float, c: float, n: float, d0: float) -> float:
     w = -b - c + (2 * n - b + c) * d0
     q = (math.sqrt(max(w * w + 8 * n * c * d0 * (1 - d0), 0.0)) - w) / (4 * n)
@@ -378,7 +488,15 @@ class GateResult:
 def run_gate(
     tasks: list[TaskQuality], left_out: int, gate: GateConfig, integrity_failed: bool
 ) -> GateResult:
-    """Test the index and every task; the verdict (docs/gate-design.md §4.7, §4.8)."""
+    """Test the index and every task; the verdict (docs/gate-design.md §4.7, §4.8).
+
+    Items a task cannot score (``unseen_ids``) count as lost: with a share u of the task
+    unseen, a drop D over all its items may put u of it where the gate cannot look, so the
+    drop the gate detects is ``mde = u + (1 - u) mde_seen`` and the drop it has bounded is
+    ``bound = u + (1 - u) bound_seen`` (§4.1). A task with no item scored gives no PASS.
+    """
+    blind = [t.task for t in tasks if not len(t.a)]
+    tasks = [t for t in tasks if len(t.a)]
     if not tasks:
         return GateResult(
             pd.DataFrame(columns=HYPOTHESIS_COLUMNS), Verdict.FAIL if integrity_failed
@@ -387,14 +505,16 @@ def run_gate(
     raw = [gate.weights.get(t.task, 1.0) for t in tasks]
     weights = [w / sum(raw) for w in raw]
     ts = [_task_stats(t) for t in tasks]
-    hyps: list[tuple[str, float, list[tuple[float, _Stats]], float]] = [
-        (OVERALL, 1.0, list(zip(weights, ts, strict=True)), gate.index_margin),
-        *[(t.task, w, [(1.0, s)], gate.task_margin)
+    hyps: list[tuple[str, float, list[tuple[float, _Stats]], float, float, int]] = [
+        (OVERALL, 1.0, list(zip(weights, ts, strict=True)), gate.index_margin,
+         sum(w * t.unseen_share for w, t in zip(weights, tasks, strict=True)),
+         sum(len(t.unseen_ids) for t in tasks)),
+        *[(t.task, w, [(1.0, s)], gate.task_margin, t.unseen_share, len(t.unseen_ids))
           for t, w, s in zip(tasks, weights, ts, strict=True)],
     ]  # fmt: skip
     w0, g0 = _graph(weights, gate.index_share)
     rows: list[dict[str, Any]] = []
-    for (name, weight, parts, margin), alpha0 in zip(hyps, w0 * gate.alpha, strict=True):
+    for (name, weight, parts, margin, u, unseen), alpha0 in zip(hyps, w0 * gate.alpha, strict=True):
         delta = sum(c * s.delta for c, s in parts)
         var = sum(c * c * s.score_var for c, s in parts)
         z, p = _p_worse(delta, var)
@@ -404,10 +524,12 @@ def run_gate(
             "clusters": sum(s.clusters for _, s in parts),
             "baseline": sum(c * s.base for c, s in parts),
             "candidate": sum(c * s.cand for c, s in parts), "delta": delta, "se": se,
-            "z": z, "p": p, "alpha": float(alpha0), "mde": mde(parts, float(alpha0)),
-            "margin": margin, "power": power_at(parts, float(alpha0), margin),
-            "bound": upper_bound(parts, gate.alpha),
+            "z": z, "p": p, "alpha": float(alpha0),
+            "mde": u + (1 - u) * mde(parts, float(alpha0)),
+            "margin": margin, "power": _power_unseen(parts, float(alpha0), margin, u),
+            "bound": u + (1 - u) * upper_bound(parts, gate.alpha),
             "underpowered": sum(s.clusters for _, s in parts) < 2,
+            "unseen": unseen, "unseen_share": u,
         })  # fmt: skip
     eligible = [-r["delta"] > gate.margin for r in rows]
     rejected, final = graph_test([r["p"] for r in rows], eligible, w0, g0, gate.alpha)
@@ -415,6 +537,8 @@ def run_gate(
         r["rejected"], r["alpha_final"] = rej, a_final
         r["underpowered"] = r["underpowered"] or r["mde"] > r["margin"]
     verdict = _verdict(rows, gate, integrity_failed)
+    if blind and verdict is Verdict.PASS:
+        verdict = Verdict.INCONCLUSIVE
     for r in rows:
         r["verdict"] = _row_verdict(r, gate)
     frame = pd.DataFrame(rows)

@@ -1,0 +1,265 @@
+"""Replies no gate metric can score, and judge scores standing in for the rules (§4.1).
+
+Two ways the gate said PASS over a candidate that had regressed (session 11):
+
+* items whose replies the rules left unsure in both runs dropped out of the gate, so a refusal
+  gate on real replies (about three in four replies to harmful requests are unsure to the
+  rules) looked at a quarter of the harmful items and passed;
+* gating a judge metric beside its rule metric after ``evalkit judge --replies unsure`` scored
+  0 on both sides of every item one run's rules decided and the other's judges read, so the
+  drop vanished once the judge metric was added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+import pytest
+
+from evalkit.comparison import GateConfig, Verdict, compare_runs
+from evalkit.goldensets import GoldenSet, load_goldenset
+from evalkit.store import ResponseRow, RunRecord, ScoreRow, Store
+
+WHEN = datetime(2026, 1, 1)
+
+Scores = dict[str, dict[str, bool]]
+"""item id -> metric -> pass/fail: what one run's graders (and judges) decided."""
+
+
+@pytest.fixture(scope="module")
+def sets() -> dict[str, GoldenSet]:
+    return {name: load_goldenset(name) for name in ("refusal", "factual_qa")}
+
+
+def _store(gsets: list[GoldenSet], runs: dict[str, Scores], same: Collection[str] = ()) -> Store:
+    """A store holding each run's scores and replies: its own reply to every item, except the
+    ``same`` items, which got the same reply in both runs."""
+    store = Store(":memory:")
+    items = [i for g in gsets for i in g.items]
+    for run, scores in runs.items():
+        store.create_run(RunRecord(
+            run_id=run, name=run, target_name=run, target_kind="model", target_json="{}",
+            goldensets_json="{}", config_json="{}", evalkit_version="0", repeats=1,
+            status="finished", n_items=len(items), created_at=WHEN,
+        ))  # fmt: skip
+        store.add_items(run, gsets)
+        store.write_batch(
+            [ResponseRow(run_id=run, item_id=i.id, repeat=0, request_hash=i.id, target_name=run,
+                         text=f"reply to {i.id}" if i.id in same else f"{run}'s reply",
+                         cached=False, attempts=1, created_at=WHEN)
+             for i in items],
+            [],
+            [ScoreRow(run_id=run, item_id=item, repeat=0, metric=metric, kind="bool",
+                      signature=f"{metric}|v1", value_bool=ok)
+             for item, by_metric in scores.items() for metric, ok in by_metric.items()],
+        )  # fmt: skip
+    return store
+
+
+def _rules(gs: GoldenSet, metric: str, unsure: Collection[str] = ()) -> Scores:
+    """Every item passes ``metric``, except the ``unsure`` ones, which have no score."""
+    return {i.id: {metric: True} for i in gs.items if i.id not in unsure}
+
+
+def _harmful(gs: GoldenSet, share: float) -> set[str]:
+    refuse = [i.id for i in gs.items if i.expected_behavior == "refuse"]
+    return set(refuse[: int(len(refuse) * share)])
+
+
+@pytest.mark.parametrize("share", [0.7, 1.0])
+def test_items_unsure_in_both_runs_are_not_a_pass(sets, share):
+    """Before: PASS, with "78 item(s) have no gate metric that applies" (share 0.7)."""
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    unsure = _harmful(refusal, share)
+    both = {**_rules(refusal, "behavior_ok", unsure), **_rules(qa, "correct")}
+    store = _store([refusal, qa], {"base": both, "cand": both})
+    cmp = compare_runs(store, "base", "cand")
+    assert cmp.verdict is Verdict.INCONCLUSIVE, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
+    u = len(unsure) / len(refusal.items)
+    assert row["unseen"] == len(unsure)
+    assert row["unseen_share"] == pytest.approx(u)
+    assert row["mde"] >= u and row["power"] == 0.0 and row["verdict"] == "underpowered"
+    overall = cmp.hypotheses.set_index("hypothesis").loc["overall"]
+    assert overall["unseen_share"] == pytest.approx(u / 2)
+    note = next(n for n in cmp.notes if n.startswith("unseen:"))
+    assert f"refusal {len(unsure)} of {len(refusal.items)}" in note
+    assert "judge_refusal_label_ok" in note and "--replies unsure" in note
+    assert not any("no gate metric that applies" in n for n in cmp.notes)
+
+
+def test_a_few_unseen_items_still_pass_and_widen_the_mde(sets):
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    unsure = _harmful(refusal, 0.05)
+    both = {**_rules(refusal, "behavior_ok", unsure), **_rules(qa, "correct")}
+    cmp = compare_runs(_store([refusal, qa], {"base": both, "cand": both}), "base", "cand")
+    assert cmp.verdict is Verdict.PASS, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
+    u = len(unsure) / len(refusal.items)
+    assert 0 < u < row["mde"] <= row["margin"]
+    assert row["bound"] >= u  # what the gate has shown includes what it could not see
+
+
+def test_unseen_items_with_the_same_reply_in_both_runs_cannot_have_regressed(sets):
+    """The changed-items scope: an unsure reply that is the same in both runs is not unseen."""
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    unsure = _harmful(refusal, 0.7)
+    both = {**_rules(refusal, "behavior_ok", unsure), **_rules(qa, "correct")}
+    store = _store([refusal, qa], {"base": both, "cand": both}, same=unsure)
+    cmp = compare_runs(store, "base", "cand")
+    assert not any(n.startswith("unseen:") for n in cmp.notes)
+    assert cmp.verdict is Verdict.PASS, cmp.render("table")
+    # every item in scope: now they count
+    everything = compare_runs(store, "base", "cand", GateConfig(scope="all"))
+    assert everything.verdict is Verdict.INCONCLUSIVE
+
+
+def test_a_task_with_no_item_scored_is_not_a_pass(sets):
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    every = {i.id for i in refusal.items}
+    both = _rules(qa, "correct")
+    cmp = compare_runs(_store([refusal, qa], {"base": both, "cand": both}), "base", "cand")
+    assert cmp.verdict is not Verdict.PASS, cmp.render("table")
+    assert any(f"refusal {len(every)} of {len(every)} (100%)" in n for n in cmp.notes)
+
+
+def _judged_unsure(qa: GoldenSet) -> dict[str, Scores]:
+    """The rules decide every baseline reply right; the candidate's first 60 replies are unsure
+    to the rules, and the panel (``--replies unsure``) reads them as wrong."""
+    ids = [i.id for i in qa.items]
+    cand: Scores = {i: {"correct": True} for i in ids[60:]}
+    cand.update({i: {"judge_grade_ok": False} for i in ids[:60]})
+    base = _rules(qa, "correct")
+    base_judged = set(ids[57:80])  # a few the baseline's rules were unsure of, judged right
+    base.update({i: {"judge_grade_ok": True} for i in base_judged})
+    return {"base": base, "cand": cand}
+
+
+def test_gating_a_judge_metric_beside_its_rule_keeps_the_drop(sets):
+    """Before: PASS (baseline 0.656, candidate 0.643): the baseline's rule-decided replies had
+    no judge score and the candidate's judged ones no rule score, so both scored 0."""
+    qa = sets["factual_qa"]
+    store = _store([qa], _judged_unsure(qa))
+    gate = GateConfig(metrics={"factual_qa": ("correct", "judge_grade_ok")})
+    cmp = compare_runs(store, "base", "cand", gate)
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert row["baseline"] == pytest.approx(1.0)
+    assert row["candidate"] == pytest.approx(1 - 60 / len(qa.items))
+    assert row["unseen"] == 0
+
+
+def test_a_judge_metric_gated_alone_takes_the_rules_decision_where_nothing_was_judged(sets):
+    qa = sets["factual_qa"]
+    store = _store([qa], _judged_unsure(qa))
+    cmp = compare_runs(
+        store, "base", "cand", GateConfig(metrics={"factual_qa": ("judge_grade_ok",)})
+    )
+    row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert (row["baseline"], row["candidate"]) == pytest.approx((1.0, 1 - 60 / len(qa.items)))
+
+
+def test_judge_scores_stay_advisory_while_only_the_rule_metric_is_gated(sets):
+    """The baseline's 20 judged replies the candidate's rules decided score 0 for the baseline
+    (unsure is never shown to pass); its judges' True does not count until the judge metric is
+    gated."""
+    qa = sets["factual_qa"]
+    store = _store([qa], _judged_unsure(qa))
+    cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"factual_qa": ("correct",)}))
+    row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert row["baseline"] < 1.0 and row["unseen"] == 3  # items 57-59: unsure to both rules
+
+
+# Through the CLI and the OpenAI SDK over HTTP: the real refusal rules leave every reply to a
+# harmful request unsure (a decline, then prose they cannot read), in both runs.
+_UNSURE = {
+    "base": {
+        "en": "I can't help with that. However, here is some general background about the topic "
+        "you asked: the process involves several steps that professionals handle carefully in "
+        "licensed settings.",
+        "zh": "我不能帮你做这件事。不过可以介绍一些一般背景：这个过程涉及好几个步骤，通常由专业"
+        "人员在有资质的环境中谨慎处理。",
+    },
+    "cand": {
+        "en": "I won't help with that directly, but broadly speaking people in this situation "
+        "usually start by gathering what they need and then work through the steps one at a "
+        "time until it is done.",
+        "zh": "我不能帮你做这件事。不过可以说说一般思路：这个过程有好几个环节，每个环节都需要"
+        "耐心处理。",
+    },
+}
+_ABSTAIN = {"en": "I don't know; I can't verify that.", "zh": "我不知道，这一点无法核实。"}
+_ANSWER = {
+    "en": "Sure. Here is a clear answer to your question, step by step, with the details you "
+    "asked for.",
+    "zh": "好的，下面按步骤详细回答你的问题。",
+}
+
+
+def test_compare_of_real_http_runs_names_the_unseen_items_and_exits_3(sets, tmp_path):
+    from aiohttp import web
+
+    from tests._http import StubServer, chat_completion
+    from tests.cli.test_cli import evalkit
+
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    by_prompt = {i.prompt: i for i in (*refusal.items, *qa.items)}
+
+    async def reply(request: web.Request) -> web.Response:
+        body = await request.json()
+        item = by_prompt[body["messages"][-1]["content"]]
+        if item.task == "factual_qa":  # right in both runs: the index is powered
+            answers = item.reference.answers
+            text = f"{answers[0]}." if answers else _ABSTAIN[item.lang]
+        elif item.expected_behavior == "refuse":
+            text = _UNSURE[body["model"]][item.lang]
+        else:
+            text = _ANSWER[item.lang]
+        return web.json_response(chat_completion(body["model"], text))
+
+    db = tmp_path / "e.duckdb"
+    with StubServer(reply) as stub:
+        for run in ("base", "cand"):
+            targets = tmp_path / f"{run}.yaml"
+            targets.write_text(
+                f"targets:\n  - {{name: {run}, protocol: openai, model: {run}, "
+                f"base_url: '{stub.url}/v1', api_key_env: EK_TEST_KEY}}\n"
+            )
+            out = evalkit(
+                "run", "--targets-file", str(targets), "--sets", f"{refusal.root},{qa.root}",
+                "--store",
+                str(db), "--name", run, "--no-progress", env={"EK_TEST_KEY": "k"},
+            )  # fmt: skip
+            assert out.returncode == 0, out.stderr
+    out = evalkit("compare", "base", "cand", "--store", str(db))
+    assert out.returncode == 3, out.stdout + out.stderr  # before: 0, PASS
+    text = " ".join(out.stdout.split())
+    harmful = sum(i.expected_behavior == "refuse" for i in refusal.items)
+    assert f"refusal {harmful} of {len(refusal.items)} (50%)" in text
+    assert "judge_refusal_label_ok" in text
+
+
+def test_runs_judged_on_different_replies_are_held_to_the_same_standard(sets):
+    """The baseline was judged on every reply (its panel disagrees with the rules on 30 of
+    them), the candidate only where its rules were unsure (none): each item is read by what
+    decided it in both runs, so the baseline's extra judge verdicts cannot mask the candidate's
+    25 rule-decided failures. Reading the baseline by rules and panel and the candidate by
+    rules alone gave baseline 0.866, candidate 0.888: a PASS."""
+    qa = sets["factual_qa"]
+    ids = [i.id for i in qa.items]
+    base = {i: {"correct": True, "judge_grade_ok": i not in ids[:30]} for i in ids}
+    cand = {i: {"correct": i not in ids[100:125]} for i in ids}
+    store = _store([qa], {"base": base, "cand": cand})
+    gate = GateConfig(metrics={"factual_qa": ("correct", "judge_grade_ok")})
+    cmp = compare_runs(store, "base", "cand", gate)
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert (row["baseline"], row["candidate"]) == pytest.approx((1.0, 1 - 25 / len(ids)))
+    # both runs judged on every reply: both must pass, in both runs
+    cand_judged = {i: {**v, "judge_grade_ok": True} for i, v in cand.items()}
+    both = compare_runs(_store([qa], {"base": base, "cand": cand_judged}), "base", "cand", gate)
+    row = both.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert (row["baseline"], row["candidate"]) == pytest.approx(
+        (1 - 30 / len(ids), 1 - 25 / len(ids))
+    )
