@@ -4,10 +4,11 @@ outcomes back; the parent stores them (a DuckDB file has one writer, and it is t
 The parent starts ``python -c "from evalkit._worker import main; main()" SDK...`` with pipes
 before it plans the run, so the worker imports the SDKs meanwhile. It then writes one `Job` to
 the worker's stdin and keeps stdin open: end of file there means stop (the parent finished, was
-interrupted or died). The worker writes length-prefixed frames, each a
-batch of `Wire` tuples, to its stdout every ``SEND_INTERVAL_S`` and when it is done; anything
-else it prints goes to stderr. A job names each model's key variable, never the key: workers
-read keys from the environment they inherit, as the parent does.
+interrupted or died), after sending the outcomes the worker holds. The worker writes
+length-prefixed frames, each a batch of `Wire` tuples, to its stdout every ``SEND_INTERVAL_S``
+and when it is done; anything else it prints goes to stderr. A job names each model's key
+variable, never the key: workers read keys from the environment they inherit, as the parent
+does.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from evalkit._engine import Engine, Limits, Outcome, RetryPolicy
 from evalkit.targets import CallFailure, Completion, TargetSpec
 
 SEND_INTERVAL_S = 0.05
-"""About the longest time an outcome waits in a worker: a killed worker loses only these."""
+"""About the longest time an outcome waits in a worker: a killed worker loses only these (one
+told to stop, on Ctrl-C, sends them first)."""
 
 HEADER = struct.Struct(">I")
 """A frame's length, in front of its pickled body."""
@@ -116,10 +118,11 @@ def main() -> None:
         return
     job: Job = pickle.loads(sys.stdin.buffer.read(HEADER.unpack(head)[0]))
     status = [0]  # the exit code, also for the orphan watcher
-    threading.Thread(target=_exit_when_orphaned, args=(status,), daemon=True).start()
     outbox: SimpleQueue[Wire | None] = SimpleQueue()
     sender = threading.Thread(target=_send_until_done, args=(outbox, out), daemon=True)
     sender.start()
+    watcher = threading.Thread(target=_exit_when_told, args=(status, outbox, sender), daemon=True)
+    watcher.start()
     try:
         anyio.run(_serve, job, outbox)
     except BaseException:
@@ -132,10 +135,20 @@ def main() -> None:
     os._exit(status[0])  # no interpreter teardown: everything the parent needs has been sent
 
 
-def _exit_when_orphaned(status: list[int]) -> None:
-    """Stop when stdin closes: the parent has everything it wants, or it is gone."""
+DRAIN_S = 1.0
+"""How long a worker told to stop may take to send the outcomes it holds."""
+
+
+def _exit_when_told(
+    status: list[int], outbox: SimpleQueue[Wire | None], sender: threading.Thread
+) -> None:
+    """Stop when stdin closes (the parent has everything it wants, was interrupted, or is
+    gone), after sending the outcomes already received: a reply that came back is billed, and
+    the parent, on Ctrl-C, reads until this end closes."""
     while os.read(0, 4096):  # the raw descriptor: a blocked buffered read breaks shutdown
         pass
+    outbox.put(None)
+    sender.join(DRAIN_S)
     os._exit(status[0])
 
 
@@ -166,8 +179,11 @@ def _send_until_done(outbox: SimpleQueue[Wire | None], out: IO[bytes]) -> None:
             else:
                 batch.append(item)
         if batch:
-            out.write(frame(batch))
-            out.flush()
+            try:
+                out.write(frame(batch))
+                out.flush()
+            except (BrokenPipeError, ValueError):  # the parent is gone, or the end is closed
+                return
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from evalkit._engine import Outcome, RetryPolicy
-from evalkit._worker import HEADER, Job, Request, frame, from_wire
+from evalkit._worker import DRAIN_S, HEADER, Job, Request, frame, from_wire
 from evalkit.runner._units import Unit
 from evalkit.targets import TargetSpec
 
@@ -210,20 +210,48 @@ async def _drive(
     got: Callable[[int, Outcome], None],
     deaths: list[str],
 ) -> None:
-    """Send worker ``number`` its job and read its outcomes until it closes its end."""
+    """Send worker ``number`` its job and read its outcomes until it closes its end.
+
+    Cancelled (Ctrl-C), it tells the worker to stop by closing the worker's stdin and reads on,
+    shielded, for at most ``DRAIN_S`` while the worker sends the outcomes it holds: replies
+    that came back are billed, and without this up to ``SEND_INTERVAL_S`` of them were lost.
+    """
     assert process.stdin is not None and process.stdout is not None
-    stream = BufferedByteReceiveStream(process.stdout)
+    reader = _Frames(BufferedByteReceiveStream(process.stdout), got)
     try:
         await process.stdin.send(frame(job))
-        while True:
-            size = HEADER.unpack(await stream.receive_exactly(HEADER.size))[0]
-            for wire in pickle.loads(await stream.receive_exactly(size)):
-                got(*from_wire(wire))
-    except (anyio.IncompleteRead, anyio.BrokenResourceError, anyio.EndOfStream):
-        pass  # the worker closed its end: done, or dead
+        await reader.read_all()
+    except anyio.get_cancelled_exc_class():
+        with anyio.CancelScope(shield=True), anyio.move_on_after(DRAIN_S + 0.5):
+            with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                await process.stdin.aclose()
+            await reader.read_all()
+        raise
     code = await process.wait()
     if code != 0:
         deaths.append(f"worker {number} (pid {process.pid}) {_exit_text(code)}")
+
+
+class _Frames:
+    """A worker's outcome frames, read so that a read cut short by a cancellation resumes where
+    it stopped (a frame's length already read is kept)."""
+
+    def __init__(self, stream: BufferedByteReceiveStream, got: Callable[[int, Outcome], None]):
+        self.stream, self.got = stream, got
+        self.size: int | None = None
+
+    async def read_all(self) -> None:
+        """Hand every outcome to ``got`` until the worker closes its end (done, or dead)."""
+        try:
+            while True:
+                if self.size is None:
+                    self.size = HEADER.unpack(await self.stream.receive_exactly(HEADER.size))[0]
+                body = await self.stream.receive_exactly(self.size)
+                self.size = None
+                for wire in pickle.loads(body):
+                    self.got(*from_wire(wire))
+        except (anyio.IncompleteRead, anyio.BrokenResourceError, anyio.EndOfStream):
+            pass
 
 
 def _exit_text(code: int) -> str:

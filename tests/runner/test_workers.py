@@ -311,3 +311,50 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_ctrl_c_keeps_the_replies_a_worker_holds_but_has_not_sent(tmp_path, trial):
+    """Ctrl-C 5 ms after the last reply is served, while the workers still hold it (they send
+    every 50 ms): the parent tells them to stop and reads what they hold. Before, it killed them
+    at once and lost those replies (stored 30 of 40 on the code before)."""
+    import asyncio
+
+    from tests._http import chat_completion
+
+    served, parent, done = [0], [0], [False]
+    burst = 40
+
+    async def reply(request: web.Request) -> web.Response:
+        body = await request.json()
+        while served[0] >= burst and not done[0]:  # the rest come only after the run ends
+            await asyncio.sleep(0.05)
+        served[0] += 1
+        if served[0] == burst:
+            asyncio.get_running_loop().call_later(0.005, os.kill, parent[0], signal.SIGINT)
+        return web.json_response(chat_completion(body["model"], "Paris"))
+
+    items = qa_items(30)
+    folder = write_set(
+        tmp_path / "qa", [i.model_dump(mode="json", exclude_none=True) for i in items]
+    )
+    with StubServer(reply) as stub:
+        targets = tmp_path / "t.yaml"
+        targets.write_text(
+            f"targets:\n  - {{name: m, protocol: openai, model: m, base_url: '{stub.url}/v1', "
+            "api_key_env: EK_TEST_KEY}\n"
+        )
+        db = tmp_path / "w.duckdb"
+        proc = evalkit_cli(
+            "run", "--targets-file", str(targets), "--sets", str(folder), "--store", str(db),
+            "--concurrency", "60", "--workers", "2", env={"EK_TEST_KEY": "k"},
+        )  # fmt: skip
+        parent[0] = proc.pid
+        try:
+            out, err = proc.communicate(timeout=120)
+        finally:
+            done[0] = True
+    assert proc.returncode == 130, (out, err)
+    with Store(db, read_only=True) as store:
+        (run_id,) = store.runs()["run_id"]
+        assert store.counts(run_id).answered == burst, err
