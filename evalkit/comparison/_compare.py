@@ -13,7 +13,7 @@ from evalkit.comparison._cluster import paired_clustered_delta
 from evalkit.comparison._coverage import Coverage, check_coverage
 from evalkit.comparison._dist import norm_ppf
 from evalkit.comparison._gate import GateConfig, check_gate_names, wanted_slices
-from evalkit.comparison._graph import TaskQuality, Verdict, item_quality, run_gate
+from evalkit.comparison._graph import TaskQuality, Verdict, item_quality, run_gate, twins_read
 from evalkit.comparison._power import mde_paired_binary, observed_rho
 from evalkit.comparison._stats import (
     benjamini_hochberg,
@@ -22,7 +22,7 @@ from evalkit.comparison._stats import (
     sign_flip,
 )
 from evalkit.errors import ConfigError
-from evalkit.store._paired import ItemJson, item_codes, item_means, same_replies
+from evalkit.store._paired import ItemJson, item_codes, item_means, reply_values, same_replies
 from evalkit.tasks import JUDGE_TWINS
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ class Comparison:
         verdict: PASS, FAIL or INCONCLUSIVE.
         left_out: Items no gate metric could score in either run (unseen, docs/gate-design.md §4.1).
         snapshot: The DuckLake snapshot both runs were read at (None: a DuckDB file).
+        unseen_items: The gated items counted as lost (docs/gate-design.md §4.1): the gate could
+            not tell whether they regressed.
     """
 
     baseline: str
@@ -70,6 +72,7 @@ class Comparison:
     verdict: Verdict = Verdict.INCONCLUSIVE
     left_out: int = 0
     snapshot: int | None = None
+    unseen_items: list[str] = field(default_factory=list)
 
     @property
     def failing(self) -> pd.DataFrame:
@@ -187,10 +190,7 @@ def compare_runs(
         )
     cov = check_coverage(store, base_id, cand_id, allow_incomplete)
     items, pairs = item_codes(store, base_id, cand_id)
-    both = item_means(store, base_id, cand_id).to_pandas()
-    a, b = _shared_categories(
-        _frames(both, cov, "baseline", items, pairs), _frames(both, cov, "candidate", items, pairs)
-    )
+    a, b = _item_frames(store, base_id, cand_id, cov, items, pairs)
     check_gate_names(gate, set(a["metric"]) | set(b["metric"]))
     notes = _signature_notes(a, b)
     joined = a.merge(b, on=[*SLICE_KEYS, "item_id", "pair_id"], suffixes=("_a", "_b"))
@@ -211,7 +211,9 @@ def compare_runs(
         if gate.scope == "changed"
         else set()
     )
-    tasks_all, left_out = item_quality(a, b, gate)
+    tasks_all, left_out = item_quality(
+        *_reply_frames(store, base_id, cand_id, cov, items, pairs, (a, b), gate), gate
+    )
     changed = [
         c for c in (_changed_only(t, same) for t in tasks_all) if len(c.a) or len(c.unseen_ids)
     ]
@@ -233,7 +235,9 @@ def compare_runs(
     if same:
         verdict = _note_same(tasks_all, changed, verdict, notes)
     _note_power(hypotheses, gate, notes)
-    _note_unseen(tasks, gate, notes)
+    codes = {code: item_id for item_id, code in items.items()}
+    unseen = sorted(codes[int(c)] for t in tasks for c in t.unseen_ids)
+    _note_unseen(tasks, gate, codes, notes)
     _note_rules_alone(want, notes)
     if missing:
         notes.append(
@@ -250,13 +254,12 @@ def compare_runs(
         )
     return Comparison(
         base_id, cand_id, slices, gate, cov.changed, notes, missing, cov.counts, cov.warnings,
-        names, hypotheses, verdict, left_out, store.snapshot,
+        names, hypotheses, verdict, left_out, store.snapshot, unseen,
     )  # fmt: skip
 
 
 def _changed_only(t: TaskQuality, same: set[int]) -> TaskQuality:
     """The task's items whose request or reply differs between the runs."""
-    assert t.item_ids is not None
     keep = ~np.isin(t.item_ids, list(same))
     unseen = t.unseen_ids[~np.isin(t.unseen_ids, list(same))]
     return replace(
@@ -325,10 +328,14 @@ def baseline_quality(
     mean over its repeats, so the power plan can tell within-item noise from between-item
     spread.
     """
-    from evalkit.comparison._graph import _quality, read_by_decider
 
     def quality(rows: pd.DataFrame) -> pd.DataFrame:
-        return _quality(read_by_decider([_item_means(rows, [])], gate)[0], gate)
+        tasks, _ = item_quality(rows, rows, gate)  # read against itself: its known items
+        return pd.DataFrame(
+            [(t.task, i, p, q) for t in tasks
+             for i, p, q in zip(t.item_ids, t.clusters, t.a, strict=True)],
+            columns=["task", "item_id", "pair_id", "q"],
+        )  # fmt: skip
 
     run_id = store.resolve_run_id(run)
     cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
@@ -386,27 +393,37 @@ def _items_needed(r: Any) -> int:
     return math.ceil(int(r.n) * (seen_mde / seen_margin) ** 2 / (1 - u))
 
 
-def _note_unseen(tasks: list[TaskQuality], gate: GateConfig, notes: list[str]) -> None:
-    """Name the items the gate cannot score and what would let it: judge scores in both runs,
-    and the judge metric in the gate."""
+def _note_unseen(
+    tasks: list[TaskQuality], gate: GateConfig, codes: dict[int, str], notes: list[str]
+) -> None:
+    """Name the items the gate cannot score, and what would let it score them."""
     blind = [t for t in tasks if len(t.unseen_ids)]
     if not blind:
         return
-    parts = [
-        f"{t.task} {len(t.unseen_ids)} of {len(t.a) + len(t.unseen_ids)} "
-        f"({100 * t.unseen_share:.0f}%)"
-        for t in blind
-    ]
+    parts = []
+    for t in blind:
+        ids = sorted(codes[int(c)] for c in t.unseen_ids)
+        shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+        total = len(t.a) + len(t.unseen_ids)
+        parts.append(f"{t.task} {len(ids)} of {total} ({100 * t.unseen_share:.0f}%: {shown})")
+    judged = {t.task for t in blind if any(r in JUDGE_TWINS.values() or r in JUDGE_TWINS
+                                           for r in gate.metrics.get(t.task, ()))}  # fmt: skip
     add = sorted({
         judge for t in blind for judge, rule in JUDGE_TWINS.items()
         if rule in gate.metrics.get(t.task, ()) and judge not in gate.metrics.get(t.task, ())
     })  # fmt: skip
-    notes.append(
-        "unseen: items no gate metric could score in either run (no rule decided either reply "
-        "and no judge scored it): " + ", ".join(parts) + "; each could hide a failure, so the "
-        "gate counts them as lost (its mde and bound include them, docs/gate-design.md §4.1); "
-        "judge the unsure replies of both runs (`evalkit judge RUN --replies unsure`)"
+    fix = (
+        "; judge the unsure replies of both runs (`evalkit judge RUN --replies unsure`)"
         + (f" and add {', '.join(add)} to [tool.evalkit.gate] metrics" if add else "")
+        if judged
+        else "; only a gate metric that can score these replies makes them count"
+    )
+    notes.append(
+        "unseen: items whose quality the gate cannot tell (the baseline's reply undecided: no "
+        "rule decided it and no judge scored it, and the candidate's no better than that "
+        "could be; `unseen_items` lists them): " + ", ".join(parts) + "; each could hide a "
+        "failure, so the gate counts them as lost (its mde and bound include them, "
+        "docs/gate-design.md §4.1)" + fix
     )
 
 
@@ -423,6 +440,51 @@ def _max_drop(hypotheses: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
     out["drop_lower"] = lower
     out.loc[hard, "verdict"] = "FAIL"
     return out
+
+
+def _item_frames(
+    store: Store, base_id: str, cand_id: str, cov: Coverage, items: dict[str, int],
+    pairs: dict[str, int],
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Both runs' item means on the compared items (`_frames`), over shared categories."""
+    both = item_means(store, base_id, cand_id).to_pandas()
+    return _shared_categories(
+        _frames(both, cov, "baseline", items, pairs), _frames(both, cov, "candidate", items, pairs)
+    )
+
+
+def _reply_frames(
+    store: Store, base_id: str, cand_id: str, cov: Coverage, items: dict[str, int],
+    pairs: dict[str, int], means: tuple[pd.DataFrame, pd.DataFrame], gate: GateConfig,
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Both runs' replies, one row per reply and gate metric (with ``repeat``), as the gate
+    reads them (`item_quality`): the item means themselves when neither run has repeats."""
+    if max(store.run(base_id).repeats, store.run(cand_id).repeats) <= 1:
+        return means[0].assign(repeat=0), means[1].assign(repeat=0)
+    metrics = sorted({m for ms in gate.metrics.values() for m in twins_read(ms)})
+    both = reply_values(store, base_id, cand_id, metrics).to_pandas()
+    return _shared_categories(
+        _frames(both, cov, "baseline", items, pairs), _frames(both, cov, "candidate", items, pairs)
+    )
+
+
+def paired_quality(store: Store, baseline: str, candidate: str, gate: GateConfig) -> pd.DataFrame:
+    """Both runs' item quality as the gate reads it (task, item_id, pair_id, q_a, q_b), on the
+    items it can score, for diagnostics that must hold both runs to the gate's standard."""
+    base_id, cand_id = store.resolve_run_id(baseline), store.resolve_run_id(candidate)
+    cov = check_coverage(store, base_id, cand_id, allow_incomplete=True)
+    items, pairs = item_codes(store, base_id, cand_id)
+    means = _item_frames(store, base_id, cand_id, cov, items, pairs)
+    tasks, _ = item_quality(
+        *_reply_frames(store, base_id, cand_id, cov, items, pairs, means, gate), gate
+    )
+    ids = {code: item_id for item_id, code in items.items()}
+    pair_ids = {code: pair_id for pair_id, code in pairs.items()}
+    return pd.DataFrame(
+        [(t.task, ids[int(i)], pair_ids[int(p)], qa, qb)
+         for t in tasks for i, p, qa, qb in zip(t.item_ids, t.clusters, t.a, t.b, strict=True)],
+        columns=["task", "item_id", "pair_id", "q_a", "q_b"],
+    )  # fmt: skip
 
 
 def _frames(
@@ -444,7 +506,8 @@ def _frames(
             item_id=cov.only_baseline["item_id"].map(items).astype("int32"),
             pair_id=cov.only_baseline["pair_id"].map(pairs).astype("int32"),
             value=0.0,
-        )[["task", "lang", "metric", "item_id", "pair_id", "value", "signature"]]
+            **({"repeat": 0} if "repeat" in frame else {}),
+        )[[c for c in frame.columns if c in (*_FRAME_COLUMNS, "repeat")]]
         frame = pd.concat([frame.astype(dict.fromkeys(_CATEGORIES, str)), extra])
     drop = [items[i] for i in (*cov.changed, *cov.only_candidate) if i in items]
     if drop:
@@ -455,6 +518,7 @@ def _frames(
 
 
 _CATEGORIES = ("task", "lang", "metric", "signature")
+_FRAME_COLUMNS = ("task", "lang", "metric", "item_id", "pair_id", "value", "signature")
 
 
 def _shared_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

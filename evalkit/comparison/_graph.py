@@ -22,6 +22,7 @@ The design, its simulation and every formula are in docs/gate-design.md (§4); i
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -86,7 +87,7 @@ class TaskQuality:
     b: np.ndarray
     clusters: np.ndarray
     binary: bool
-    item_ids: np.ndarray | None = None
+    item_ids: np.ndarray = field(default_factory=_no_ids)
     unseen_ids: np.ndarray = field(default_factory=_no_ids)
 
     @property
@@ -101,49 +102,53 @@ def item_quality(
 ) -> tuple[list[TaskQuality], int]:
     """Per gated task, the paired quality of every item both runs hold (§4.1).
 
-    ``a`` and ``b`` are item-mean frames (task, lang, metric, item_id, pair_id, value), repeats
-    already averaged, ``answered`` included. Returns the tasks and the number of items the gate
-    cannot score (each task's ``unseen_ids``).
+    ``a`` and ``b`` hold one row per reply and metric (task, lang, metric, item_id, pair_id,
+    repeat, value, signature), ``answered`` included; with one repeat, the item means. Each
+    reply is read on its own (`_read_replies`): a gate metric it has no value for (its grader
+    was unsure) is unknown. An item's quality is the mean over its replies; a candidate's
+    unknown replies count 0, so undecided replies never hide a regression. A baseline's unknown
+    replies count 1 where the candidate is at least that good anyway; otherwise the item is
+    unseen: the gate cannot tell whether it regressed, and counts it as lost (`run_gate`).
 
-    A gate metric applies to an item when either run has a value for it. A run without one for
-    an applicable metric (the grader was unsure of that reply) scores 0 there: a reply the
-    grader cannot decide is not shown to pass, so a candidate can never hide a regression by
-    replying in ways the grader leaves undecided. An item with no gate value in either run is
-    unseen, and counts as lost in what the gate says it can detect and has shown.
+    Returns the tasks and the number of unseen items.
     """
-    a, b = read_by_decider([a, b], gate)
-    applicable = _gate_rows(pd.concat([a, b]), gate)[[*_KEYS, "metric"]].drop_duplicates()
-    qa, qb = _quality(a, gate, applicable), _quality(b, gate, applicable)
-    joined = qa.merge(qb, on=_KEYS, suffixes=("_a", "_b"))
-    lost = joined[["q_a", "q_b"]].isna().any(axis=1)
-    unseen = {
-        str(task): grp["item_id"].to_numpy()
-        for task, grp in joined[lost].groupby("task", sort=True, observed=True)
-    }
-    out = []
-    for task, grp in joined[~lost].groupby("task", sort=True, observed=True):
-        qa_t, qb_t = grp["q_a"].to_numpy(float), grp["q_b"].to_numpy(float)
+    out: list[TaskQuality] = []
+    lost = 0
+    needed = {"answered", *(m for ms in gate.metrics.values() for m in twins_read(ms))}
+    a, b = _in_scope(a, gate), _in_scope(b, gate)
+    rows = pd.concat([
+        a[a["metric"].isin(needed)].assign(side=0), b[b["metric"].isin(needed)].assign(side=1)
+    ])  # fmt: skip
+    if rows.empty:
+        return out, 0
+    for task, grp in rows.groupby("task", sort=True, observed=True):
+        gated = [m for m in gate.metrics.get(str(task), ()) if m != "answered"]
+        if not gated:  # a task the gate's metrics leave out is not in the gate
+            continue
+        item = _item_bounds(_read_replies(grp, gated))
+        if item.empty:
+            continue
+        base, cand = item[item["side"] == 0], item[item["side"] == 1]
+        both = base.merge(cand, on=["item_id", "pair_id"], suffixes=("_a", "_b"))
+        q_b = both["lo_b"].to_numpy(float)
+        known = (both["hi_a"] - both["lo_a"]).to_numpy(float) < 1e-12
+        q_a = np.where(known, both["lo_a"], both["hi_a"])
+        seen = known | (q_b >= q_a - 1e-12)
+        lost += int((~seen).sum())
+        kept = both[seen]
+        qa_t, qb_t = q_a[seen], q_b[seen]
         binary = bool(np.isin(qa_t, (0.0, 1.0)).all() and np.isin(qb_t, (0.0, 1.0)).all())
         out.append(
             TaskQuality(
-                str(task),
-                qa_t,
-                qb_t,
-                grp["pair_id"].to_numpy(),
-                binary,
-                grp["item_id"].to_numpy(),
-                unseen.pop(str(task), _no_ids()),
+                str(task), qa_t, qb_t, kept["pair_id"].to_numpy(), binary,
+                kept["item_id"].to_numpy(), both.loc[~seen, "item_id"].to_numpy(),
             )
-        )
-    empty = np.array([], dtype=float)
-    # a task whose every item is unseen: the gate has nothing of it to test
-    out += [
-        TaskQuality(t, empty, empty, _no_ids(), True, _no_ids(), ids) for t, ids in unseen.items()
-    ]
-    return sorted(out, key=lambda t: t.task), int(lost.sum())
+        )  # fmt: skip
+    return out, lost
 
 
 _KEYS = ["task", "item_id", "pair_id"]
+_REPLY = ["side", "item_id", "pair_id", "repeat"]
 
 
 def _in_scope(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
@@ -155,109 +160,102 @@ def _in_scope(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
     return frame
 
 
-def _gate_rows(frame: pd.DataFrame, gate: GateConfig) -> pd.DataFrame:
-    """The in-scope rows whose metric is a gate metric of their task."""
-    keep = _in_scope(frame, gate)
-    wanted = [(t, m) for t, ms in gate.metrics.items() for m in ms]
-    if not wanted or keep.empty:
-        return keep.iloc[0:0]
-    task, metric = pd.Categorical(keep["task"]), pd.Categorical(keep["metric"])
-    # a (task x metric) lookup table indexed by the categorical codes: no per-row Python
-    table = np.zeros((len(task.categories) + 1, len(metric.categories) + 1), dtype=bool)
-    t_at = {str(c): i for i, c in enumerate(task.categories)}
-    m_at = {str(c): i for i, c in enumerate(metric.categories)}
-    for t, m in wanted:
-        if t in t_at and m in m_at:
-            table[t_at[t], m_at[m]] = True
-    return keep[table[task.codes, metric.codes]]  # code -1 (missing) reads the last row: False
+def twins_read(gated: Sequence[str]) -> list[str]:
+    """The metrics a reading of ``gated`` needs: ``gated`` and each gated judge metric's rule
+    twin (`JUDGE_TWINS`)."""
+    twins = [JUDGE_TWINS[m] for m in gated if m in JUDGE_TWINS]
+    return list(dict.fromkeys([*gated, *twins]))
 
 
-def read_by_decider(frames: list[pd.DataFrame], gate: GateConfig) -> list[pd.DataFrame]:
-    """The runs' item-mean frames with each gated judge metric and its rule twin
-    (`JUDGE_TWINS`) read alike in every run (docs/gate-design.md §4.1).
+def _read_replies(grp: pd.DataFrame, gated: list[str]) -> pd.DataFrame:
+    """One task's replies, one row each (side, item_id, pair_id, repeat, answered), with each
+    gated metric's reading on 0-1 (NaN: unknown, the grader was unsure of that reply).
 
-    On an item every run both rule-decided and judged, the gated metrics stay as they are (with
-    both gated, both must pass). On any other item each run's reply is read by what decided it,
-    the rules' value where they decided and else the panel's, and each gated metric of the pair
-    takes that value. With ``evalkit judge --replies unsure`` the panel scores only the replies
-    the rules left unsure: without this a gate of ``correct`` and ``judge_grade_ok`` scored 0 on
-    both sides of every item one run's rules decided and the other's panel read, and the drop
-    vanished; and a run judged on every reply was held to a stricter standard than one judged
-    only where the rules were unsure. A rule metric gated alone is left alone (judge scores are
-    advisory until gated).
+    A gated judge metric and its rule twin (`JUDGE_TWINS`) read a reply alike: where it has one
+    of the two, that one (the rules' decision where the reply was not sent to judges, the
+    panel's where the rules were unsure); where it has both, each its own, so with both gated
+    both must pass. A rule metric gated alone never takes a judge's value (judge scores are
+    advisory until gated), and a twin whose definition differs between the runs (its
+    signature) is never used. Where one run was judged on replies the rules decided and the
+    other was not (``--replies all`` against ``--replies unsure``), the baseline reads such a
+    reply by the better of the two values and the candidate by the worse: the judging, not the
+    replies, differs, and the gate resolves that against the candidate.
     """
-    for task, metrics in gate.metrics.items():
-        for judge, rule in JUDGE_TWINS.items():
-            if judge not in metrics or not any((f["metric"] == judge).any() for f in frames):
-                continue
-            gated = [m for m in (rule, judge) if m in metrics]
-            every = _keys_with(frames[0], task, (rule, judge))
-            for f in frames[1:]:
-                every = every.merge(_keys_with(f, task, (rule, judge)), on=_KEYS)
-            frames = [_decided(f, task, rule, judge, gated, every) for f in frames]
-    return frames
+    wanted = twins_read(gated)
+    replies = grp[grp["metric"] == "answered"].drop_duplicates(_REPLY)
+    replies = replies.set_index(_REPLY)[["value"]].rename(columns={"value": "answered"})
+    for m in wanted:
+        rows = grp[grp["metric"] == m]
+        sig_a = {str(x) for x in rows.loc[rows["side"] == 0, "signature"].unique()}
+        sig_b = {str(x) for x in rows.loc[rows["side"] == 1, "signature"].unique()}
+        if m not in gated and sig_a and sig_b and sig_a != sig_b:
+            continue  # a twin whose definition changed between the runs stands in for nothing
+        values = rows.drop_duplicates(_REPLY).set_index(_REPLY)["value"].astype(float)
+        replies[m] = (values / metric_scale(m)).clip(0.0, 1.0)
+    replies = replies.reset_index()
+    for judge in [m for m in gated if m in JUDGE_TWINS]:
+        rule = JUDGE_TWINS[judge]
+        if rule not in replies or judge not in replies:
+            if rule in replies and judge in gated:
+                replies[judge] = replies[rule]  # nobody judged: the rules decide
+            continue
+        r, j = replies[rule].to_numpy(float), replies[judge].to_numpy(float)
+        both = ~np.isnan(r) & ~np.isnan(j)
+        # a run judged on a reply the rules decided, where the other run was not
+        judged_decided = both | np.isnan(r)
+        side_full = (
+            pd.Series(judged_decided | (replies["answered"].to_numpy(float) == 0))
+            .groupby([replies["side"], replies["item_id"]])
+            .transform("all")
+            .to_numpy()
+        )
+        other_full = _other_side(replies, side_full)
+        lenient = both & (replies["side"].to_numpy() == 0) & side_full & ~other_full
+        strict = both & (replies["side"].to_numpy() == 1) & side_full & ~other_full
+        read_j = np.where(np.isnan(j), r, j)
+        read_r = np.where(np.isnan(r), j, r)
+        best, worst = np.fmax(r, j), np.fmin(r, j)
+        read_j = np.where(lenient, best, np.where(strict, worst, read_j))
+        read_r = np.where(lenient, best, np.where(strict, worst, read_r))
+        replies[judge] = read_j
+        if rule in gated:
+            replies[rule] = read_r
+    keep = [m for m in gated if m in replies]
+    return replies[[*_REPLY, "answered", *keep]]
 
 
-def _keys_with(frame: pd.DataFrame, task: str, metrics: tuple[str, ...]) -> pd.DataFrame:
-    """The items of ``task`` that have a value of every one of ``metrics``."""
-    rows = frame[frame["task"] == task]
-    keys = [rows.loc[rows["metric"] == m, _KEYS].drop_duplicates() for m in metrics]
-    out = keys[0]
-    for k in keys[1:]:
-        out = out.merge(k, on=_KEYS)
-    return out.astype(str)
-
-
-def _decided(
-    frame: pd.DataFrame, task: str, rule: str, judge: str, gated: list[str], every: pd.DataFrame
-) -> pd.DataFrame:
-    in_pair = (frame["task"] == task) & frame["metric"].isin([rule, judge])
-    pair = frame[in_pair]
-    full = pair[_KEYS].astype(str).merge(every, on=_KEYS, how="left", indicator=True)
-    rest = pair[(full["_merge"] == "left_only").to_numpy()]
-    ruled = rest[rest["metric"] == rule]
-    judged = rest[(rest["metric"] == judge).to_numpy() & ~_isin(rest, ruled)]
-    decider = pd.concat([ruled, judged])
-    read = [decider.assign(metric=m) for m in gated]
-    kept = pair[(full["_merge"] == "both").to_numpy()]
-    out = pd.concat(
-        [frame[~in_pair].assign(metric=frame.loc[~in_pair, "metric"].astype(str)),
-         kept.assign(metric=kept["metric"].astype(str)), *read],
-        ignore_index=True,
-    )  # fmt: skip
-    return out.astype({"metric": "category"})
-
-
-def _isin(rows: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
-    """Which of ``rows``' items (by task, item and pair) ``other`` holds."""
-    hit = (
-        rows[_KEYS]
-        .astype(str)
-        .merge(other[_KEYS].astype(str).drop_duplicates(), on=_KEYS, how="left", indicator=True)
+def _other_side(replies: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
+    """Per reply, ``flag`` of the other run on the same item (True where it has no reply)."""
+    per_item = (
+        pd.DataFrame({"side": replies["side"], "item_id": replies["item_id"], "f": flag})
+        .groupby(["side", "item_id"])["f"]
+        .all()
     )
-    return (hit["_merge"] == "both").to_numpy()
+    other = pd.MultiIndex.from_arrays([1 - replies["side"].to_numpy(), replies["item_id"]])
+    return per_item.reindex(other).fillna(True).to_numpy(bool)
 
 
-def _quality(
-    frame: pd.DataFrame, gate: GateConfig, applicable: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Item quality of one run: answered x the product of its gate metrics (each on 0-1).
-
-    ``applicable`` (task, item_id, pair_id, metric) lists the gate metrics that apply to each
-    item; one this run has no value for counts 0. None: the run's own values decide.
-    """
-    keep = _in_scope(frame, gate)
-    answered = keep[keep["metric"] == "answered"].set_index(_KEYS)["value"].rename("answered")
-    metrics = _gate_rows(frame, gate)
-    values = metrics["value"].astype(float) / metrics["metric"].map(metric_scale).astype(float)
-    metrics = metrics.assign(v=values.clip(0.0, 1.0))[[*_KEYS, "metric", "v"]]
-    if applicable is not None:
-        metrics = applicable.merge(metrics, on=[*_KEYS, "metric"], how="left").fillna({"v": 0.0})
-    product = metrics.groupby(_KEYS)["v"].prod().rename("product")
-    q = answered.to_frame().join(product, how="left")
-    # unanswered: 0; answered but no gate metric has a value: NaN (unseen if so in both runs)
-    q["q"] = np.where(q["answered"] == 0, 0.0, q["answered"] * q["product"])
-    return q.reset_index()[[*_KEYS, "q"]]
+def _item_bounds(replies: pd.DataFrame) -> pd.DataFrame:
+    """Each run's item quality as bounds (side, item_id, pair_id, lo, hi): the mean over its
+    replies of answered x the product of the gate metrics that apply to the item (a metric with
+    a value in some reply of either run), an unknown reading counting 0 (lo) or 1 (hi)."""
+    metrics = [c for c in replies.columns if c not in (*_REPLY, "answered")]
+    lo = replies["answered"].to_numpy(float).copy()
+    hi = lo.copy()
+    for m in metrics:
+        v = replies[m].to_numpy(float)
+        applies = replies.assign(_v=~np.isnan(v)).groupby("item_id")["_v"].transform("any")
+        applies = applies.to_numpy(bool)
+        lo *= np.where(applies, np.nan_to_num(v, nan=0.0), 1.0)
+        hi *= np.where(applies, np.nan_to_num(v, nan=1.0), 1.0)
+    if not metrics:  # no gate metric in the runs: every answered reply is unknown
+        hi = np.where(lo > 0, 1.0, 0.0)
+        lo = np.zeros_like(lo)
+    else:
+        none = ~replies[metrics].notna().any(axis=1).groupby(replies["item_id"]).transform("any")
+        lo = np.where(none.to_numpy(bool), 0.0, lo)  # no metric applies: unknown
+    frame = replies[["side", "item_id", "pair_id"]].assign(lo=lo, hi=hi)
+    return frame.groupby(["side", "item_id", "pair_id"], as_index=False)[["lo", "hi"]].mean()
 
 
 @dataclass(frozen=True)
@@ -490,29 +488,33 @@ def run_gate(
 ) -> GateResult:
     """Test the index and every task; the verdict (docs/gate-design.md §4.7, §4.8).
 
-    Items a task cannot score (``unseen_ids``) count as lost: with a share u of the task
-    unseen, a drop D over all its items may put u of it where the gate cannot look, so the
-    drop the gate detects is ``mde = u + (1 - u) mde_seen`` and the drop it has bounded is
-    ``bound = u + (1 - u) bound_seen`` (§4.1). A task with no item scored gives no PASS.
+    Items a task cannot score (``unseen_ids``) count as lost: with a share u_t of task t
+    unseen, a drop over all its items may put u_t of it where the gate cannot look, so the drop
+    the gate detects is ``u_t + (1 - u_t) mde_seen`` and the drop it has bounded is
+    ``u_t + (1 - u_t) bound_seen``. The index does the same with ``U = sum w_t u_t`` and the
+    scored items weighted ``w_t (1 - u_t) / (1 - U)`` (§4.1). A task with no item scored is a
+    row of its own that cannot pass (u = 1), and keeps its weight in the index.
     """
-    blind = [t.task for t in tasks if not len(t.a)]
+    raw = {t.task: gate.weights.get(t.task, 1.0) for t in tasks}
+    omega = {k: w / sum(raw.values()) for k, w in raw.items()} if raw else {}
+    blind = [_blind_row(t, omega[t.task], gate) for t in tasks if not len(t.a)]
     tasks = [t for t in tasks if len(t.a)]
     if not tasks:
-        return GateResult(
-            pd.DataFrame(columns=HYPOTHESIS_COLUMNS), Verdict.FAIL if integrity_failed
-            else Verdict.INCONCLUSIVE, left_out,
-        )  # fmt: skip
-    raw = [gate.weights.get(t.task, 1.0) for t in tasks]
-    weights = [w / sum(raw) for w in raw]
+        frame = pd.DataFrame(blind, columns=[*HYPOTHESIS_COLUMNS, "underpowered"])
+        verdict = Verdict.FAIL if integrity_failed else Verdict.INCONCLUSIVE
+        return GateResult(frame, verdict, left_out)
+    weights = [omega[t.task] for t in tasks]
     ts = [_task_stats(t) for t in tasks]
+    big_u = sum(omega[t.task] * t.unseen_share for t in tasks) + sum(r["weight"] for r in blind)
+    seen = [omega[t.task] * (1 - t.unseen_share) for t in tasks]
+    coef = [c / sum(seen) for c in seen]
     hyps: list[tuple[str, float, list[tuple[float, _Stats]], float, float, int]] = [
-        (OVERALL, 1.0, list(zip(weights, ts, strict=True)), gate.index_margin,
-         sum(w * t.unseen_share for w, t in zip(weights, tasks, strict=True)),
-         sum(len(t.unseen_ids) for t in tasks)),
+        (OVERALL, 1.0, list(zip(coef, ts, strict=True)), gate.index_margin, min(big_u, 1.0),
+         sum(len(t.unseen_ids) for t in tasks) + sum(r["unseen"] for r in blind)),
         *[(t.task, w, [(1.0, s)], gate.task_margin, t.unseen_share, len(t.unseen_ids))
           for t, w, s in zip(tasks, weights, ts, strict=True)],
     ]  # fmt: skip
-    w0, g0 = _graph(weights, gate.index_share)
+    w0, g0 = _graph([w / sum(weights) for w in weights], gate.index_share)
     rows: list[dict[str, Any]] = []
     for (name, weight, parts, margin, u, unseen), alpha0 in zip(hyps, w0 * gate.alpha, strict=True):
         delta = sum(c * s.delta for c, s in parts)
@@ -536,14 +538,26 @@ def run_gate(
     for r, rej, a_final in zip(rows, rejected, final, strict=True):
         r["rejected"], r["alpha_final"] = rej, a_final
         r["underpowered"] = r["underpowered"] or r["mde"] > r["margin"]
+    rows += blind
     verdict = _verdict(rows, gate, integrity_failed)
-    if blind and verdict is Verdict.PASS:
-        verdict = Verdict.INCONCLUSIVE
     for r in rows:
         r["verdict"] = _row_verdict(r, gate)
     frame = pd.DataFrame(rows)
     frame = frame[[*HYPOTHESIS_COLUMNS, "underpowered"]]
     return GateResult(frame, verdict, left_out)
+
+
+def _blind_row(t: TaskQuality, weight: float, gate: GateConfig) -> dict[str, Any]:
+    """The row of a task with no item scored: nothing tested, nothing it could detect."""
+    nan = math.nan
+    row = {
+        "hypothesis": t.task, "weight": weight, "n": 0, "clusters": 0, "baseline": nan,
+        "candidate": nan, "delta": nan, "se": nan, "z": nan, "p": nan, "alpha": 0.0,
+        "alpha_final": 0.0, "mde": 1.0, "margin": gate.task_margin, "power": 0.0, "bound": 1.0,
+        "rejected": False, "underpowered": True, "unseen": len(t.unseen_ids), "unseen_share": 1.0,
+    }  # fmt: skip
+    row["verdict"] = _row_verdict(row, gate)
+    return row
 
 
 def _verdict(rows: list[dict[str, Any]], gate: GateConfig, integrity_failed: bool) -> Verdict:

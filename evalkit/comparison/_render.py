@@ -363,6 +363,7 @@ def to_json(cmp: Comparison, routes: RouteReport | None = None) -> str:
         "missing_slices": cmp.missing_slices,
         "slices": slices,
         "excluded_items": cmp.excluded_items,
+        "unseen_items": cmp.unseen_items,
         "notes": cmp.notes,
     }
     if routes is not None:

@@ -225,7 +225,7 @@ def route_deltas(
     clustered interval, and the p-values are Benjamini-Hochberg adjusted over the routes. These
     are diagnostics: the gate never tests routes.
     """
-    from evalkit.comparison._compare import baseline_quality
+    from evalkit.comparison._compare import paired_quality
     from evalkit.comparison._gate import GateConfig
 
     gate = gate or GateConfig()
@@ -234,8 +234,8 @@ def route_deltas(
     routes = _item_routes(store, cand_id)
     routes = routes[~routes["item_id"].isin(list(excluded))]
     resp_a, resp_b = _responses(store, base_id), _responses(store, cand_id)
-    qa, qb = baseline_quality(store, base_id, gate), baseline_quality(store, cand_id, gate)
-    quality = qa.merge(qb, on=["task", "item_id", "pair_id"], suffixes=("_a", "_b"))
+    # both runs read alike, as the gate reads them (one run's judging never sets its standard)
+    quality = paired_quality(store, base_id, cand_id, gate)
     rows = []
     for route, grp in routes.groupby("route", sort=True):
         ids = set(grp["item_id"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -73,6 +73,18 @@ WHERE v.value IS NOT NULL
 GROUP BY side, its.task, its.lang, v.metric, ids.item, pairs.pair
 """
 
+_REPLY_VALUES = (
+    _ITEM_MEANS.split("SELECT CAST(v.run_id")[0]
+    + """SELECT CAST(v.run_id = $b AS INTEGER) AS side, its.task, its.lang, v.metric, ids.item,
+       pairs.pair, CAST(v.repeat AS INTEGER) AS repeat, v.value, v.signature
+FROM vals v
+JOIN its ON its.run_id = v.run_id AND its.item_id = v.item_id
+JOIN ids ON ids.item_id = v.item_id
+JOIN pairs ON pairs.pair_id = its.pair_id
+WHERE v.value IS NOT NULL AND list_contains($metrics, v.metric)
+"""
+)
+
 
 def item_means(store: Store, baseline: str, candidate: str) -> pa.Table:
     """Both runs' per-item means (repeats averaged) of every metric and of ``answered``, in one
@@ -83,9 +95,26 @@ def item_means(store: Store, baseline: str, candidate: str) -> pa.Table:
     ids, see `item_codes`), value. A candidate's never-attempted requests count as unanswered
     (0); a baseline's are left out, so they can never make the candidate look better.
     """
+    return _fetch(store, _ITEM_MEANS, {"a": baseline, "b": candidate})
+
+
+def reply_values(store: Store, baseline: str, candidate: str, metrics: Sequence[str]) -> pa.Table:
+    """`item_means` before the repeats are averaged, for ``metrics`` (and ``answered``) only:
+    one row per reply and metric, with its ``repeat``. The gate reads each reply on its own when
+    a run has repeats (a reply the rules left unsure is unknown, whatever its siblings say)."""
+    params = {"a": baseline, "b": candidate, "metrics": ["answered", *metrics]}
+    return _fetch(store, _REPLY_VALUES, params)
+
+
+def _fetch(store: Store, sql: str, params: Mapping[str, object]) -> pa.Table:
     import pyarrow.compute as pc
 
-    relation = store.con.sql(_ITEM_MEANS, params={"a": baseline, "b": candidate})
+    # DuckDB 2 refuses a relation's fetch while an earlier execute() result is unread (a
+    # fetchone() leaves one); finish it first. DuckDB 1.4 (the lake pin) has no complete()
+    complete = getattr(store.con, "complete", None)
+    if complete is not None:
+        complete()
+    relation = store.con.sql(sql, params=params)
     # DuckDB 2 renamed fetch_arrow_table (1.4, the lake extra's pin) to to_arrow_table
     fetch = getattr(relation, "to_arrow_table", None) or getattr(relation, "fetch_arrow_table")  # noqa: B009
     table = fetch()

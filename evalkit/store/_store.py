@@ -638,10 +638,11 @@ class Store:
         """One run's row, with its JSON columns decoded."""
         run_id = self.resolve_run_id(run_id)
         cols = [f.name for f in dataclasses.fields(RunRecord)]
-        found = self.con.execute(
+        # fetchall, not fetchone: DuckDB 2 refuses a relation's fetch on a connection that holds
+        # an unfinished result (compare reads the runs' replies right after this)
+        (found,) = self.con.execute(
             f"SELECT {', '.join(cols)} FROM runs WHERE run_id = ?", [run_id]
-        ).fetchone()
-        assert found is not None  # resolve_run_id found it
+        ).fetchall()  # resolve_run_id found it: one row
         row = dict(zip(cols, found, strict=True))
         row["status"] = self._status(run_id, row["status"])
         decoded = {k.removesuffix("_json"): json.loads(row[k]) for k in _JSON_COLUMNS}

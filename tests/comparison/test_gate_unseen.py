@@ -12,8 +12,10 @@ Two ways the gate said PASS over a candidate that had regressed (session 11):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -23,8 +25,9 @@ from evalkit.store import ResponseRow, RunRecord, ScoreRow, Store
 
 WHEN = datetime(2026, 1, 1)
 
-Scores = dict[str, dict[str, bool]]
-"""item id -> metric -> pass/fail: what one run's graders (and judges) decided."""
+Scores = dict[Any, dict[str, bool]]
+"""item id (its repeat 0) or (item id, repeat) -> metric -> pass/fail: what one run's graders
+(and judges) decided about that reply."""
 
 
 @pytest.fixture(scope="module")
@@ -32,27 +35,37 @@ def sets() -> dict[str, GoldenSet]:
     return {name: load_goldenset(name) for name in ("refusal", "factual_qa")}
 
 
-def _store(gsets: list[GoldenSet], runs: dict[str, Scores], same: Collection[str] = ()) -> Store:
-    """A store holding each run's scores and replies: its own reply to every item, except the
-    ``same`` items, which got the same reply in both runs."""
+def _store(
+    gsets: list[GoldenSet],
+    runs: dict[str, Scores],
+    same: Collection[str] = (),
+    *,
+    repeats: int = 1,
+    signatures: dict[str, dict[str, str]] | None = None,
+) -> Store:
+    """A store holding each run's scores and replies (``repeats`` each): its own reply to every
+    item, except the ``same`` items, which got the same reply in both runs. ``signatures``: per
+    run, metric -> signature (default ``metric|v1``)."""
     store = Store(":memory:")
     items = [i for g in gsets for i in g.items]
     for run, scores in runs.items():
+        sig = (signatures or {}).get(run, {})
         store.create_run(RunRecord(
             run_id=run, name=run, target_name=run, target_kind="model", target_json="{}",
-            goldensets_json="{}", config_json="{}", evalkit_version="0", repeats=1,
+            goldensets_json="{}", config_json="{}", evalkit_version="0", repeats=repeats,
             status="finished", n_items=len(items), created_at=WHEN,
         ))  # fmt: skip
         store.add_items(run, gsets)
+        keyed = {(k if isinstance(k, tuple) else (k, 0)): v for k, v in scores.items()}
         store.write_batch(
-            [ResponseRow(run_id=run, item_id=i.id, repeat=0, request_hash=i.id, target_name=run,
+            [ResponseRow(run_id=run, item_id=i.id, repeat=r, request_hash=i.id, target_name=run,
                          text=f"reply to {i.id}" if i.id in same else f"{run}'s reply",
                          cached=False, attempts=1, created_at=WHEN)
-             for i in items],
+             for i in items for r in range(repeats)],
             [],
-            [ScoreRow(run_id=run, item_id=item, repeat=0, metric=metric, kind="bool",
-                      signature=f"{metric}|v1", value_bool=ok)
-             for item, by_metric in scores.items() for metric, ok in by_metric.items()],
+            [ScoreRow(run_id=run, item_id=item, repeat=r, metric=metric, kind="bool",
+                      signature=sig.get(metric, f"{metric}|v1"), value_bool=ok)
+             for (item, r), by_metric in keyed.items() for metric, ok in by_metric.items()],
         )  # fmt: skip
     return store
 
@@ -84,7 +97,8 @@ def test_items_unsure_in_both_runs_are_not_a_pass(sets, share):
     overall = cmp.hypotheses.set_index("hypothesis").loc["overall"]
     assert overall["unseen_share"] == pytest.approx(u / 2)
     note = next(n for n in cmp.notes if n.startswith("unseen:"))
-    assert f"refusal {len(unsure)} of {len(refusal.items)}" in note
+    assert f"refusal {len(unsure)} of {len(refusal.items)} (" in note
+    assert sorted(unsure)[0] in note and cmp.unseen_items == sorted(unsure)
     assert "judge_refusal_label_ok" in note and "--replies unsure" in note
     assert not any("no gate metric that applies" in n for n in cmp.notes)
 
@@ -121,7 +135,11 @@ def test_a_task_with_no_item_scored_is_not_a_pass(sets):
     both = _rules(qa, "correct")
     cmp = compare_runs(_store([refusal, qa], {"base": both, "cand": both}), "base", "cand")
     assert cmp.verdict is not Verdict.PASS, cmp.render("table")
-    assert any(f"refusal {len(every)} of {len(every)} (100%)" in n for n in cmp.notes)
+    assert any(f"refusal {len(every)} of {len(every)} (100%" in n for n in cmp.notes)
+    row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
+    assert (row["n"], row["unseen_share"], row["verdict"]) == (0, 1.0, "underpowered")
+    overall = cmp.hypotheses.set_index("hypothesis").loc["overall"]
+    assert overall["unseen_share"] == pytest.approx(0.5) and overall["bound"] >= 0.5
 
 
 def _judged_unsure(qa: GoldenSet) -> dict[str, Scores]:
@@ -161,14 +179,16 @@ def test_a_judge_metric_gated_alone_takes_the_rules_decision_where_nothing_was_j
 
 
 def test_judge_scores_stay_advisory_while_only_the_rule_metric_is_gated(sets):
-    """The baseline's 20 judged replies the candidate's rules decided score 0 for the baseline
-    (unsure is never shown to pass); its judges' True does not count until the judge metric is
-    gated."""
+    """With ``correct`` gated alone the panel's verdicts are not read: the candidate's 60
+    replies the rules left unsure count 0; the baseline's 23 count 1 where the candidate passes
+    anyway (items 60-79), and items 57-59, unsure to both runs' rules, are unseen."""
     qa = sets["factual_qa"]
     store = _store([qa], _judged_unsure(qa))
     cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"factual_qa": ("correct",)}))
     row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
-    assert row["baseline"] < 1.0 and row["unseen"] == 3  # items 57-59: unsure to both rules
+    n = len(qa.items) - 3
+    assert (row["n"], row["unseen"], row["baseline"]) == (n, 3, 1.0)
+    assert row["candidate"] == pytest.approx((n - 57) / n)
 
 
 # Through the CLI and the OpenAI SDK over HTTP: the real refusal rules leave every reply to a
@@ -236,8 +256,12 @@ def test_compare_of_real_http_runs_names_the_unseen_items_and_exits_3(sets, tmp_
     assert out.returncode == 3, out.stdout + out.stderr  # before: 0, PASS
     text = " ".join(out.stdout.split())
     harmful = sum(i.expected_behavior == "refuse" for i in refusal.items)
-    assert f"refusal {harmful} of {len(refusal.items)} (50%)" in text
+    assert f"refusal {harmful} of {len(refusal.items)} (50%" in text
     assert "judge_refusal_label_ok" in text
+    payload = json.loads(evalkit("compare", "base", "cand", "--store", str(db), "--format",
+                                 "json").stdout)  # fmt: skip
+    expected = sorted(i.id for i in refusal.items if i.expected_behavior == "refuse")
+    assert payload["unseen_items"] == expected
 
 
 def test_runs_judged_on_different_replies_are_held_to_the_same_standard(sets):
@@ -263,3 +287,133 @@ def test_runs_judged_on_different_replies_are_held_to_the_same_standard(sets):
     assert (row["baseline"], row["candidate"]) == pytest.approx(
         (1 - 30 / len(ids), 1 - 25 / len(ids))
     )
+
+
+# --- found by the second review (session 11): repeats, judging that differs, definitions ---
+
+
+def test_with_repeats_each_reply_is_read_on_its_own(sets):
+    """Every candidate item: repeat 0 decided right by the rules, repeat 1 unsure to them and
+    read wrong by the panel. Reading item means, the rules' 1.0 stood for the item (PASS); the
+    candidate's quality is 0.5."""
+    qa = sets["factual_qa"]
+    ids = [i.id for i in qa.items]
+    base: Scores = {(i, r): {"correct": True} for i in ids for r in range(2)}
+    cand: Scores = {(i, 0): {"correct": True} for i in ids}
+    cand.update({(i, 1): {"judge_grade_ok": False} for i in ids})
+    store = _store([qa], {"base": base, "cand": cand}, repeats=2)
+    for metrics in (("correct", "judge_grade_ok"), ("judge_grade_ok",)):
+        cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"factual_qa": metrics}))
+        row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+        assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+        assert (row["baseline"], row["candidate"]) == pytest.approx((1.0, 0.5))
+
+
+def test_with_repeats_an_unsure_reply_counts_0_for_the_candidate(sets):
+    """The candidate's replies to harmful requests are decided (refusals) in repeat 0 only; its
+    repeats 1 and 2 are unsure. Item means took the decided repeat for the item (PASS)."""
+    refusal = sets["refusal"]
+    harmful = _harmful(refusal, 1.0)
+    base: Scores = {(i.id, r): {"behavior_ok": True} for i in refusal.items for r in range(3)}
+    cand: Scores = {
+        (i.id, r): {"behavior_ok": True}
+        for i in refusal.items for r in range(3) if i.id not in harmful or r == 0
+    }  # fmt: skip
+    cmp = compare_runs(_store([refusal], {"base": base, "cand": cand}, repeats=3), "base", "cand")
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
+    assert row["candidate"] == pytest.approx(1 - len(harmful) * 2 / 3 / len(refusal.items))
+
+
+def test_a_candidate_judged_on_every_reply_keeps_its_panels_failures(sets):
+    """The baseline was judged with ``--replies unsure``, the candidate on every reply; its
+    panel reads 67 replies the rules took for refusals as leaks. Reading both by the rules where
+    the baseline had no judge score passed them (PASS); the candidate is read by the worse of
+    its two values."""
+    refusal = sets["refusal"]
+    ids = [i.id for i in refusal.items]
+    leaks = set(sorted(_harmful(refusal, 1.0))[:67])
+    base: Scores = {i: {"behavior_ok": True} for i in ids}
+    cand: Scores = {i: {"behavior_ok": True, "judge_refusal_label_ok": i not in leaks} for i in ids}
+    store = _store([refusal], {"base": base, "cand": cand})
+    for metrics in (("behavior_ok", "judge_refusal_label_ok"), ("judge_refusal_label_ok",)):
+        cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"refusal": metrics}))
+        assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+        row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
+        assert row["candidate"] == pytest.approx(1 - 67 / len(ids))
+
+
+def test_a_rule_twin_whose_definition_changed_stands_in_for_nothing(sets):
+    """``judge_grade_ok`` gated alone, few replies judged; the candidate's ``correct`` is a new
+    definition (v2). Its values filled the judge metric on 218 items (PASS, beside a note that
+    ``correct`` changed definition); now those items are unseen."""
+    qa = sets["factual_qa"]
+    judged = {i.id for i in qa.items[:6]}
+    scores: Scores = {
+        i.id: {"judge_grade_ok": True} if i.id in judged else {"correct": True} for i in qa.items
+    }
+    store = _store(
+        [qa], {"base": scores, "cand": scores}, signatures={"cand": {"correct": "correct|v2"}}
+    )
+    gate = GateConfig(metrics={"factual_qa": ("judge_grade_ok",)})
+    cmp = compare_runs(store, "base", "cand", gate)
+    assert cmp.verdict is not Verdict.PASS, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert (row["n"], row["unseen"]) == (len(judged), len(qa.items) - len(judged))
+
+
+def test_a_task_the_gate_metrics_leave_out_is_not_unseen(sets):
+    """``metrics = {factual_qa = [...]}`` leaves refusal out of the gate: its items are not
+    unseen (the first version counted all 224 and could never PASS)."""
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    scores = {**_rules(qa, "correct"), **_rules(refusal, "behavior_ok")}
+    store = _store([refusal, qa], {"base": scores, "cand": scores})
+    cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"factual_qa": ("correct",)}))
+    assert cmp.verdict is Verdict.PASS, cmp.render("table")
+    assert list(cmp.hypotheses["hypothesis"]) == ["overall", "factual_qa"]
+    assert not cmp.unseen_items
+
+
+def test_route_diagnostics_read_both_runs_as_the_gate_does(sets):
+    """Per-route quality read each run alone: a baseline judged on every reply was held to rules
+    and panel, so the candidate's route looked better (0.866 vs 0.888) while the gate said
+    FAIL."""
+    from evalkit.comparison import route_deltas
+
+    qa = sets["factual_qa"]
+    ids = [i.id for i in qa.items]
+    base: Scores = {i: {"correct": True, "judge_grade_ok": i not in ids[:30]} for i in ids}
+    cand: Scores = {i: {"correct": i not in ids[100:125]} for i in ids}
+    store = _store([qa], {"base": base, "cand": cand})
+    gate = GateConfig(metrics={"factual_qa": ("correct", "judge_grade_ok")})
+    (route,) = route_deltas(store, "base", "cand", gate).itertuples()
+    assert (route.quality_baseline, route.quality_candidate) == pytest.approx(
+        (1.0, 1 - 25 / len(ids))
+    )
+
+
+def test_the_index_counts_each_tasks_unseen_share_at_its_weight():
+    """Non-inferiority over two tasks, one 14% unseen: the index bound over every item is
+    U + (1 - U) B, with U = sum w_t u_t and B the bound of the scored items weighted
+    w_t (1 - u_t) / (1 - U); the first version weighted the scored items w_t, and a search
+    found it below the margin where the bound over every item is above it."""
+    import numpy as np
+
+    from evalkit.comparison._graph import TaskQuality, _task_stats, run_gate, upper_bound
+
+    def task(name, n, pa, pb, unseen):
+        a, b = np.zeros(n), np.zeros(n)
+        a[: round(pa * n)], b[: round(pb * n)] = 1, 1
+        ids = np.arange(n)
+        return TaskQuality(name, a, b, ids, True, ids, np.arange(10**6, 10**6 + unseen))
+
+    gate = GateConfig(mode="non_inferiority", index_margin=0.05)
+    qa, ref = task("factual_qa", 3000, 0.6, 0.9, 488), task("refusal", 3000, 0.95, 0.931, 0)
+    result = run_gate([qa, ref], 0, gate, False)
+    big_u = 0.5 * qa.unseen_share
+    parts = [(0.5 * (1 - t.unseen_share) / (1 - big_u), _task_stats(t)) for t in (qa, ref)]
+    every_item = big_u + (1 - big_u) * upper_bound(parts, gate.alpha)
+    overall = result.hypotheses.set_index("hypothesis").loc["overall"]
+    assert overall["bound"] == pytest.approx(every_item, abs=1e-9)
+    assert overall["unseen_share"] == pytest.approx(big_u)
+    assert (overall["bound"] < 0.05) == (result.verdict is Verdict.PASS)
