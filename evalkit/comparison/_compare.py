@@ -419,9 +419,9 @@ def _note_unseen(
         else "; only a gate metric that can score these replies makes them count"
     )
     notes.append(
-        "unseen: items whose quality the gate cannot tell (the baseline's reply undecided: no "
-        "rule decided it and no judge scored it, and the candidate's no better than that "
-        "could be; `unseen_items` lists them): " + ", ".join(parts) + "; each could hide a "
+        "unseen: items the gate cannot tell regressed or not, because the baseline's reply was "
+        "undecided (no rule decided it and no judge scored it) and the candidate's is not known "
+        "to be as good (`unseen_items` lists them): " + ", ".join(parts) + "; each could hide a "
         "failure, so the gate counts them as lost (its mde and bound include them, "
         "docs/gate-design.md §4.1)" + fix
     )
