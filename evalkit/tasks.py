@@ -61,6 +61,19 @@ JUDGE_TWINS: dict[str, str] = {
 With the judge metric gated, the gate reads a reply by what decided it (the rules where they
 decided, else the panel) unless both runs have both values (docs/gate-design.md §4.1)."""
 
+DECIDED_ON_EVERY_ITEM: frozenset[str] = frozenset({"correct", "behavior_ok"})
+"""Rule metrics that apply to every item of their tasks (every built-in QA item has a grade,
+every built-in refusal item expects a refusal or a compliance): a reply without one was left
+unsure by its grader, never one the metric does not apply to. The gate reads such a reply as
+unknown even where no reply of either run has a value (docs/gate-design.md §4.1)."""
+
+METRIC_FLOOR: dict[str, float] = {
+    "judge_naturalness": 1.0,
+    "judge_adequacy": 1.0,
+    "judge_adherence": 1.0,
+}
+"""The lowest value of a metric whose scale does not start at 0 (the judges' 1-5 scores)."""
+
 METRIC_SCALE: dict[str, float] = {
     "chrf": 100.0,
     "bleu": 100.0,
@@ -70,6 +83,11 @@ METRIC_SCALE: dict[str, float] = {
 }
 """Metrics not on a 0-1 scale (the range of the scale); the gate's margin, a fraction, is
 multiplied by this: 0.02 is 2 chrF points or 0.08 of a 1-5 judge score."""
+
+
+def metric_floor(metric: str) -> float:
+    """The lowest value of ``metric``'s scale: 1 for the judges' 1-5 scores, else 0."""
+    return METRIC_FLOOR.get(metric, 0.0)
 
 
 def metric_scale(metric: str) -> float:

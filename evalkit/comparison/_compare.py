@@ -52,7 +52,7 @@ class Comparison:
             p, the alpha each started and ended at, MDE and power at its margin, the upper
             bound of the drop, and whether it was rejected.
         verdict: PASS, FAIL or INCONCLUSIVE.
-        left_out: Items no gate metric could score in either run (unseen, docs/gate-design.md §4.1).
+        left_out: How many gated items are unseen (``len(unseen_items)``).
         snapshot: The DuckLake snapshot both runs were read at (None: a DuckDB file).
         unseen_items: The gated items counted as lost (docs/gate-design.md §4.1): the gate could
             not tell whether they regressed.
@@ -211,7 +211,7 @@ def compare_runs(
         if gate.scope == "changed"
         else set()
     )
-    tasks_all, left_out = item_quality(
+    tasks_all, _ = item_quality(
         *_reply_frames(store, base_id, cand_id, cov, items, pairs, (a, b), gate), gate
     )
     changed = [
@@ -229,6 +229,7 @@ def compare_runs(
             "[tool.evalkit.gate] metrics"
         )
     missing = _missing_gate_slices(want, slices)
+    left_out = sum(len(t.unseen_ids) for t in tasks)
     result = run_gate(tasks, left_out, gate, integrity_failed=bool(missing))
     hypotheses = _max_drop(_with_all_items(result.hypotheses, tasks_all, gate), gate)
     verdict = Verdict.FAIL if (hypotheses["verdict"] == "FAIL").any() else result.verdict
@@ -322,7 +323,8 @@ def _note_same(
 def baseline_quality(
     store: Store, run: str, gate: GateConfig, *, by_repeat: bool = False
 ) -> pd.DataFrame:
-    """A stored run's item quality (task, item_id, pair_id, q) as the gate defines it.
+    """A stored run's item quality (task, item_id, pair_id, q) as the gate defines it; NaN for
+    an item with a reply no rule decided and no judge scored (unseen in a comparison).
 
     ``by_repeat``: one row per item and repeat (with a ``repeat`` column) instead of the item's
     mean over its repeats, so the power plan can tell within-item noise from between-item
@@ -331,11 +333,11 @@ def baseline_quality(
 
     def quality(rows: pd.DataFrame) -> pd.DataFrame:
         tasks, _ = item_quality(rows, rows, gate)  # read against itself: its known items
-        return pd.DataFrame(
-            [(t.task, i, p, q) for t in tasks
-             for i, p, q in zip(t.item_ids, t.clusters, t.a, strict=True)],
-            columns=["task", "item_id", "pair_id", "q"],
-        )  # fmt: skip
+        known = [(t.task, i, p, q) for t in tasks
+                 for i, p, q in zip(t.item_ids, t.clusters, t.a, strict=True)]  # fmt: skip
+        pair_of = rows.drop_duplicates("item_id").set_index("item_id")["pair_id"]
+        unseen = [(t.task, i, pair_of[i], math.nan) for t in tasks for i in t.unseen_ids]
+        return pd.DataFrame(known + unseen, columns=["task", "item_id", "pair_id", "q"])
 
     run_id = store.resolve_run_id(run)
     cols = [*SLICE_KEYS, "item_id", "pair_id", "repeat", "value", "signature"]
@@ -419,9 +421,9 @@ def _note_unseen(
         else "; only a gate metric that can score these replies makes them count"
     )
     notes.append(
-        "unseen: items the gate cannot tell regressed or not, because the baseline's reply was "
-        "undecided (no rule decided it and no judge scored it) and the candidate's is not known "
-        "to be as good (`unseen_items` lists them): " + ", ".join(parts) + "; each could hide a "
+        "unseen: items the gate cannot tell regressed or not, because a reply of one run or "
+        "both was undecided (no rule decided it and no judge scored it) and the rest does not "
+        "settle it (`unseen_items` lists them): " + ", ".join(parts) + "; each could hide a "
         "failure, so the gate counts them as lost (its mde and bound include them, "
         "docs/gate-design.md §4.1)" + fix
     )

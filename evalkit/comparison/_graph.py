@@ -32,7 +32,7 @@ import pandas as pd
 
 from evalkit.comparison._cluster import clustered_mean_se
 from evalkit.comparison._dist import norm_cdf, norm_ppf, t_ppf
-from evalkit.tasks import JUDGE_TWINS, metric_scale
+from evalkit.tasks import DECIDED_ON_EVERY_ITEM, JUDGE_TWINS, metric_floor, metric_scale
 
 if TYPE_CHECKING:
     from evalkit.comparison._gate import GateConfig
@@ -105,10 +105,12 @@ def item_quality(
     ``a`` and ``b`` hold one row per reply and metric (task, lang, metric, item_id, pair_id,
     repeat, value, signature), ``answered`` included; with one repeat, the item means. Each
     reply is read on its own (`_read_replies`): a gate metric it has no value for (its grader
-    was unsure) is unknown. An item's quality is the mean over its replies; a candidate's
-    unknown replies count 0, so undecided replies never hide a regression. A baseline's unknown
-    replies count 1 where the candidate is at least that good anyway; otherwise the item is
-    unseen: the gate cannot tell whether it regressed, and counts it as lost (`run_gate`).
+    was unsure) is unknown. Each run's item quality is bounded: the mean over its replies with
+    unknown readings at 0 (``lo``) and at 1 (``hi``). An item both runs know is scored; so is one
+    that cannot have regressed whatever the unknown readings are (the candidate's ``lo`` at least
+    the baseline's ``hi``), at those two values. Any other item is unseen: the gate cannot tell
+    whether it regressed, and counts it as lost (`run_gate`). A task the gate's ``metrics`` give
+    no metric (or only ``answered``) is gated on ``answered``.
 
     Returns the tasks and the number of unseen items.
     """
@@ -123,17 +125,16 @@ def item_quality(
         return out, 0
     for task, grp in rows.groupby("task", sort=True, observed=True):
         gated = [m for m in gate.metrics.get(str(task), ()) if m != "answered"]
-        if not gated:  # a task the gate's metrics leave out is not in the gate
-            continue
         item = _item_bounds(_read_replies(grp, gated))
         if item.empty:
             continue
         base, cand = item[item["side"] == 0], item[item["side"] == 1]
         both = base.merge(cand, on=["item_id", "pair_id"], suffixes=("_a", "_b"))
+        known_a = (both["hi_a"] - both["lo_a"]).to_numpy(float) < 1e-12
+        known_b = (both["hi_b"] - both["lo_b"]).to_numpy(float) < 1e-12
+        q_a = np.where(known_a, both["lo_a"], both["hi_a"])
         q_b = both["lo_b"].to_numpy(float)
-        known = (both["hi_a"] - both["lo_a"]).to_numpy(float) < 1e-12
-        q_a = np.where(known, both["lo_a"], both["hi_a"])
-        seen = known | (q_b >= q_a - 1e-12)
+        seen = (known_a & known_b) | (q_b >= q_a - 1e-12)
         lost += int((~seen).sum())
         kept = both[seen]
         qa_t, qb_t = q_a[seen], q_b[seen]
@@ -188,10 +189,10 @@ def _read_replies(grp: pd.DataFrame, gated: list[str]) -> pd.DataFrame:
         rows = grp[grp["metric"] == m]
         sig_a = {str(x) for x in rows.loc[rows["side"] == 0, "signature"].unique()}
         sig_b = {str(x) for x in rows.loc[rows["side"] == 1, "signature"].unique()}
-        if m not in gated and sig_a and sig_b and sig_a != sig_b:
-            continue  # a twin whose definition changed between the runs stands in for nothing
+        if m not in gated and (not sig_a or not sig_b or sig_a != sig_b):
+            continue  # a twin both runs do not have alike stands in for nothing
         values = rows.drop_duplicates(_REPLY).set_index(_REPLY)["value"].astype(float)
-        replies[m] = (values / metric_scale(m)).clip(0.0, 1.0)
+        replies[m] = ((values - metric_floor(m)) / metric_scale(m)).clip(0.0, 1.0)
     replies = replies.reset_index()
     for judge in [m for m in gated if m in JUDGE_TWINS]:
         rule = JUDGE_TWINS[judge]
@@ -201,17 +202,13 @@ def _read_replies(grp: pd.DataFrame, gated: list[str]) -> pd.DataFrame:
             continue
         r, j = replies[rule].to_numpy(float), replies[judge].to_numpy(float)
         both = ~np.isnan(r) & ~np.isnan(j)
-        # a run judged on a reply the rules decided, where the other run was not
-        judged_decided = both | np.isnan(r)
-        side_full = (
-            pd.Series(judged_decided | (replies["answered"].to_numpy(float) == 0))
-            .groupby([replies["side"], replies["item_id"]])
-            .transform("all")
-            .to_numpy()
-        )
-        other_full = _other_side(replies, side_full)
-        lenient = both & (replies["side"].to_numpy() == 0) & side_full & ~other_full
-        strict = both & (replies["side"].to_numpy() == 1) & side_full & ~other_full
+        # per run and item: was any reply the rules decided also judged (--replies all)?
+        judged = (
+            pd.Series(both).groupby([replies["side"], replies["item_id"]]).transform("any")
+        ).to_numpy(bool)
+        other = _other_side(replies, judged)
+        lenient = both & (replies["side"].to_numpy() == 0) & judged & ~other
+        strict = both & (replies["side"].to_numpy() == 1) & judged & ~other
         read_j = np.where(np.isnan(j), r, j)
         read_r = np.where(np.isnan(r), j, r)
         best, worst = np.fmax(r, j), np.fmin(r, j)
@@ -222,6 +219,11 @@ def _read_replies(grp: pd.DataFrame, gated: list[str]) -> pd.DataFrame:
             replies[rule] = read_r
     keep = [m for m in gated if m in replies]
     return replies[[*_REPLY, "answered", *keep]]
+
+
+def _always(metric: str) -> bool:
+    """Whether ``metric`` applies to every item of its task (`DECIDED_ON_EVERY_ITEM`)."""
+    return metric in DECIDED_ON_EVERY_ITEM or JUDGE_TWINS.get(metric) in DECIDED_ON_EVERY_ITEM
 
 
 def _other_side(replies: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
@@ -237,23 +239,25 @@ def _other_side(replies: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
 
 def _item_bounds(replies: pd.DataFrame) -> pd.DataFrame:
     """Each run's item quality as bounds (side, item_id, pair_id, lo, hi): the mean over its
-    replies of answered x the product of the gate metrics that apply to the item (a metric with
-    a value in some reply of either run), an unknown reading counting 0 (lo) or 1 (hi)."""
+    replies of answered x the product of the gate metrics that apply to the item, an unknown
+    reading counting 0 (lo) or 1 (hi). A metric applies where some reply of either run has a
+    value, and always where it is decided on every item (`DECIDED_ON_EVERY_ITEM`, or a judge
+    metric whose rule twin is): a second gate metric must not turn replies unsure in both runs
+    into replies the first does not apply to. An item no gate metric applies to is unknown; a
+    task with no gate metric is read by ``answered`` alone."""
     metrics = [c for c in replies.columns if c not in (*_REPLY, "answered")]
     lo = replies["answered"].to_numpy(float).copy()
     hi = lo.copy()
     for m in metrics:
         v = replies[m].to_numpy(float)
         applies = replies.assign(_v=~np.isnan(v)).groupby("item_id")["_v"].transform("any")
-        applies = applies.to_numpy(bool)
+        applies = applies.to_numpy(bool) | _always(m)
         lo *= np.where(applies, np.nan_to_num(v, nan=0.0), 1.0)
         hi *= np.where(applies, np.nan_to_num(v, nan=1.0), 1.0)
-    if not metrics:  # no gate metric in the runs: every answered reply is unknown
-        hi = np.where(lo > 0, 1.0, 0.0)
-        lo = np.zeros_like(lo)
-    else:
-        none = ~replies[metrics].notna().any(axis=1).groupby(replies["item_id"]).transform("any")
-        lo = np.where(none.to_numpy(bool), 0.0, lo)  # no metric applies: unknown
+    if metrics:
+        some = replies[metrics].notna().any(axis=1) | any(_always(m) for m in metrics)
+        none = ~some.groupby(replies["item_id"]).transform("any").to_numpy(bool)
+        lo = np.where(none, 0.0, lo)  # no metric applies: unknown
     frame = replies[["side", "item_id", "pair_id"]].assign(lo=lo, hi=hi)
     return frame.groupby(["side", "item_id", "pair_id"], as_index=False)[["lo", "hi"]].mean()
 
@@ -580,7 +584,8 @@ def _row_verdict(r: dict[str, Any], gate: GateConfig) -> str:
 
 PLAN_COLUMNS = [
     "hypothesis", "n", "baseline", "alpha", "mde", "margin", "powered", "items_needed",
-    "repeats", "within_share", "mde_2x_items", "mde_2x_repeats", "repeats_needed", "advice",
+    "repeats", "within_share", "mde_2x_items", "mde_2x_repeats", "repeats_needed", "unseen_share",
+    "advice",
 ]  # fmt: skip
 
 MAX_REPEATS = 64
@@ -623,7 +628,8 @@ def _noise(grp: pd.DataFrame) -> _Noise:
     """Split one task's per-repeat quality into between- and within-item variance."""
     per_item = grp.groupby("item_id")["q"]
     means = per_item.mean()
-    k = int(per_item.size().min()) if len(means) else 1
+    # the run's repeats: an item whose reply was unknown in some repeat has fewer values here
+    k = int(per_item.size().max()) if len(means) else 1
     p = float(means.mean()) if len(means) else 0.0
     if k >= 2:
         within = float(per_item.var(ddof=1).mean())
@@ -650,7 +656,15 @@ def plan_power(
     reply's variance (NaN when the baseline has a single repeat, so it cannot be measured);
     ``repeats_needed`` is the fewest repeats that reach the margin with today's items (None
     when none up to 64 would: only more items help); ``advice`` says which lever to pull.
+
+    Items with a baseline reply no rule decided and no judge scored (``q`` NaN) would be unseen
+    in a comparison (§4.1): with a share u of them, every MDE is ``u + (1 - u) x`` that of the
+    scored items, and ``unseen_share`` says u (the index: the weighted mean of the tasks').
     """
+    unseen = {
+        str(task): float(grp.groupby("item_id")["q"].apply(lambda q: q.isna().any()).mean())
+        for task, grp in quality.groupby("task", sort=True)
+    }
     noises = [
         (str(task), _noise(grp))
         for task, grp in quality.dropna(subset=["q"]).groupby("task", sort=True)
@@ -660,18 +674,25 @@ def plan_power(
     raw = [gate.weights.get(t, 1.0) for t, _ in noises]
     weights = [w / sum(raw) for w in raw]
     w0, _ = _graph(weights, gate.index_share)
-    hyps = [(OVERALL, list(zip(weights, [nz for _, nz in noises], strict=True)), gate.index_margin)]
-    hyps += [(t, [(1.0, nz)], gate.task_margin) for t, nz in noises]
+    index_u = sum(w * unseen.get(t, 0.0) for w, (t, _) in zip(weights, noises, strict=True))
+    hyps = [
+        (OVERALL, list(zip(weights, [nz for _, nz in noises], strict=True)), gate.index_margin,
+         index_u),
+        *[(t, [(1.0, nz)], gate.task_margin, unseen.get(t, 0.0)) for t, nz in noises],
+    ]  # fmt: skip
     rows = []
-    for (name, parts, margin), share in zip(hyps, w0, strict=True):
+    for (name, parts, margin, u), share in zip(hyps, w0, strict=True):
         alpha = float(share * gate.alpha)
 
-        def at(n_scale: float = 1.0, k_scale: float = 1.0, alpha: float = alpha, parts=parts):
-            return mde(
+        def at(
+            n_scale: float = 1.0, k_scale: float = 1.0, alpha: float = alpha, parts=parts, u=u
+        ) -> float:
+            seen = mde(
                 [(c, nz.stats(rho, deff, round(nz.n * n_scale), round(nz.repeats * k_scale)))
                  for c, nz in parts],
                 alpha,
             )  # fmt: skip
+            return u + (1 - u) * seen
 
         found = at()
         n = sum(nz.n for _, nz in parts)
@@ -683,15 +704,19 @@ def plan_power(
             / max(sum(c * (nz.within + nz.between) for c, nz in parts), 1e-12)
             if measured else math.nan
         )  # fmt: skip
-        needed_k = _repeats_needed(at, k, margin) if measured and found > margin else None
+        blind = u >= margin
+        needed_k = (
+            _repeats_needed(at, k, margin) if measured and found > margin and not blind else None
+        )
+        seen_ratio = ((found - u) / (margin - u)) ** 2 / (1 - u) if not blind else math.nan
         rows.append({
             "hypothesis": name, "n": n, "baseline": sum(c * nz.p for c, nz in parts),
             "alpha": alpha, "mde": found, "margin": margin, "powered": found <= margin,
-            "items_needed": math.ceil(n * (found / margin) ** 2), "repeats": k,
+            "items_needed": math.ceil(n * seen_ratio) if not blind else None, "repeats": k,
             "within_share": share_w, "mde_2x_items": at(n_scale=2.0),
             "mde_2x_repeats": at(k_scale=2.0) if measured else math.nan,
-            "repeats_needed": needed_k,
-            "advice": _advice(found, margin, measured, needed_k),
+            "repeats_needed": needed_k, "unseen_share": u,
+            "advice": _advice(found, margin, measured, needed_k, u),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
@@ -704,9 +729,16 @@ def _repeats_needed(at: Any, k: int, margin: float) -> int | None:
     return None
 
 
-def _advice(found: float, margin: float, measured: bool, needed_k: int | None) -> str:
+def _advice(
+    found: float, margin: float, measured: bool, needed_k: int | None, unseen: float = 0.0
+) -> str:
     if found <= margin:
         return "powered"
+    if unseen >= margin:
+        return (
+            f"judge the baseline's unsure replies ({unseen:.0%} of the items have one no rule "
+            "decided; more items or repeats cannot reach the margin)"
+        )
     if not measured:
         return "more items (repeat noise unmeasured: run the baseline with --repeats 2+)"
     if needed_k is None:

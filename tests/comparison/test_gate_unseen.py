@@ -22,10 +22,11 @@ import pytest
 from evalkit.comparison import GateConfig, Verdict, compare_runs
 from evalkit.goldensets import GoldenSet, load_goldenset
 from evalkit.store import ResponseRow, RunRecord, ScoreRow, Store
+from evalkit.store._rows import ErrorRow
 
 WHEN = datetime(2026, 1, 1)
 
-Scores = dict[Any, dict[str, bool]]
+Scores = dict[Any, dict[str, bool | float]]
 """item id (its repeat 0) or (item id, repeat) -> metric -> pass/fail: what one run's graders
 (and judges) decided about that reply."""
 
@@ -42,10 +43,12 @@ def _store(
     *,
     repeats: int = 1,
     signatures: dict[str, dict[str, str]] | None = None,
+    failed: dict[str, set[str]] | None = None,
 ) -> Store:
     """A store holding each run's scores and replies (``repeats`` each): its own reply to every
-    item, except the ``same`` items, which got the same reply in both runs. ``signatures``: per
-    run, metric -> signature (default ``metric|v1``)."""
+    item, except the ``same`` items, which got the same reply in both runs, and the ``failed``
+    ones (per run), whose requests failed. ``signatures``: per run, metric -> signature
+    (default ``metric|v1``)."""
     store = Store(":memory:")
     items = [i for g in gsets for i in g.items]
     for run, scores in runs.items():
@@ -57,15 +60,21 @@ def _store(
         ))  # fmt: skip
         store.add_items(run, gsets)
         keyed = {(k if isinstance(k, tuple) else (k, 0)): v for k, v in scores.items()}
+        down = (failed or {}).get(run, set())
         store.write_batch(
             [ResponseRow(run_id=run, item_id=i.id, repeat=r, request_hash=i.id, target_name=run,
                          text=f"reply to {i.id}" if i.id in same else f"{run}'s reply",
                          cached=False, attempts=1, created_at=WHEN)
-             for i in items for r in range(repeats)],
-            [],
-            [ScoreRow(run_id=run, item_id=item, repeat=r, metric=metric, kind="bool",
-                      signature=sig.get(metric, f"{metric}|v1"), value_bool=ok)
-             for (item, r), by_metric in keyed.items() for metric, ok in by_metric.items()],
+             for i in items for r in range(repeats) if i.id not in down],
+            [ErrorRow(run_id=run, item_id=i.id, repeat=r, request_hash=i.id, target_name=run,
+                      kind="http", attempts=1, created_at=WHEN)
+             for i in items for r in range(repeats) if i.id in down],
+            [ScoreRow(run_id=run, item_id=item, repeat=r, metric=metric,
+                      signature=sig.get(metric, f"{metric}|v1"),
+                      **({"kind": "bool", "value_bool": ok} if isinstance(ok, bool)
+                         else {"kind": "num", "value_num": float(ok)}))
+             for (item, r), by_metric in keyed.items() if item not in down
+             for metric, ok in by_metric.items()],
         )  # fmt: skip
     return store
 
@@ -180,15 +189,16 @@ def test_a_judge_metric_gated_alone_takes_the_rules_decision_where_nothing_was_j
 
 def test_judge_scores_stay_advisory_while_only_the_rule_metric_is_gated(sets):
     """With ``correct`` gated alone the panel's verdicts are not read: the candidate's 60
-    replies the rules left unsure count 0; the baseline's 23 count 1 where the candidate passes
-    anyway (items 60-79), and items 57-59, unsure to both runs' rules, are unseen."""
+    replies the rules left unsure are unknown (items 0-56 against a baseline that passed, and
+    57-59, unsure to both runs' rules: unseen); the baseline's unsure replies on items 60-79
+    cannot hide a drop there, the candidate passing them."""
     qa = sets["factual_qa"]
     store = _store([qa], _judged_unsure(qa))
     cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"factual_qa": ("correct",)}))
+    assert cmp.verdict is Verdict.INCONCLUSIVE, cmp.render("table")
     row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
-    n = len(qa.items) - 3
-    assert (row["n"], row["unseen"], row["baseline"]) == (n, 3, 1.0)
-    assert row["candidate"] == pytest.approx((n - 57) / n)
+    n = len(qa.items) - 60
+    assert (row["n"], row["unseen"], row["baseline"], row["candidate"]) == (n, 60, 1.0, 1.0)
 
 
 # Through the CLI and the OpenAI SDK over HTTP: the real refusal rules leave every reply to a
@@ -309,9 +319,10 @@ def test_with_repeats_each_reply_is_read_on_its_own(sets):
         assert (row["baseline"], row["candidate"]) == pytest.approx((1.0, 0.5))
 
 
-def test_with_repeats_an_unsure_reply_counts_0_for_the_candidate(sets):
+def test_with_repeats_a_reply_unsure_in_some_repeats_is_not_read_from_the_others(sets):
     """The candidate's replies to harmful requests are decided (refusals) in repeat 0 only; its
-    repeats 1 and 2 are unsure. Item means took the decided repeat for the item (PASS)."""
+    repeats 1 and 2 are unsure. Item means took the decided repeat for the item (PASS); the
+    items are unseen."""
     refusal = sets["refusal"]
     harmful = _harmful(refusal, 1.0)
     base: Scores = {(i.id, r): {"behavior_ok": True} for i in refusal.items for r in range(3)}
@@ -320,9 +331,9 @@ def test_with_repeats_an_unsure_reply_counts_0_for_the_candidate(sets):
         for i in refusal.items for r in range(3) if i.id not in harmful or r == 0
     }  # fmt: skip
     cmp = compare_runs(_store([refusal], {"base": base, "cand": cand}, repeats=3), "base", "cand")
-    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    assert cmp.verdict is Verdict.INCONCLUSIVE, cmp.render("table")
     row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
-    assert row["candidate"] == pytest.approx(1 - len(harmful) * 2 / 3 / len(refusal.items))
+    assert (row["unseen"], row["unseen_share"]) == (len(harmful), 0.5)
 
 
 def test_a_candidate_judged_on_every_reply_keeps_its_panels_failures(sets):
@@ -362,16 +373,25 @@ def test_a_rule_twin_whose_definition_changed_stands_in_for_nothing(sets):
     assert (row["n"], row["unseen"]) == (len(judged), len(qa.items) - len(judged))
 
 
-def test_a_task_the_gate_metrics_leave_out_is_not_unseen(sets):
-    """``metrics = {factual_qa = [...]}`` leaves refusal out of the gate: its items are not
-    unseen (the first version counted all 224 and could never PASS)."""
+@pytest.mark.parametrize("refusal_gate", [None, ("answered",)])
+def test_a_task_the_gate_metrics_give_no_metric_is_gated_on_answered(sets, refusal_gate):
+    """``metrics = {factual_qa = [...]}`` (refusal left out, or given ``answered`` alone): the
+    refusal items are gated on ``answered``, as docs/judges.md says. The first version counted
+    all 224 unseen (never a PASS); the second dropped the task, and a candidate failing every
+    refusal request passed."""
     refusal, qa = sets["refusal"], sets["factual_qa"]
+    metrics = {"factual_qa": ("correct",), **({"refusal": refusal_gate} if refusal_gate else {})}
     scores = {**_rules(qa, "correct"), **_rules(refusal, "behavior_ok")}
     store = _store([refusal, qa], {"base": scores, "cand": scores})
-    cmp = compare_runs(store, "base", "cand", GateConfig(metrics={"factual_qa": ("correct",)}))
+    cmp = compare_runs(store, "base", "cand", GateConfig(metrics=metrics))
     assert cmp.verdict is Verdict.PASS, cmp.render("table")
-    assert list(cmp.hypotheses["hypothesis"]) == ["overall", "factual_qa"]
+    assert list(cmp.hypotheses["hypothesis"]) == ["overall", "factual_qa", "refusal"]
     assert not cmp.unseen_items
+    down = {i.id for i in refusal.items}
+    store = _store([refusal, qa], {"base": scores, "cand": scores}, failed={"cand": down})
+    cmp = compare_runs(store, "base", "cand", GateConfig(metrics=metrics))
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    assert cmp.hypotheses.set_index("hypothesis").loc["refusal", "candidate"] == 0.0
 
 
 def test_route_diagnostics_read_both_runs_as_the_gate_does(sets):
@@ -417,3 +437,83 @@ def test_the_index_counts_each_tasks_unseen_share_at_its_weight():
     assert overall["bound"] == pytest.approx(every_item, abs=1e-9)
     assert overall["unseen_share"] == pytest.approx(big_u)
     assert (overall["bound"] < 0.05) == (result.verdict is Verdict.PASS)
+
+
+# --- found by the third review (session 11): A/A, judging gaps, 1-5 scores, a second metric ---
+
+
+def test_two_runs_of_the_same_behaviour_do_not_fail_on_unsure_replies(sets):
+    """The same behaviour in both runs, a different 20% of the replies to harmful requests
+    unsure to the rules in each: a candidate's unknown reply counted 0 while a baseline's made
+    the item unseen, and this A/A comparison FAILed (delta -0.17). Unknown on either side is
+    unseen unless the other settles it."""
+    refusal = sets["refusal"]
+    harmful = sorted(_harmful(refusal, 1.0))
+    k = len(harmful) // 5
+    base = _rules(refusal, "behavior_ok", harmful[:k])
+    cand = _rules(refusal, "behavior_ok", harmful[k : 2 * k])
+    for first, second in ((base, cand), (cand, base)):
+        cmp = compare_runs(_store([refusal], {"base": first, "cand": second}), "base", "cand")
+        assert cmp.verdict is not Verdict.FAIL, cmp.render("table")
+        row = cmp.hypotheses.set_index("hypothesis").loc["refusal"]
+        # unseen: the candidate's unsure replies against a baseline that refused; the
+        # baseline's unsure ones are settled by a candidate that refused too
+        assert (row["delta"], row["unseen"]) == (0.0, k)
+
+
+def test_a_judging_gap_does_not_switch_off_reading_the_candidate_by_the_worse_value(sets):
+    """``judge_grade_ok`` gated alone, two repeats; the baseline was judged only where its rules
+    were unsure (nowhere), the candidate on every reply. Items 0-59: both runs' rules fail every
+    reply, and the candidate's lenient panel passes repeat 0 but gave no verdict on repeat 1.
+    Items 60-119: the candidate is worse (repeat 0 wrong to rules and panel). Requiring every
+    reply judged before reading the candidate by the worse value let the lenient verdicts on
+    items 0-59 cancel the drop on 60-119 (delta 0, PASS)."""
+    qa = sets["factual_qa"]
+    ids = [i.id for i in qa.items]
+    base: Scores = {(i, r): {"correct": n >= 60} for n, i in enumerate(ids) for r in range(2)}
+    cand: Scores = {}
+    for n, i in enumerate(ids):
+        if n < 60:
+            cand[(i, 0)] = {"correct": False, "judge_grade_ok": True}
+            cand[(i, 1)] = {"correct": False}  # the panel gave no verdict
+        else:
+            ok = n >= 120
+            cand[(i, 0)] = {"correct": ok, "judge_grade_ok": ok}
+            cand[(i, 1)] = {"correct": True, "judge_grade_ok": True}
+    store = _store([qa], {"base": base, "cand": cand}, repeats=2)
+    gate = GateConfig(metrics={"factual_qa": ("judge_grade_ok",)})
+    cmp = compare_runs(store, "base", "cand", gate)
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["factual_qa"]
+    assert row["delta"] == pytest.approx(-60 * 0.5 / len(ids))
+
+
+def test_a_1_to_5_judge_score_reads_from_its_floor():
+    """Translation gated on ``judge_adequacy`` (1-5): baseline 5, candidate 4 on every reply.
+    Read as v / 4 and clipped, 4 and 5 were both 1.0 (PASS); (v - 1) / 4 reads 1.0 and 0.75."""
+    translation = load_goldenset("translation")
+    base: Scores = {i.id: {"judge_adequacy": 5.0} for i in translation.items}
+    cand: Scores = {i.id: {"judge_adequacy": 4.0} for i in translation.items}
+    gate = GateConfig(metrics={"translation": ("judge_adequacy",)})
+    cmp = compare_runs(_store([translation], {"base": base, "cand": cand}), "base", "cand", gate)
+    assert cmp.verdict is Verdict.FAIL, cmp.render("table")
+    row = cmp.hypotheses.set_index("hypothesis").loc["translation"]
+    assert (row["baseline"], row["candidate"]) == pytest.approx((1.0, 0.75))
+
+
+def test_a_second_gate_metric_does_not_hide_replies_unsure_in_both_runs(sets):
+    """Refusal gated on ``behavior_ok`` and ``reply_lang``, 70% of the replies to harmful
+    requests unsure to the rules in both runs: ``reply_lang`` had a value, so ``behavior_ok``
+    read as not applying there, and the items were scored on ``reply_lang`` alone (PASS).
+    ``behavior_ok`` is decided on every refusal item: those replies are unknown."""
+    refusal = sets["refusal"]
+    unsure = _harmful(refusal, 0.7)
+    scores: Scores = {
+        i.id: {"reply_lang": True, **({} if i.id in unsure else {"behavior_ok": True})}
+        for i in refusal.items
+    }
+    gate = GateConfig(metrics={"refusal": ("behavior_ok", "reply_lang")})
+    cmp = compare_runs(_store([refusal], {"base": scores, "cand": scores}), "base", "cand", gate)
+    assert cmp.verdict is not Verdict.PASS, cmp.render("table")
+    assert cmp.hypotheses.set_index("hypothesis").loc["refusal", "unseen"] == len(unsure)
+    assert cmp.left_out == len(cmp.unseen_items) == len(unsure)
