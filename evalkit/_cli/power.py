@@ -63,7 +63,12 @@ def power(
     if len(weak):
         click.echo("underpowered:")
         for r in weak.itertuples():
-            click.echo(f"  {r.hypothesis}: about {r.items_needed} items (has {r.n}); {r.advice}")
+            if r.items_needed is None or r.items_needed != r.items_needed:  # None or NaN
+                click.echo(f"  {r.hypothesis}: {r.advice}")
+            else:
+                click.echo(
+                    f"  {r.hypothesis}: about {int(r.items_needed)} items (has {r.n}); {r.advice}"
+                )
     else:
         click.echo("every gate hypothesis can detect its margin with 80% power")
     if int(table["repeats"].min()) == 1:

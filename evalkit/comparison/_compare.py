@@ -228,7 +228,7 @@ def compare_runs(
             f"{', '.join(sorted({t for t, _ in cov.task_langs}))}); check --tasks, --langs and "
             "[tool.evalkit.gate] metrics"
         )
-    missing = _missing_gate_slices(want, slices)
+    missing = _missing_gate_slices(want, slices, gate)
     left_out = sum(len(t.unseen_ids) for t in tasks)
     result = run_gate(tasks, left_out, gate, integrity_failed=bool(missing))
     hypotheses = _max_drop(_with_all_items(result.hypotheses, tasks_all, gate), gate)
@@ -554,8 +554,22 @@ def _compared(slices: pd.DataFrame) -> set[tuple[str, str, str]]:
     }
 
 
-def _missing_gate_slices(want: set[tuple[str, str, str]], slices: pd.DataFrame) -> list[str]:
-    return sorted("/".join(k) for k in want - _compared(slices))
+def _missing_gate_slices(
+    want: set[tuple[str, str, str]], slices: pd.DataFrame, gate: GateConfig
+) -> list[str]:
+    """Gate slices with no paired scores. A gated judge metric and its rule twin are read
+    together, reply by reply (`item_quality`): with ``--replies unsure`` the two runs' panels
+    score different replies, so their judge slices pair few items or none, yet every reply is
+    read; what neither reading covers is unseen, not missing. They are never missing here (an
+    A/A comparison judged so FAILed on 'missing' judge slices)."""
+    twins = {
+        (task, metric)
+        for task, metrics in gate.metrics.items()
+        for judge, rule in JUDGE_TWINS.items()
+        if judge in metrics
+        for metric in (judge, rule)
+    }
+    return sorted("/".join(k) for k in want - _compared(slices) if (k[0], k[2]) not in twins)
 
 
 def _item_means(frame: pd.DataFrame, excluded: list[str]) -> pd.DataFrame:

@@ -202,13 +202,10 @@ def _read_replies(grp: pd.DataFrame, gated: list[str]) -> pd.DataFrame:
             continue
         r, j = replies[rule].to_numpy(float), replies[judge].to_numpy(float)
         both = ~np.isnan(r) & ~np.isnan(j)
-        # per run and item: was any reply the rules decided also judged (--replies all)?
-        judged = (
-            pd.Series(both).groupby([replies["side"], replies["item_id"]]).transform("any")
-        ).to_numpy(bool)
-        other = _other_side(replies, judged)
-        lenient = both & (replies["side"].to_numpy() == 0) & judged & ~other
-        strict = both & (replies["side"].to_numpy() == 1) & judged & ~other
+        side = replies["side"].to_numpy()
+        judged = _judged_decided(both, ~np.isnan(r), side)
+        lenient = both & (side == 0) & judged[0] & ~judged[1]
+        strict = both & (side == 1) & judged[1] & ~judged[0]
         read_j = np.where(np.isnan(j), r, j)
         read_r = np.where(np.isnan(r), j, r)
         best, worst = np.fmax(r, j), np.fmin(r, j)
@@ -226,15 +223,17 @@ def _always(metric: str) -> bool:
     return metric in DECIDED_ON_EVERY_ITEM or JUDGE_TWINS.get(metric) in DECIDED_ON_EVERY_ITEM
 
 
-def _other_side(replies: pd.DataFrame, flag: np.ndarray) -> np.ndarray:
-    """Per reply, ``flag`` of the other run on the same item (True where it has no reply)."""
-    per_item = (
-        pd.DataFrame({"side": replies["side"], "item_id": replies["item_id"], "f": flag})
-        .groupby(["side", "item_id"])["f"]
-        .all()
-    )
-    other = pd.MultiIndex.from_arrays([1 - replies["side"].to_numpy(), replies["item_id"]])
-    return per_item.reindex(other).fillna(True).to_numpy(bool)
+def _judged_decided(both: np.ndarray, ruled: np.ndarray, side: np.ndarray) -> tuple[bool, bool]:
+    """Per run (baseline, candidate): was it judged on the replies its rules decided
+    (``--replies all``), over the whole task? Most of its rule-decided replies carrying a judge
+    value says so. Read per item, an item whose only reply the rules left unsure, or one reply
+    without a verdict, counted as not judged, and two runs judged alike were read against the
+    candidate (an A/A comparison FAILed)."""
+    out = []
+    for s in (0, 1):
+        decided = ruled & (side == s)
+        out.append(bool(decided.any() and both[decided].mean() >= 0.5))
+    return out[0], out[1]
 
 
 def _item_bounds(replies: pd.DataFrame) -> pd.DataFrame:
@@ -669,14 +668,20 @@ def plan_power(
         (str(task), _noise(grp))
         for task, grp in quality.dropna(subset=["q"]).groupby("task", sort=True)
     ]
+    omega = {t: gate.weights.get(t, 1.0) for t in unseen}
+    omega = {t: w / sum(omega.values()) for t, w in omega.items()}
+    blind = [_blind_plan_row(t, gate) for t in unseen if t not in dict(noises)]
     if not noises:
-        return pd.DataFrame(columns=PLAN_COLUMNS)
+        return pd.DataFrame(blind, columns=PLAN_COLUMNS)
     raw = [gate.weights.get(t, 1.0) for t, _ in noises]
     weights = [w / sum(raw) for w in raw]
     w0, _ = _graph(weights, gate.index_share)
-    index_u = sum(w * unseen.get(t, 0.0) for w, (t, _) in zip(weights, noises, strict=True))
+    # the index as the gate reads it: U = sum w_t u_t over every task, blind ones at u = 1
+    index_u = min(sum(omega[t] * u for t, u in unseen.items()), 1.0)
+    seen_w = [omega[t] * (1 - unseen[t]) for t, _ in noises]
+    coef = [c / sum(seen_w) for c in seen_w] if sum(seen_w) > 0 else weights
     hyps = [
-        (OVERALL, list(zip(weights, [nz for _, nz in noises], strict=True)), gate.index_margin,
+        (OVERALL, list(zip(coef, [nz for _, nz in noises], strict=True)), gate.index_margin,
          index_u),
         *[(t, [(1.0, nz)], gate.task_margin, unseen.get(t, 0.0)) for t, nz in noises],
     ]  # fmt: skip
@@ -704,21 +709,32 @@ def plan_power(
             / max(sum(c * (nz.within + nz.between) for c, nz in parts), 1e-12)
             if measured else math.nan
         )  # fmt: skip
-        blind = u >= margin
+        lost = u >= margin
         needed_k = (
-            _repeats_needed(at, k, margin) if measured and found > margin and not blind else None
+            _repeats_needed(at, k, margin) if measured and found > margin and not lost else None
         )
-        seen_ratio = ((found - u) / (margin - u)) ** 2 / (1 - u) if not blind else math.nan
+        seen_ratio = ((found - u) / (margin - u)) ** 2 / (1 - u) if not lost else math.nan
         rows.append({
             "hypothesis": name, "n": n, "baseline": sum(c * nz.p for c, nz in parts),
             "alpha": alpha, "mde": found, "margin": margin, "powered": found <= margin,
-            "items_needed": math.ceil(n * seen_ratio) if not blind else None, "repeats": k,
+            "items_needed": math.ceil(n * seen_ratio) if not lost else None, "repeats": k,
             "within_share": share_w, "mde_2x_items": at(n_scale=2.0),
             "mde_2x_repeats": at(k_scale=2.0) if measured else math.nan,
             "repeats_needed": needed_k, "unseen_share": u,
             "advice": _advice(found, margin, measured, needed_k, u),
         })  # fmt: skip
-    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    return pd.DataFrame(rows + blind, columns=PLAN_COLUMNS)
+
+
+def _blind_plan_row(task: str, gate: GateConfig) -> dict[str, Any]:
+    """The plan's row of a task with no item the baseline's graders decided."""
+    return {
+        "hypothesis": task, "n": 0, "baseline": math.nan, "alpha": 0.0, "mde": 1.0,
+        "margin": gate.task_margin, "powered": False, "items_needed": None, "repeats": 0,
+        "within_share": math.nan, "mde_2x_items": 1.0, "mde_2x_repeats": math.nan,
+        "repeats_needed": None, "unseen_share": 1.0,
+        "advice": _advice(1.0, gate.task_margin, False, None, 1.0),
+    }  # fmt: skip
 
 
 def _repeats_needed(at: Any, k: int, margin: float) -> int | None:

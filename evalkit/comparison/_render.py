@@ -135,7 +135,7 @@ _HYP_COLUMNS = ["hypothesis", "n", "baseline", "candidate", "delta", "p", "alpha
 
 def _hyp_cells(r: Any) -> list[str]:
     return [
-        str(r.hypothesis), str(r.n), _fmt(r.baseline), _fmt(r.candidate), f"{r.delta:+.3f}",
+        str(r.hypothesis), str(r.n), _fmt(r.baseline), _fmt(r.candidate), _signed(r.delta, 3),
         _fmt(r.p, 4), _fmt(r.alpha_final, 4), _fmt(r.mde), _fmt(r.margin), _fmt(r.bound),
         str(r.verdict),
     ]  # fmt: skip

@@ -517,3 +517,76 @@ def test_a_second_gate_metric_does_not_hide_replies_unsure_in_both_runs(sets):
     assert cmp.verdict is not Verdict.PASS, cmp.render("table")
     assert cmp.hypotheses.set_index("hypothesis").loc["refusal", "unseen"] == len(unsure)
     assert cmp.left_out == len(cmp.unseen_items) == len(unsure)
+
+
+# --- found by the fourth review (session 11): A/A runs judged alike, and the power plan ---
+
+
+def _judged_alike(sets, unsure_share: float, judge_decided: bool, seed: int) -> Scores:
+    """One run of a fixed behaviour: each item's rule and panel verdicts are the same in every
+    run (the panel disagrees with the rules on a fifth of the items); which replies the rules
+    leave unsure varies from run to run. ``judge_decided``: judged with ``--replies all``."""
+    import random
+
+    truth, rng = random.Random(0), random.Random(seed)
+    scores: Scores = {}
+    for gs, rule, judge in (
+        (sets["factual_qa"], "correct", "judge_grade_ok"),
+        (sets["refusal"], "behavior_ok", "judge_refusal_label_ok"),
+    ):
+        for item in gs.items:
+            right = truth.random() < 0.8
+            panel = (not right) if truth.random() < 0.2 else right
+            if rng.random() < unsure_share:
+                scores[item.id] = {judge: panel}
+            else:
+                scores[item.id] = {rule: right, **({judge: panel} if judge_decided else {})}
+    return scores
+
+
+@pytest.mark.parametrize(
+    ("judge_decided", "unsure"), [(True, 0.3), (False, 0.05)], ids=["replies-all", "replies-unsure"]
+)
+def test_two_runs_judged_alike_do_not_fail(sets, judge_decided, unsure):
+    """Both runs judged the same way, the rules unsure of a different share of replies in each.
+    With ``--replies all``, reading 'judged' per item put every rule/panel disagreement against
+    the candidate (FAIL both ways, delta -0.04); with ``--replies unsure`` and 5% unsure, the
+    two panels scored different replies and the judge slices were 'missing' (FAIL). Where the
+    rules and the panel disagree, a reply the rules decided and one they left unsure still read
+    apart (the cascade): the drops are noise, the same size either way round."""
+    metrics = {
+        "factual_qa": ("judge_grade_ok",),
+        "refusal": ("behavior_ok", "judge_refusal_label_ok"),
+    }
+    gate = GateConfig(metrics=metrics)
+    runs = {
+        "base": _judged_alike(sets, unsure, judge_decided, 1),
+        "cand": _judged_alike(sets, unsure, judge_decided, 2),
+    }
+    store = _store([sets["refusal"], sets["factual_qa"]], runs)
+    deltas = []
+    for first, second in (("base", "cand"), ("cand", "base")):
+        cmp = compare_runs(store, first, second, gate)
+        assert cmp.verdict is not Verdict.FAIL, cmp.render("table")
+        assert not cmp.missing_slices
+        deltas.append(cmp.hypotheses.set_index("hypothesis")["delta"])
+    # read alike: swapping the runs flips every drop (the per-item reading gave -0.04 both ways)
+    assert (deltas[0] + deltas[1]).abs().max() < 1e-12
+
+
+def test_the_power_plan_keeps_a_task_with_nothing_decided(sets):
+    """The baseline's rules decided none of its refusal replies: the plan dropped the task and
+    its index weight and said every hypothesis was powered (overall mde 0.025); the gate on two
+    such runs has refusal n 0 and an overall mde of 0.36."""
+    from evalkit.comparison import baseline_quality, plan_power
+
+    refusal, qa = sets["refusal"], sets["factual_qa"]
+    scores = _rules(qa, "correct")
+    store = _store([refusal, qa], {"base": scores})
+    gate = GateConfig()
+    plan = plan_power(baseline_quality(store, "base", gate, by_repeat=True), gate).set_index(
+        "hypothesis"
+    )
+    assert not plan.loc["refusal", "powered"] and plan.loc["refusal", "unseen_share"] == 1.0
+    assert plan.loc["overall", "unseen_share"] == pytest.approx(0.5)
+    assert plan.loc["overall", "mde"] >= 0.5 and not plan.loc["overall", "powered"]
