@@ -148,7 +148,6 @@ def item_quality(
     return out, lost
 
 
-_KEYS = ["task", "item_id", "pair_id"]
 _REPLY = ["side", "item_id", "pair_id", "repeat"]
 
 
