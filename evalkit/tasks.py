@@ -58,8 +58,8 @@ JUDGE_TWINS: dict[str, str] = {
     "judge_refusal_label_ok": "behavior_ok",
 }
 """Each judge pass/fail view and the deterministic metric that asks a reply the same question.
-With the judge metric gated, the gate reads a reply by what decided it (the rules where they
-decided, else the panel) unless both runs have both values (docs/gate-design.md §4.1)."""
+With the judge metric gated, the gate reads a reply with one of the two values by that value and
+a reply with both by each (docs/gate-design.md §4.1)."""
 
 DECIDED_ON_EVERY_ITEM: frozenset[str] = frozenset({"correct", "behavior_ok"})
 """Rule metrics that apply to every item of their tasks (every built-in QA item has a grade,

@@ -13,7 +13,14 @@ from evalkit.comparison._cluster import paired_clustered_delta
 from evalkit.comparison._coverage import Coverage, check_coverage
 from evalkit.comparison._dist import norm_ppf
 from evalkit.comparison._gate import GateConfig, check_gate_names, wanted_slices
-from evalkit.comparison._graph import TaskQuality, Verdict, item_quality, run_gate, twins_read
+from evalkit.comparison._graph import (
+    TaskQuality,
+    Verdict,
+    item_quality,
+    items_for_margin,
+    run_gate,
+    twins_read,
+)
 from evalkit.comparison._power import mde_paired_binary, observed_rho
 from evalkit.comparison._stats import (
     benjamini_hochberg,
@@ -388,11 +395,8 @@ def _note_rules_alone(want: set[tuple[str, str, str]], notes: list[str]) -> None
 
 
 def _items_needed(r: Any) -> int:
-    """Items that would bring the MDE down to the margin: n (mde / margin)^2, on the scored
-    items' own MDE and margin when a share u is unseen (§4.1), as many more again at that share."""
-    u = float(r.unseen_share)
-    seen_mde, seen_margin = (float(r.mde) - u) / (1 - u), (float(r.margin) - u) / (1 - u)
-    return math.ceil(int(r.n) * (seen_mde / seen_margin) ** 2 / (1 - u))
+    """Items that would bring the MDE down to the margin (`items_for_margin`)."""
+    return items_for_margin(int(r.n), float(r.mde), float(r.margin), float(r.unseen_share))
 
 
 def _note_unseen(
@@ -408,8 +412,8 @@ def _note_unseen(
         shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
         total = len(t.a) + len(t.unseen_ids)
         parts.append(f"{t.task} {len(ids)} of {total} ({100 * t.unseen_share:.0f}%: {shown})")
-    judged = {t.task for t in blind if any(r in JUDGE_TWINS.values() or r in JUDGE_TWINS
-                                           for r in gate.metrics.get(t.task, ()))}  # fmt: skip
+    twins = {*JUDGE_TWINS, *JUDGE_TWINS.values()}
+    judged = {t.task for t in blind if twins & set(gate.metrics.get(t.task, ()))}
     add = sorted({
         judge for t in blind for judge, rule in JUDGE_TWINS.items()
         if rule in gate.metrics.get(t.task, ()) and judge not in gate.metrics.get(t.task, ())
@@ -570,14 +574,6 @@ def _missing_gate_slices(
         for metric in (judge, rule)
     }
     return sorted("/".join(k) for k in want - _compared(slices) if (k[0], k[2]) not in twins)
-
-
-def _item_means(frame: pd.DataFrame, excluded: list[str]) -> pd.DataFrame:
-    """Average each item's repeats first, so an item counts once whatever K is."""
-    frame = frame[frame["value"].notna() & ~frame["item_id"].isin(excluded)]
-    return frame.groupby([*SLICE_KEYS, "item_id", "pair_id"], as_index=False).agg(
-        value=("value", "mean"), signature=("signature", "first")
-    )
 
 
 def _signature_notes(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:

@@ -712,11 +712,11 @@ def plan_power(
         needed_k = (
             _repeats_needed(at, k, margin) if measured and found > margin and not lost else None
         )
-        seen_ratio = ((found - u) / (margin - u)) ** 2 / (1 - u) if not lost else math.nan
         rows.append({
             "hypothesis": name, "n": n, "baseline": sum(c * nz.p for c, nz in parts),
             "alpha": alpha, "mde": found, "margin": margin, "powered": found <= margin,
-            "items_needed": math.ceil(n * seen_ratio) if not lost else None, "repeats": k,
+            "items_needed": None if lost else items_for_margin(n, found, margin, u),
+            "repeats": k,
             "within_share": share_w, "mde_2x_items": at(n_scale=2.0),
             "mde_2x_repeats": at(k_scale=2.0) if measured else math.nan,
             "repeats_needed": needed_k, "unseen_share": u,
@@ -734,6 +734,14 @@ def _blind_plan_row(task: str, gate: GateConfig) -> dict[str, Any]:
         "repeats_needed": None, "unseen_share": 1.0,
         "advice": _advice(1.0, gate.task_margin, False, None, 1.0),
     }  # fmt: skip
+
+
+def items_for_margin(n: int, found: float, margin: float, unseen: float = 0.0) -> int:
+    """Items that would bring an MDE of ``found`` at ``n`` items down to ``margin``:
+    n (mde / margin)^2, on the scored items' own MDE and margin when a share ``unseen`` < margin
+    is unseen (§4.1), as many more again at that share."""
+    u = unseen
+    return math.ceil(n * ((found - u) / (margin - u)) ** 2 / (1 - u))
 
 
 def _repeats_needed(at: Any, k: int, margin: float) -> int | None:
