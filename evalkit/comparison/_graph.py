@@ -223,16 +223,13 @@ def _always(metric: str) -> bool:
 
 
 def _judged_decided(both: np.ndarray, ruled: np.ndarray, side: np.ndarray) -> tuple[bool, bool]:
-    """Per run (baseline, candidate): was it judged on the replies its rules decided
-    (``--replies all``), over the whole task? Most of its rule-decided replies carrying a judge
-    value says so. Read per item, an item whose only reply the rules left unsure, or one reply
-    without a verdict, counted as not judged, and two runs judged alike were read against the
-    candidate (an A/A comparison FAILed)."""
-    out = []
-    for s in (0, 1):
-        decided = ruled & (side == s)
-        out.append(bool(decided.any() and both[decided].mean() >= 0.5))
-    return out[0], out[1]
+    """Per run (baseline, candidate): was it judged on any reply its rules decided, over the
+    whole task (``--replies all``, finished or not)? Read per item, an item whose only reply the
+    rules left unsure, or one reply without a verdict, counted as not judged, and two runs
+    judged alike were read against the candidate (an A/A comparison FAILed); asking for most of
+    the replies let a candidate judged on a third of them (an interrupted judging) be read by a
+    lenient panel where the baseline was read by its rules."""
+    return bool(both[ruled & (side == 0)].any()), bool(both[ruled & (side == 1)].any())
 
 
 def _item_bounds(replies: pd.DataFrame) -> pd.DataFrame:

@@ -590,3 +590,22 @@ def test_the_power_plan_keeps_a_task_with_nothing_decided(sets):
     assert not plan.loc["refusal", "powered"] and plan.loc["refusal", "unseen_share"] == 1.0
     assert plan.loc["overall", "unseen_share"] == pytest.approx(0.5)
     assert plan.loc["overall", "mde"] >= 0.5 and not plan.loc["overall", "powered"]
+
+
+def test_a_candidate_judged_on_a_third_of_its_replies_is_read_by_the_worse_value(sets):
+    """Found by the last red-team pass (session 11): ``judge_grade_ok`` gated alone, the baseline
+    judged only where its rules were unsure (nowhere), the candidate's ``--replies all`` judging
+    stopped at about a third of its replies, and its panel is lenient (passes replies the rules
+    failed). Counting a run as judged only when most of its decided replies were hid 35 of the
+    candidate's 60 failures (0.888 instead of 0.732)."""
+    qa = sets["factual_qa"]
+    ids = [i.id for i in qa.items]
+    base: Scores = {i: {"correct": True} for i in ids}
+    cand: Scores = {
+        i: {"correct": n >= 60, **({"judge_grade_ok": True} if n % 100 < 35 else {})}
+        for n, i in enumerate(ids)
+    }
+    store = _store([qa], {"base": base, "cand": cand})
+    gate = GateConfig(metrics={"factual_qa": ("judge_grade_ok",)})
+    row = compare_runs(store, "base", "cand", gate).hypotheses.set_index("hypothesis")
+    assert row.loc["factual_qa", "candidate"] == pytest.approx(1 - 60 / len(ids))
